@@ -1,0 +1,136 @@
+import { PathwayInputError } from "./errors.ts";
+import { type Medicine, type MedicineClass, medicines } from "./medicines.ts";
+import type { PainPhase } from "./pain.ts";
+
+export interface MedicationFlag {
+  medication: string;
+  rule: "P2" | "P3" | "P5" | "P6";
+  message: string;
+}
+
+export interface MedicationReview {
+  flags: MedicationFlag[];
+  unclassified: string[];
+}
+
+/** Lower-case words: "Co-codamol 30mg/500mg" -> ["co", "codamol", "30mg", "500mg"]. */
+function words(text: string): string[] {
+  return text.toLowerCase().split(/[^a-z0-9]+/).filter((w) => w !== "");
+}
+
+/** `phrase` occurs in `text` as whole consecutive words. */
+function containsPhrase(text: string[], phrase: string[]): boolean {
+  for (let i = 0; i + phrase.length <= text.length; i++) {
+    if (phrase.every((w, j) => text[i + j] === w)) return true;
+  }
+  return false;
+}
+
+/** Names a medicine is known by: its generic name (without the bracketed note), aliases and brands. */
+function namesOf(m: Medicine): string[][] {
+  return [m.generic.replace(/\(.*\)/, ""), ...(m.aliases ?? []), ...m.brands].map(words);
+}
+
+const CATALOGUE = medicines.map((m) => ({ medicine: m, names: namesOf(m) }));
+
+/** A corticosteroid in one of these forms is not an oral steroid (P6). */
+const NOT_BY_MOUTH = [
+  "cream", "ointment", "gel", "lotion", "foam", "drops", "spray", "inhaler", "inhalation", "enema",
+  "suppository", "suppositories", "injection", "epidural", "intra articular",
+].map(words);
+/** An NSAID in one of these forms acts on the skin: P2's GI protection is not needed. */
+const ON_THE_SKIN = ["cream", "ointment", "gel", "lotion", "foam", "spray", "plaster", "patch", "drops"].map(words);
+
+export interface Classification {
+  /** Matched medicines' generic names. */
+  generics: string[];
+  classes: Set<MedicineClass>;
+}
+
+/**
+ * The medicines a free-text medication line names, and their classes. Matching ignores case,
+ * strength and form, and works on whole words so a short name never matches inside another word.
+ * Returns undefined when nothing in the catalogue matches.
+ */
+export function classifyMedication(name: string): Classification | undefined {
+  const text = words(name);
+  const hits = CATALOGUE.map((c) => ({
+    medicine: c.medicine,
+    phrase: c.names.filter((n) => containsPhrase(text, n)).sort((a, b) => b.length - a.length)[0],
+  })).filter((h): h is { medicine: Medicine; phrase: string[] } => h.phrase !== undefined);
+  if (hits.length === 0) return undefined;
+  // "Nurofen Plus" names ibuprofen with codeine; the shorter "Nurofen" inside it is not a second medicine.
+  const matched = hits
+    .filter((h) => !hits.some((o) => o.phrase.length > h.phrase.length && containsPhrase(o.phrase, h.phrase)))
+    .map((h) => h.medicine);
+  const classes = new Set(matched.flatMap((m) => m.classes));
+  if (NOT_BY_MOUTH.some((f) => containsPhrase(text, f))) classes.delete("oral-corticosteroid");
+  if (ON_THE_SKIN.some((f) => containsPhrase(text, f))) classes.delete("nsaid");
+  return { generics: matched.map((m) => m.generic), classes };
+}
+
+const P6_CLASSES: { cls: MedicineClass; label: string }[] = [
+  { cls: "gabapentinoid", label: "gabapentinoid" },
+  { cls: "anti-epileptic", label: "anti-epileptic" },
+  { cls: "oral-corticosteroid", label: "oral steroid" },
+  { cls: "benzodiazepine", label: "benzodiazepine" },
+];
+
+/**
+ * Check the current medication list against the pain phase.
+ * Chronic: an opioid -> P5; a gabapentinoid, anti-epileptic, oral steroid or benzodiazepine -> P6.
+ * Acute: an opioid with no laxative on the list -> P3. Either phase: an NSAID with no GI
+ * protection on the list -> P2. A name not recognised goes to `unclassified`.
+ */
+export function reviewMedications(phase: PainPhase, medications: string[]): MedicationReview {
+  if (phase !== "acute" && phase !== "chronic") {
+    throw new PathwayInputError("invalid-value", "phase", `phase must be "acute" or "chronic".`);
+  }
+  if (!Array.isArray(medications)) {
+    throw new PathwayInputError("missing-field", "medications", "medications must be a list of medicine names (it may be empty).");
+  }
+  const lines = medications.map((name, i) => {
+    if (typeof name !== "string" || name.trim() === "") {
+      throw new PathwayInputError("invalid-value", `medications[${i}]`, `medications[${i}] is empty: enter the medicine's name or remove the line.`);
+    }
+    return { name, found: classifyMedication(name) };
+  });
+  const anyHas = (cls: MedicineClass): boolean => lines.some((l) => l.found?.classes.has(cls) === true);
+  const hasLaxative = anyHas("laxative");
+  const hasGiProtection = anyHas("gi-protection");
+
+  const flags: MedicationFlag[] = [];
+  const unclassified: string[] = [];
+  for (const { name, found } of lines) {
+    if (found === undefined) {
+      unclassified.push(name);
+      continue;
+    }
+    const what = found.generics.join(" + ");
+    const has = (cls: MedicineClass): boolean => found.classes.has(cls);
+    if (phase === "chronic" && has("opioid")) {
+      flags.push({ medication: name, rule: "P5", message: `${name} (recognised as ${what}) contains an opioid: do not offer opioids in the chronic phase.` });
+    }
+    if (phase === "chronic") {
+      const p6 = P6_CLASSES.filter((c) => has(c.cls)).map((c) => c.label);
+      if (p6.length > 0) {
+        flags.push({
+          medication: name,
+          rule: "P6",
+          message: `${name} (recognised as ${what}) is ${p6.length > 1 ? "a " + p6.join(" and ") : article(p6[0])}: do not offer gabapentinoids, anti-epileptics, oral steroids or benzodiazepines in the chronic phase.`,
+        });
+      }
+    }
+    if (phase === "acute" && has("opioid") && !hasLaxative) {
+      flags.push({ medication: name, rule: "P3", message: `${name} (recognised as ${what}) contains an opioid and there is no laxative on the list: add an adjuvant to avoid constipation.` });
+    }
+    if (has("nsaid") && !hasGiProtection) {
+      flags.push({ medication: name, rule: "P2", message: `${name} (recognised as ${what}) contains an NSAID and there is no GI protection on the list (a proton pump inhibitor, H2 blocker or misoprostol).` });
+    }
+  }
+  return { flags, unclassified };
+}
+
+function article(label: string): string {
+  return /^[aeiou]/.test(label) ? `an ${label}` : `a ${label}`;
+}

@@ -1,0 +1,169 @@
+import { PathwayInputError } from "./errors.ts";
+import { HOUR_MS, describeLondon, formatLondon, parseInstant, requireVolume } from "./time.ts";
+
+export type BladderEvent =
+  | { type: "catheter-removed"; at: string }
+  | { type: "scan"; at: string; phase: "pre-void" | "post-void"; volumeMl: number; sensationToVoid?: boolean }
+  | { type: "void"; at: string; volumeMl?: number };
+
+export type TwocStatus = "not-started" | "in-progress" | "passed" | "failed" | "review";
+
+export interface TwocAssessment {
+  status: TwocStatus;
+  rules: string[];
+  reason: string;
+  noVoidDeadline: string | null;
+}
+
+/** U4: no void for 6 hours. */
+export const NO_VOID_LIMIT_MS = 6 * HOUR_MS;
+
+type Timed =
+  | { type: "catheter-removed"; t: number; index: number }
+  | { type: "scan"; t: number; index: number; phase: "pre-void" | "post-void"; volumeMl: number; sensationToVoid?: boolean }
+  | { type: "void"; t: number; index: number };
+
+function validate(events: unknown, nowMs: number): Timed[] {
+  if (!Array.isArray(events)) {
+    throw new PathwayInputError("missing-field", "events", "events must be a list of bladder events (it may be empty).");
+  }
+  return events.map((raw: unknown, index): Timed => {
+    const field = `events[${index}]`;
+    if (typeof raw !== "object" || raw === null) {
+      throw new PathwayInputError("invalid-value", field, `${field} is not a bladder event.`);
+    }
+    const e = raw as Record<string, unknown>;
+    const t = parseInstant(e.at, `${field}.at`);
+    if (t > nowMs) {
+      throw new PathwayInputError(
+        "event-after-now",
+        `${field}.at`,
+        `${field}.at ${String(e.at)} is later than now (${formatLondon(nowMs)}): an event cannot be recorded in the future.`,
+      );
+    }
+    switch (e.type) {
+      case "catheter-removed":
+        return { type: "catheter-removed", t, index };
+      case "void":
+        if (e.volumeMl !== undefined) requireVolume(e.volumeMl, `${field}.volumeMl`);
+        return { type: "void", t, index };
+      case "scan": {
+        if (e.phase !== "pre-void" && e.phase !== "post-void") {
+          throw new PathwayInputError("invalid-value", `${field}.phase`, `${field}.phase must be "pre-void" or "post-void".`);
+        }
+        const volumeMl = requireVolume(e.volumeMl, `${field}.volumeMl`);
+        if (e.phase === "pre-void" && typeof e.sensationToVoid !== "boolean") {
+          throw new PathwayInputError(
+            "missing-field",
+            `${field}.sensationToVoid`,
+            `${field}.sensationToVoid is required on a pre-void scan: record whether the patient has a sensation to void (U3).`,
+          );
+        }
+        if (e.sensationToVoid !== undefined && typeof e.sensationToVoid !== "boolean") {
+          throw new PathwayInputError("invalid-value", `${field}.sensationToVoid`, `${field}.sensationToVoid must be true or false.`);
+        }
+        return { type: "scan", t, index, phase: e.phase, volumeMl, sensationToVoid: e.sensationToVoid as boolean | undefined };
+      }
+      default:
+        throw new PathwayInputError(
+          "invalid-value",
+          `${field}.type`,
+          `${field}.type must be "catheter-removed", "scan" or "void".`,
+        );
+    }
+  });
+}
+
+const SAFE_TEXT = "bladder over 600 ml: catheterise, document whether sensate and perform a catheter tug";
+
+/**
+ * Assess the trial without catheter that starts at the latest catheter removal.
+ *
+ * Events are taken in time order (events at the same instant in the order given). The first
+ * deciding event decides and passed/failed are final for the attempt: later events are not read.
+ * U4 fires at exactly 6 h after the later of removal and the last void; an event at or after that
+ * instant cannot rescue the attempt. A post-void scan does not by itself count as a void: record
+ * the void. U-SAFE is added when any scan in the attempt, up to the deciding event, is over 600 ml.
+ */
+export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment {
+  const nowMs = parseInstant(now, "now");
+  const timed = validate(events, nowMs);
+
+  let start: Timed | undefined;
+  for (const e of timed) {
+    if (e.type === "catheter-removed" && (start === undefined || e.t >= start.t)) start = e;
+  }
+  if (start === undefined) {
+    return {
+      status: "not-started",
+      rules: ["U1"],
+      reason: "No catheter removal is recorded, so the trial without catheter has not started.",
+      noVoidDeadline: null,
+    };
+  }
+  const removal = start;
+  const attempt = timed
+    .filter((e) => e.index !== removal.index && e.t >= removal.t)
+    .sort((a, b) => a.t - b.t || a.index - b.index);
+
+  let clockFrom = removal.t;
+  let clockLabel = `catheter removal at ${describeLondon(removal.t)}`;
+  let largest = -1;
+  let review: number | undefined;
+  const withSafe = (ids: string[]): string[] => (largest > 600 ? [...ids, "U-SAFE"] : ids);
+  const safeSuffix = (): string => (largest > 600 ? `; largest scan ${largest} ml - ${SAFE_TEXT}` : "");
+  const failU4 = (): TwocAssessment => ({
+    status: "failed",
+    rules: withSafe(["U4"]),
+    reason: `No void in the 6 hours since the ${clockLabel}, so the TWOC failed at ${describeLondon(clockFrom + NO_VOID_LIMIT_MS)}${safeSuffix()}.`,
+    noVoidDeadline: null,
+  });
+
+  for (const e of attempt) {
+    if (e.t >= clockFrom + NO_VOID_LIMIT_MS) return failU4();
+    if (e.type === "void") {
+      clockFrom = e.t;
+      clockLabel = `last void at ${describeLondon(e.t)}`;
+      continue;
+    }
+    if (e.type === "catheter-removed") continue; // same instant as the latest removal
+    largest = Math.max(largest, e.volumeMl);
+    if (e.phase === "pre-void" && e.volumeMl > 500 && e.sensationToVoid === false) {
+      return {
+        status: "failed",
+        rules: withSafe(["U3"]),
+        reason: `Pre-void scan ${e.volumeMl} ml with no sensation to void${safeSuffix()}.`,
+        noVoidDeadline: null,
+      };
+    }
+    if (e.phase === "post-void") {
+      if (e.volumeMl < 100) {
+        return {
+          status: "passed",
+          rules: withSafe(["U2"]),
+          reason: `Post-void scan ${e.volumeMl} ml is under 100 ml, so no catheter is required at discharge${safeSuffix()}.`,
+          noVoidDeadline: null,
+        };
+      }
+      review = e.volumeMl;
+    }
+  }
+
+  const deadline = clockFrom + NO_VOID_LIMIT_MS;
+  if (nowMs >= deadline) return failU4();
+  const deadlineText = `no void by ${describeLondon(deadline)} fails it (U4)`;
+  if (review !== undefined) {
+    return {
+      status: "review",
+      rules: withSafe(["U-REVIEW"]),
+      reason: `Post-void scan ${review} ml is 100 ml or more with no failure rule fired: outside the pathway's explicit thresholds - clinical review; the TWOC stays open and ${deadlineText}${safeSuffix()}.`,
+      noVoidDeadline: formatLondon(deadline),
+    };
+  }
+  return {
+    status: "in-progress",
+    rules: withSafe(["U1"]),
+    reason: `TWOC in progress since the catheter removal at ${describeLondon(removal.t)}: awaiting a void with a post-void scan; ${deadlineText}${safeSuffix()}.`,
+    noVoidDeadline: formatLondon(deadline),
+  };
+}

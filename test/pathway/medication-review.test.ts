@@ -1,0 +1,142 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import { reviewMedications } from "../../src/pathway/index.ts";
+import { medicines } from "../../src/pathway/medicines.ts";
+import { classifyMedication } from "../../src/pathway/medication-review.ts";
+import { throwsInput } from "./helpers.ts";
+
+const ruleIds = (phase: "acute" | "chronic", meds: string[]) => reviewMedications(phase, meds).flags.map((f) => `${f.medication}:${f.rule}`);
+
+describe("medicine data", () => {
+  test("P2/P3/P6/B2/X5: every medicine the rule book names is in the data", () => {
+    for (const name of ["paracetamol", "senna", "sodium docusate", "tadalafil", "sildenafil"]) {
+      assert.ok(classifyMedication(name), name);
+    }
+  });
+  test("P2-P6: every class the review reads has members, and every entry has a class", () => {
+    const classes = new Set(medicines.flatMap((m) => m.classes));
+    for (const c of ["opioid", "nsaid", "gabapentinoid", "anti-epileptic", "oral-corticosteroid", "benzodiazepine", "laxative", "gi-protection", "pde5-inhibitor", "paracetamol"]) {
+      assert.ok(classes.has(c as never), c);
+    }
+    for (const m of medicines) assert.ok(m.classes.length > 0, m.generic);
+  });
+  const combos: [string, string[]][] = [
+    ["co-codamol", ["opioid", "paracetamol"]],
+    ["Co-Codamol 30/500 effervescent tablets", ["opioid", "paracetamol"]],
+    ["co-dydramol 10/500", ["opioid", "paracetamol"]],
+    ["Zapain 30mg/500mg tablets", ["opioid", "paracetamol"]],
+    ["TRAMACET 37.5mg/325mg", ["opioid", "paracetamol"]],
+    ["Solpadeine Plus tablets", ["opioid", "paracetamol"]],
+    ["Solpadeine Max", ["opioid", "paracetamol"]],
+    ["Nurofen Plus", ["nsaid", "opioid"]],
+    ["Arthrotec 75", ["gi-protection", "nsaid"]],
+    ["Dulcolax Pico liquid", ["laxative"]],
+    ["gabapentin 300 mg capsules", ["anti-epileptic", "gabapentinoid"]],
+  ];
+  for (const [name, classes] of combos) {
+    test(`P3/P5: "${name}" matches all its components' classes`, () => {
+      assert.deepEqual([...(classifyMedication(name)?.classes ?? [])].sort(), classes);
+    });
+  }
+  const unknown = ["Solpadeine", "aspirin 75mg", "xyz", "codamol", "paracetamolx", "amitriptyline 10mg", "zapainful", "omeprazol"];
+  for (const name of unknown) {
+    test(`P2-P6: "${name}" is not classified (no guessing, whole words only)`, () => {
+      assert.equal(classifyMedication(name), undefined);
+      assert.deepEqual(reviewMedications("chronic", [name]).unclassified, [name]);
+    });
+  }
+});
+
+describe("P5 chronic: do not offer opioids", () => {
+  const table: [string, string[], string[]][] = [
+    ["P5: codeine in chronic", ["Codeine phosphate 30mg"], ["Codeine phosphate 30mg:P5"]],
+    ["P5: co-codamol contains codeine", ["co-codamol 8/500"], ["co-codamol 8/500:P5"]],
+    ["P5: brand names (OxyContin, Butrans patch, Zapain)", ["OxyContin 10mg", "BuTrans 5 patch", "zapain"], ["OxyContin 10mg:P5", "BuTrans 5 patch:P5", "zapain:P5"]],
+    ["P5: a laxative does not excuse an opioid in chronic", ["tramadol 50mg", "senna 7.5mg"], ["tramadol 50mg:P5"]],
+    ["P5 not in acute (with laxative)", ["morphine sulfate 10mg", "Laxido"], []],
+  ];
+  for (const [name, meds, expected] of table) {
+    test(name, () => assert.deepEqual(ruleIds(name.includes("acute") ? "acute" : "chronic", meds), expected));
+  }
+});
+
+describe("P6 chronic: no gabapentinoids, anti-epileptics, oral steroids, benzodiazepines", () => {
+  const table: [string, string, boolean][] = [
+    ["P6: pregabalin (Lyrica)", "Lyrica 75mg", true],
+    ["P6: gabapentin", "Gabapentin 300mg", true],
+    ["P6: carbamazepine", "carbamazepine 200mg", true],
+    ["P6: sodium valproate", "Sodium Valproate MR", true],
+    ["P6: prednisolone tablets", "prednisolone 5mg tablets", true],
+    ["P6: dexamethasone", "Dexamethasone 2mg", true],
+    ["P6: diazepam", "diazepam 2 mg", true],
+    ["P6: clonazepam (benzodiazepine and anti-epileptic)", "Clonazepam 500 micrograms", true],
+    ["P6: hydrocortisone cream is not an oral steroid", "Hydrocortisone 1% cream", false],
+    ["P6: methylprednisolone injection (root block) is not an oral steroid", "methylprednisolone injection 40mg", false],
+    ["P6: sildenafil is not a P6 drug", "Sildenafil 50mg", false],
+  ];
+  for (const [name, med, flagged] of table) {
+    test(name, () => {
+      const chronic = reviewMedications("chronic", [med]);
+      assert.equal(chronic.flags.some((f) => f.rule === "P6"), flagged);
+      assert.deepEqual(chronic.unclassified, []);
+      assert.equal(reviewMedications("acute", [med]).flags.length, 0, "P6 is chronic only");
+    });
+  }
+  test("P6: the message names the classes found", () => {
+    const [flag] = reviewMedications("chronic", ["Gabapentin 300mg"]).flags;
+    assert.match(flag.message, /a gabapentinoid and anti-epileptic/);
+    assert.match(reviewMedications("chronic", ["diazepam"]).flags[0].message, /is a benzodiazepine/);
+    assert.match(reviewMedications("chronic", ["prednisolone"]).flags[0].message, /is an oral steroid/);
+  });
+});
+
+describe("P3 acute: an opioid needs a laxative", () => {
+  const table: [string, string[], string[]][] = [
+    ["P3: opioid, no laxative", ["Oramorph 10mg/5ml"], ["Oramorph 10mg/5ml:P3"]],
+    ["P3: opioid with senna", ["Oramorph 10mg/5ml", "Senna"], []],
+    ["P3: opioid with sodium docusate", ["tramadol", "sodium docusate 100mg"], []],
+    ["P3: opioid with Movicol", ["co-dydramol", "Movicol sachets"], []],
+    ["P3: each opioid is flagged", ["codeine", "Tramacet"], ["codeine:P3", "Tramacet:P3"]],
+    ["P3: paracetamol alone is fine", ["Paracetamol 1g QDS"], []],
+  ];
+  for (const [name, meds, expected] of table) test(name, () => assert.deepEqual(ruleIds("acute", meds), expected));
+  test("P3: message explains the constipation adjuvant", () => {
+    assert.match(reviewMedications("acute", ["codeine"]).flags[0].message, /no laxative on the list/);
+  });
+});
+
+describe("P2 either phase: NSAID needs GI protection", () => {
+  const table: [string, "acute" | "chronic", string[], string[]][] = [
+    ["P2: ibuprofen without GI protection (acute)", "acute", ["Ibuprofen 400mg"], ["Ibuprofen 400mg:P2"]],
+    ["P2: naproxen without GI protection (chronic)", "chronic", ["NAPROXEN 500MG"], ["NAPROXEN 500MG:P2"]],
+    ["P2: naproxen with omeprazole", "chronic", ["naproxen 500mg", "Omeprazole 20mg"], []],
+    ["P2: diclofenac with lansoprazole (Zoton)", "acute", ["Voltarol 50mg", "Zoton FasTab"], []],
+    ["P2: celecoxib with famotidine (H2 blocker)", "acute", ["celecoxib", "famotidine 20mg"], []],
+    ["P2: ibuprofen with misoprostol", "acute", ["ibuprofen", "misoprostol"], []],
+    ["P2: Arthrotec carries its own misoprostol", "acute", ["Arthrotec 50"], []],
+    ["P2: topical ibuprofen gel needs none", "acute", ["Ibuprofen 5% gel"], []],
+    ["P2 and P3: Nurofen Plus, nothing else", "acute", ["Nurofen Plus"], ["Nurofen Plus:P3", "Nurofen Plus:P2"]],
+    ["P2 and P5: Nurofen Plus in chronic", "chronic", ["Nurofen Plus"], ["Nurofen Plus:P5", "Nurofen Plus:P2"]],
+  ];
+  for (const [name, phase, meds, expected] of table) test(name, () => assert.deepEqual(ruleIds(phase, meds), expected));
+  test("P2: message names the missing protection", () => {
+    assert.match(reviewMedications("acute", ["ibuprofen"]).flags[0].message, /proton pump inhibitor, H2 blocker or misoprostol/);
+  });
+});
+
+describe("P2-P6 medication review: unclassified and input", () => {
+  test("P2-P6: unrecognised names are listed, recognised ones are not", () => {
+    const r = reviewMedications("chronic", ["Paracetamol", "Frobnicol 5mg", "sertraline 50mg"]);
+    assert.deepEqual(r.unclassified, ["Frobnicol 5mg", "sertraline 50mg"]);
+    assert.deepEqual(r.flags, []);
+  });
+  test("P2-P6: an empty list has nothing to flag", () => {
+    assert.deepEqual(reviewMedications("acute", []), { flags: [], unclassified: [] });
+  });
+  test("P2-P6 PathwayInputError: bad phase, not a list, blank line", () => {
+    throwsInput(() => reviewMedications("subacute" as "acute", []), "invalid-value", "phase");
+    throwsInput(() => reviewMedications("acute", "codeine" as unknown as string[]), "missing-field", "medications");
+    throwsInput(() => reviewMedications("acute", ["codeine", "  "]), "invalid-value", "medications[1]");
+    throwsInput(() => reviewMedications("acute", [42 as unknown as string]), "invalid-value", "medications[0]");
+  });
+});
