@@ -1,0 +1,119 @@
+import type { Response } from "express";
+import { writeAudit } from "../audit/audit.ts";
+import { createApiToken, listApiTokens, revokeApiToken } from "../auth/api-tokens.ts";
+import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
+import { createUser, findUser, listUsers, setDisabled, setPassword, usernameTaken } from "../auth/users.ts";
+import type { AppDeps } from "../deps.ts";
+import { formErrors } from "../patients/routes.ts";
+import { NotFoundError, ValidationError } from "../web/errors.ts";
+import { idParam } from "../web/form-values.ts";
+import type { RoleRouter } from "../web/routing.ts";
+import { ADMINS, ROLES } from "../web/routing.ts";
+import { InputReader } from "../web/validation.ts";
+
+const ROLE_ITEMS = ROLES.map((value) => ({ value, text: value[0].toUpperCase() + value.slice(1) }));
+
+export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  pages.get("/admin/users", ADMINS, async (_req, res) => {
+    res.render("admin/users", { title: "Users", users: await listUsers(db) });
+  });
+
+  const renderNewUser = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("admin/user-form", { title: "Create a user", roleItems: ROLE_ITEMS, minLength: MIN_PASSWORD_LENGTH, ...model });
+
+  pages.get("/admin/users/new", ADMINS, (_req, res) => renderNewUser(res, { values: {} }));
+
+  pages.post("/admin/users", ADMINS, async (req, res) => {
+    try {
+      const input = new InputReader(req.body, "form");
+      const username = input.text("username", { label: "Username", required: true, max: 80 });
+      if (username && !/^[a-z0-9._-]+$/i.test(username)) input.fail("username", "Username can only contain letters, numbers, dots, dashes and underscores");
+      else if (username && (await usernameTaken(db, username))) input.fail("username", "That username is already taken");
+      const displayName = input.text("displayName", { label: "Full name", required: true, max: 200 });
+      const role = input.choice("role", ROLES, { label: "Role", required: true });
+      const email = input.email("email", { label: "Email address" });
+      const password = readNewPassword(input);
+      input.result(null);
+      const id = await createUser(db, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
+      await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: id, action: "create", before: null, after: { username, displayName, role, email } });
+      req.session.flash = `User ${username} created`;
+      res.redirect(303, "/admin/users");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderNewUser(res, { values: { ...req.body, password: "" }, errors }, 400);
+    }
+  });
+
+  pages.get("/admin/users/:userId/password", ADMINS, async (req, res) => {
+    const user = await loadUser(req.params.userId);
+    res.render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH });
+  });
+
+  pages.post("/admin/users/:userId/password", ADMINS, async (req, res) => {
+    const user = await loadUser(req.params.userId);
+    try {
+      const input = new InputReader(req.body, "form");
+      const password = readNewPassword(input);
+      input.result(null);
+      await setPassword(db, user.id, password!, now());
+      await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: user.id, action: "reset-password", before: null, after: null });
+      req.session.flash = `Password reset for ${user.username}; their sessions are signed out`;
+      res.redirect(303, "/admin/users");
+    } catch (err) {
+      if (!(err instanceof ValidationError)) throw err;
+      res.status(400).render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH, errors: err.errors });
+    }
+  });
+
+  pages.post("/admin/users/:userId/disable", ADMINS, async (req, res) => {
+    const user = await loadUser(req.params.userId);
+    const disable = (req.body as Record<string, unknown>).disable !== "no";
+    if (disable && user.id === res.locals.user!.id) throw new ValidationError([{ field: "disable", message: "You cannot disable your own account" }]);
+    await setDisabled(db, user.id, disable, now());
+    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: user.id, action: disable ? "disable" : "enable", before: null, after: null });
+    req.session.flash = `${user.username} ${disable ? "disabled" : "enabled"}`;
+    res.redirect(303, "/admin/users");
+  });
+
+  pages.get("/admin/api-tokens", ADMINS, async (_req, res) => {
+    res.render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: {} });
+  });
+
+  pages.post("/admin/api-tokens", ADMINS, async (req, res) => {
+    const input = new InputReader(req.body, "form");
+    const name = input.text("name", { label: "Token name", required: true, max: 120 });
+    const role = input.choice("role", ROLES, { label: "Role", required: true });
+    if (input.errors.length) {
+      return res.status(400).render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: req.body, errors: input.errors });
+    }
+    const created = await createApiToken(db, { name: name!, role: role!, createdBy: res.locals.user!.id }, now());
+    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "api-token", entityId: created.id, action: "create", before: null, after: { name, role } });
+    res.render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: {}, created: { name, role, token: created.token } });
+  });
+
+  pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res) => {
+    const id = idParam(req.params.tokenId);
+    if (!id) throw new NotFoundError("Token");
+    await revokeApiToken(db, id, now());
+    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+    req.session.flash = "Token revoked";
+    res.redirect(303, "/admin/api-tokens");
+  });
+
+  async function loadUser(param: unknown) {
+    const id = idParam(param);
+    const user = id ? await findUser(db, id) : null;
+    if (!user) throw new NotFoundError("User");
+    return user;
+  }
+}
+
+function readNewPassword(input: InputReader): string | null {
+  const password = input.text("password", { label: "Password", required: true, max: 200 });
+  if (password && password.length < MIN_PASSWORD_LENGTH) input.fail("password", `Password must be at least ${MIN_PASSWORD_LENGTH} characters`);
+  return password;
+}

@@ -1,0 +1,56 @@
+import type { AppDeps } from "../deps.ts";
+import { findPatient } from "../patients/repository.ts";
+import { registerEpisode, registerPatient } from "../patients/service.ts";
+import { EPISODE_FIELDS, PATIENT_FIELDS, readEpisode, readPatient } from "../patients/validation.ts";
+import { NotFoundError } from "../web/errors.ts";
+import { idParam } from "../web/form-values.ts";
+import type { Role, RoleRouter } from "../web/routing.ts";
+import { londonDate } from "../web/time.ts";
+import { InputReader } from "../web/validation.ts";
+import { buildOpenApi, episodeBodySchema, errorResponses, patientBodySchema } from "./openapi.ts";
+
+/** Registering patients and episodes: the PAS or EPR (clinician or admin tokens); bladder scanners (nurse tokens) cannot. */
+const PATIENT_SYSTEMS: readonly Role[] = ["clinician", "admin"];
+
+export function apiRoutes(api: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+
+  api.get("/openapi.json", "public", (_req, res) => res.json(buildOpenApi(api.docs)));
+
+  api.post("/patients", PATIENT_SYSTEMS, async (req, res) => {
+    const reader = new InputReader(req.body, "json");
+    reader.rejectUnknown(PATIENT_FIELDS);
+    const input = readPatient(reader, londonDate(clock()));
+    const patient = await registerPatient(db, res.locals.actor!, input, clock().toISOString());
+    res.status(201).json({ id: patient.id });
+  });
+  api.document("post", "/patients", {
+    summary: "Register a patient (from the patient administration system or EPR)",
+    requestBody: { required: true, content: { "application/json": { schema: patientBodySchema } } },
+    responses: {
+      "201": { description: "Registered", content: { "application/json": { schema: { type: "object", properties: { id: { type: "integer" } } } } } },
+      ...errorResponses,
+      "409": { description: "A patient with this NHS number is already registered" },
+    },
+  });
+
+  api.post("/patients/:patientId/episodes", PATIENT_SYSTEMS, async (req, res) => {
+    const patientId = idParam(req.params.patientId);
+    if (!patientId || !(await findPatient(db, patientId))) throw new NotFoundError("Patient");
+    const reader = new InputReader(req.body, "json");
+    reader.rejectUnknown(EPISODE_FIELDS);
+    const input = readEpisode(reader, clock().toISOString());
+    const episode = await registerEpisode(db, res.locals.actor!, patientId, input, clock().toISOString());
+    res.status(201).json({ id: episode.id });
+  });
+  api.document("post", "/patients/{patientId}/episodes", {
+    summary: "Register a CES surgery episode for a patient",
+    parameters: [{ name: "patientId", in: "path", required: true, schema: { type: "integer" } }],
+    requestBody: { required: true, content: { "application/json": { schema: episodeBodySchema } } },
+    responses: {
+      "201": { description: "Registered", content: { "application/json": { schema: { type: "object", properties: { id: { type: "integer" } } } } } },
+      ...errorResponses,
+      "404": { description: "No such patient" },
+    },
+  });
+}

@@ -1,0 +1,95 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import express, { type Express } from "express";
+import session from "express-session";
+import { adminRoutes } from "./admin/routes.ts";
+import { apiRoutes } from "./api/routes.ts";
+import { auditRoutes } from "./audit/routes.ts";
+import { csrfProtection } from "./auth/csrf.ts";
+import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
+import { authRoutes } from "./auth/routes.ts";
+import { DbSessionStore } from "./auth/session-store.ts";
+import type { AppDeps } from "./deps.ts";
+import { followupRoutes } from "./followup/routes.ts";
+import { letterRoutes } from "./letters/routes.ts";
+import { patientRoutes } from "./patients/routes.ts";
+import { reminderRoutes } from "./reminders/routes.ts";
+import { wardRoutes } from "./ward/routes.ts";
+import { errorHandler, notFound } from "./web/error-handler.ts";
+import { RoleRouter, type RouteSpec } from "./web/routing.ts";
+import { noStore, securityHeaders } from "./web/security.ts";
+import { setUpViews } from "./web/views.ts";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+export interface App extends Express {
+  /** Every route the app declared, with the roles allowed: tests check each one is locked. */
+  routeSpecs: RouteSpec[];
+}
+
+export function createApp(deps: AppDeps): App {
+  const app = express() as unknown as App;
+  app.disable("x-powered-by");
+  app.set("trust proxy", deps.config.env === "production" ? 1 : false);
+  setUpViews(app);
+
+  app.use(securityHeaders());
+  app.use("/assets", express.static(path.join(root, "node_modules/nhsuk-frontend/dist/nhsuk/assets"), { maxAge: "1d" }));
+  app.use("/assets", express.static(path.join(root, "public"), { maxAge: "1h" }));
+  app.use("/vendor/nhsuk-frontend.min.js", express.static(path.join(root, "node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js")));
+  app.get("/health", async (_req, res) => {
+    await deps.db.raw("select 1");
+    res.json({ status: "ok" });
+  });
+
+  // The JSON API: bearer tokens, no cookies, so no session or CSRF.
+  const api = new RoleRouter("api", (access) => apiGuard(deps.db, access));
+  apiRoutes(api, deps);
+  app.use("/api/v1", noStore, express.json({ limit: "100kb" }), api.router);
+
+  // Pages: session, signed-in user, CSRF, then the features.
+  app.use(
+    session({
+      store: new DbSessionStore(deps.db),
+      secret: deps.config.sessionSecret,
+      name: "ces.sid",
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: {
+        httpOnly: true,
+        sameSite: "lax",
+        secure: deps.config.env === "production",
+        maxAge: deps.config.sessionIdleMinutes * 60_000,
+      },
+    }),
+  );
+  app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
+  app.use(noStore, loadUser(deps.db), csrfProtection, (req, res, next) => {
+    res.locals.currentPath = req.path;
+    if (req.session.flash) {
+      res.locals.flash = req.session.flash;
+      delete req.session.flash;
+    }
+    next();
+  });
+
+  const pages = new RoleRouter("page", pageGuard);
+  authRoutes(pages, deps);
+  patientRoutes(pages, deps);
+  auditRoutes(pages, deps);
+  wardRoutes(pages, api, deps);
+  followupRoutes(pages, api, deps);
+  letterRoutes(pages, api, deps);
+  reminderRoutes(pages, api, deps);
+  adminRoutes(pages, deps);
+  app.use(pages.router);
+
+  app.use(notFound);
+  app.use(errorHandler());
+  app.routeSpecs = [
+    ...api.routes.map((r) => ({ ...r, path: `/api/v1${r.path}` })),
+    ...pages.routes,
+  ];
+  return app;
+}

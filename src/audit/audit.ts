@@ -1,0 +1,84 @@
+import type { Knex } from "knex";
+import type { Db } from "../db/knex.ts";
+import { toInstant } from "../db/values.ts";
+
+/** Who made a change: a signed-in user, an API token, or the app itself (scheduler, seeds). */
+export interface Actor {
+  type: "user" | "api" | "system";
+  id: number | null;
+  name: string;
+  role?: string;
+}
+
+export const SYSTEM_ACTOR: Actor = { type: "system", id: null, name: "system" };
+
+export interface AuditEntry {
+  at: string;
+  actor: Actor;
+  patientId: number | null;
+  entity: string;
+  entityId: number | null;
+  action: string;
+  before: unknown;
+  after: unknown;
+}
+
+/** Writes one audit row. Call it with the transaction that makes the change, so both land or neither. */
+export async function writeAudit(trx: Knex | Knex.Transaction, entry: AuditEntry): Promise<void> {
+  await trx("audit_events").insert({
+    at: entry.at,
+    actor_type: entry.actor.type,
+    actor_id: entry.actor.id,
+    actor_name: entry.actor.name,
+    patient_id: entry.patientId,
+    entity: entry.entity,
+    entity_id: entry.entityId,
+    action: entry.action,
+    before: entry.before === null || entry.before === undefined ? null : JSON.stringify(entry.before),
+    after: entry.after === null || entry.after === undefined ? null : JSON.stringify(entry.after),
+  });
+}
+
+export interface AuditRecord {
+  id: number;
+  at: string;
+  actorName: string;
+  actorType: string;
+  entity: string;
+  entityId: number | null;
+  action: string;
+  changes: { field: string; before: string; after: string }[];
+}
+
+export async function auditForPatient(db: Db, patientId: number, limit = 500): Promise<AuditRecord[]> {
+  const rows = await db("audit_events").where({ patient_id: patientId }).orderBy("id", "desc").limit(limit);
+  return rows.map((row) => ({
+    id: row.id,
+    at: toInstant(row.at),
+    actorName: row.actor_name,
+    actorType: row.actor_type,
+    entity: row.entity,
+    entityId: row.entity_id,
+    action: row.action,
+    changes: diff(parse(row.before), parse(row.after)),
+  }));
+}
+
+function parse(text: string | null): Record<string, unknown> {
+  if (!text) return {};
+  const value = JSON.parse(text) as unknown;
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+}
+
+/** The fields whose value differs between before and after, as display text. */
+export function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
+  return fields
+    .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
+    .map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
+}
+
+function show(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  return typeof value === "string" ? value : JSON.stringify(value);
+}

@@ -1,0 +1,13 @@
+import type { AppDeps } from "../deps.ts";
+import { loadPatient } from "../patients/routes.ts";
+import type { RoleRouter } from "../web/routing.ts";
+import { CLINICAL } from "../web/routing.ts";
+import { auditForPatient } from "./audit.ts";
+
+export function auditRoutes(pages: RoleRouter, deps: AppDeps): void {
+  pages.get("/patients/:patientId/audit", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    const events = await auditForPatient(deps.db, patient.id);
+    res.render("patients/audit", { title: `Audit trail: ${patient.familyName}, ${patient.givenName}`, patient, events });
+  });
+}

@@ -1,0 +1,22 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
+import type { RequestHandler } from "express";
+import { HttpError } from "../web/errors.ts";
+
+/**
+ * Synchroniser-token CSRF protection: one token per session, put in every form as `_csrf`
+ * (or an x-csrf-token header), checked on every state-changing request.
+ */
+export const csrfProtection: RequestHandler = (req, res, next) => {
+  req.session.csrfToken ??= randomBytes(32).toString("base64url");
+  res.locals.csrfToken = req.session.csrfToken;
+  if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get("x-csrf-token");
+  if (typeof sent === "string" && safeEqual(sent, req.session.csrfToken)) return next();
+  next(new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf"));
+};
+
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}

@@ -1,0 +1,76 @@
+import { ipKeyGenerator, rateLimit } from "express-rate-limit";
+import type { AppDeps } from "../deps.ts";
+import { writeAudit } from "../audit/audit.ts";
+import type { RoleRouter } from "../web/routing.ts";
+import { STAFF } from "../web/routing.ts";
+import { authenticate } from "./users.ts";
+
+/** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
+const HOME_BY_ROLE = { nurse: "/ward", clinician: "/patients", admin: "/admin/users" } as const;
+
+export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
+  // Failed sign-ins only: 10 per 15 minutes for one username from one address.
+  const limiter = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 10,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${String(req.body?.username ?? "").toLowerCase().slice(0, 80)}`,
+    handler: (_req, res) =>
+      res.status(429).render("auth/sign-in", {
+        title: "Sign in",
+        errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
+      }),
+  });
+
+  pages.get("/", STAFF, (_req, res) => res.redirect(303, HOME_BY_ROLE[res.locals.user!.role]));
+
+  pages.get("/sign-in", "public", (req, res) => {
+    if (res.locals.user) return res.redirect(303, HOME_BY_ROLE[res.locals.user.role]);
+    res.render("auth/sign-in", { title: "Sign in", returnTo: safeReturnTo(req.query.returnTo) });
+  });
+
+  pages.post("/sign-in", "public", limiter, async (req, res, next) => {
+    const body = req.body as Record<string, unknown>;
+    const username = typeof body.username === "string" ? body.username.slice(0, 80) : "";
+    const password = typeof body.password === "string" ? body.password.slice(0, 200) : "";
+    const returnTo = safeReturnTo(body.returnTo);
+    const user = username && password ? await authenticate(db, username, password) : null;
+    if (!user) {
+      return res.status(401).render("auth/sign-in", {
+        title: "Sign in",
+        username,
+        returnTo,
+        errors: [{ field: "username", message: "The username or password is not right, or the account is disabled" }],
+      });
+    }
+    // A new session id on sign-in, so a session fixed before sign-in is worthless.
+    req.session.regenerate(async (err) => {
+      if (err) return next(err);
+      req.session.userId = user.id;
+      await writeAudit(db, {
+        at: clock().toISOString(),
+        actor: { type: "user", id: user.id, name: `${user.displayName} (${user.username})` },
+        patientId: null,
+        entity: "user",
+        entityId: user.id,
+        action: "sign-in",
+        before: null,
+        after: null,
+      });
+      res.redirect(303, returnTo ?? HOME_BY_ROLE[user.role]);
+    });
+  });
+
+  pages.post("/sign-out", STAFF, (req, res, next) => {
+    req.session.destroy((err) => {
+      if (err) return next(err);
+      res.clearCookie("ces.sid");
+      res.redirect(303, "/sign-in");
+    });
+  });
+}
+
+/** Only a path on this site, never another host. */
+function safeReturnTo(value: unknown): string | null {
+  return typeof value === "string" && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : null;
+}

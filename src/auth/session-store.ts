@@ -1,0 +1,62 @@
+import session, { type SessionData } from "express-session";
+import type { Db } from "../db/knex.ts";
+
+type Callback<T = void> = (err?: unknown, value?: T) => void;
+
+/**
+ * Sessions kept in the app's own database, so every app instance sees the same sign-ins.
+ * Expired rows are ignored on read and swept on write.
+ */
+export class DbSessionStore extends session.Store {
+  private writes = 0;
+
+  // Session expiry follows the wall clock, as express-session's cookie does, not the app's clinical clock.
+  constructor(
+    private readonly db: Db,
+    private readonly clock: () => Date = () => new Date(),
+  ) {
+    super();
+  }
+
+  override get(sid: string, cb: Callback<SessionData | null>): void {
+    this.db("sessions")
+      .where({ sid })
+      .where("expires_at", ">", this.clock().toISOString())
+      .first()
+      .then((row) => cb(undefined, row ? (JSON.parse(row.data) as SessionData) : null), cb);
+  }
+
+  override set(sid: string, data: SessionData, cb?: Callback): void {
+    const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(data), expires_at: this.expiry(data) };
+    this.db("sessions")
+      .insert(row)
+      .onConflict("sid")
+      .merge()
+      .then(() => this.sweep())
+      .then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  override touch(sid: string, data: SessionData, cb?: Callback): void {
+    this.db("sessions")
+      .where({ sid })
+      .update({ expires_at: this.expiry(data) })
+      .then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  override destroy(sid: string, cb?: Callback): void {
+    this.db("sessions")
+      .where({ sid })
+      .delete()
+      .then(() => cb?.(), (err) => cb?.(err));
+  }
+
+  private expiry(data: SessionData): string {
+    const expires = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(this.clock().getTime() + 30 * 60_000);
+    return expires.toISOString();
+  }
+
+  private async sweep(): Promise<void> {
+    this.writes += 1;
+    if (this.writes % 100 === 0) await this.db("sessions").where("expires_at", "<", this.clock().toISOString()).delete();
+  }
+}

@@ -1,0 +1,42 @@
+import { randomBytes } from "node:crypto";
+import path from "node:path";
+
+export interface Config {
+  env: "production" | "development" | "test";
+  port: number;
+  databaseUrl: string | null;
+  sqliteFile: string;
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  dataDir: string;
+  smtpUrl: string | null;
+  baseUrl: string;
+  seedDemoData: boolean;
+}
+
+/** Reads the environment once. In production a missing secret stops start-up rather than running insecurely. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const mode = env.NODE_ENV === "production" ? "production" : env.NODE_ENV === "test" ? "test" : "development";
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+  if (mode === "production" && !env.SESSION_SECRET) {
+    throw new Error("SESSION_SECRET must be set in production (a long random string shared by every app instance)");
+  }
+  const dataDir = path.resolve(env.DATA_DIR ?? "data");
+  const databaseUrl = env.DATABASE_URL?.trim() || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw new Error("DATABASE_URL must be a postgres:// URL (leave it unset for the embedded SQLite database)");
+  }
+  return {
+    env: mode,
+    port,
+    databaseUrl,
+    sqliteFile: path.join(dataDir, "ces.sqlite"),
+    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    sessionIdleMinutes: Number(env.SESSION_IDLE_MINUTES ?? 30),
+    dataDir,
+    smtpUrl: env.SMTP_URL?.trim() || null,
+    baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
+    seedDemoData: mode !== "production",
+  };
+}

@@ -1,0 +1,51 @@
+import fs from "node:fs";
+import path from "node:path";
+import knexFactory, { type Knex } from "knex";
+import pg from "pg";
+
+// PostgreSQL: keep DATE columns as 'YYYY-MM-DD' strings (no midnight-in-local-time Date objects),
+// timestamps as UTC ISO strings and counts as numbers, so both databases hand back the same shapes.
+pg.types.setTypeParser(1082, (value: string) => value);
+pg.types.setTypeParser(1184, (value: string) => new Date(value).toISOString());
+pg.types.setTypeParser(20, (value: string) => Number(value));
+
+export type Db = Knex;
+
+export interface DbOptions {
+  databaseUrl: string | null;
+  sqliteFile: string; // ":memory:" for tests
+  searchPath?: string; // PostgreSQL schema (tests give each file its own)
+}
+
+export function createDb(options: DbOptions): Db {
+  if (options.databaseUrl) {
+    return knexFactory({
+      client: "pg",
+      connection: options.databaseUrl,
+      searchPath: options.searchPath ? [options.searchPath] : undefined,
+      pool: { min: 0, max: 10 },
+    });
+  }
+  if (options.sqliteFile !== ":memory:") fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
+  return knexFactory({
+    client: "sqlite3",
+    connection: { filename: options.sqliteFile },
+    useNullAsDefault: true,
+    pool: {
+      min: 1,
+      max: 1,
+      afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
+        const pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"];
+        const next = (i: number): void => {
+          if (i === pragmas.length) return done(null, conn);
+          conn.run(pragmas[i], (err) => (err ? done(err, conn) : next(i + 1)));
+        };
+        next(0);
+      },
+    },
+  });
+}
+
+export function isPostgres(db: Db): boolean {
+  return db.client.config.client === "pg";
+}

@@ -1,0 +1,13 @@
+import type { Config } from "./config.ts";
+import type { Db } from "./db/knex.ts";
+import type { EpisodePanels } from "./patients/episode-panels.ts";
+
+/** What the app is built from. Tests build it with their own database and clock. */
+export interface AppDeps {
+  db: Db;
+  config: Config;
+  /** The one source of "now" for the app, so tests can set the time. */
+  clock: () => Date;
+  /** Panels other features show on the episode page. */
+  episodePanels: EpisodePanels;
+}

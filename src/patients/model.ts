@@ -1,0 +1,86 @@
+/** Patients and their CES surgery episodes, as the rest of the app sees them. */
+export const SEXES = ["female", "male", "indeterminate", "not-known"] as const;
+export type Sex = (typeof SEXES)[number];
+
+export const PRESENTATIONS = ["CES-I", "CES-R"] as const;
+export type Presentation = (typeof PRESENTATIONS)[number];
+
+export const PROCEDURES = ["total-laminectomy", "hemilaminectomy", "laminotomy"] as const;
+export type Procedure = (typeof PROCEDURES)[number];
+
+export const PROCEDURE_NAMES: Record<Procedure, string> = {
+  "total-laminectomy": "Total laminectomy",
+  hemilaminectomy: "Hemilaminectomy",
+  laminotomy: "Laminotomy",
+};
+
+export const CATHETER_STATUSES = ["none", "flip-flow", "isc", "indwelling-free-drainage", "suprapubic"] as const;
+export type CatheterStatus = (typeof CATHETER_STATUSES)[number];
+export const CATHETER_STATUS_NAMES: Record<CatheterStatus, string> = {
+  none: "No catheter",
+  "flip-flow": "Long-term catheter with flip-flow valve",
+  isc: "Intermittent self-catheterisation (ISC)",
+  "indwelling-free-drainage": "Indwelling catheter on free drainage",
+  suprapubic: "Suprapubic catheter",
+};
+
+export interface GpPractice {
+  name: string | null;
+  address: string | null;
+  email: string | null;
+}
+
+export interface PatientInput {
+  nhsNumber: string;
+  familyName: string;
+  givenName: string;
+  dateOfBirth: string; // YYYY-MM-DD
+  sex: Sex;
+  email: string | null;
+  emailConsent: boolean;
+  gp: GpPractice;
+}
+
+export interface Patient extends PatientInput {
+  id: number;
+  emailOptedOutAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface EpisodeInput {
+  presentation: Presentation;
+  mriAt: string;
+  anaesthesiaStartAt: string;
+  procedure: Procedure;
+  level: string | null;
+  surgeon: string | null;
+  hospital: string | null;
+  ward: string | null;
+  bed: string | null;
+  delayReason: string | null;
+  consultantSanction: boolean | null;
+  preopReviewAt: string | null;
+  consentRecorded: boolean | null;
+  bsrRegistered: boolean | null;
+  catheterisedBeforeSurgery: boolean | null;
+}
+
+export interface Discharge {
+  dischargedAt: string;
+  destination: string;
+  catheterStatus: CatheterStatus;
+}
+
+export interface Episode extends EpisodeInput {
+  id: number;
+  patientId: number;
+  discharge: Discharge | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */
+export function surgeryDate(episode: Pick<Episode, "anaesthesiaStartAt">, londonDate: (instant: string) => string): string {
+  return londonDate(episode.anaesthesiaStartAt);
+}

@@ -1,0 +1,171 @@
+import type { Knex } from "knex";
+import type { Db } from "../db/knex.ts";
+import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
+import type { CatheterStatus, Episode, EpisodeInput, Patient, PatientInput, Presentation, Procedure, Sex } from "./model.ts";
+
+type Conn = Db | Knex.Transaction;
+type Row = Record<string, unknown>;
+
+export function toPatient(row: Row): Patient {
+  return {
+    id: row.id as number,
+    nhsNumber: row.nhs_number as string,
+    familyName: row.family_name as string,
+    givenName: row.given_name as string,
+    dateOfBirth: String(row.date_of_birth).slice(0, 10),
+    sex: row.sex as Sex,
+    email: (row.email as string) ?? null,
+    emailConsent: toBool(row.email_consent),
+    emailOptedOutAt: toInstantOrNull(row.email_opted_out_at),
+    gp: {
+      name: (row.gp_practice_name as string) ?? null,
+      address: (row.gp_address as string) ?? null,
+      email: (row.gp_email as string) ?? null,
+    },
+    createdAt: toInstant(row.created_at),
+    updatedAt: toInstant(row.updated_at),
+  };
+}
+
+export function patientColumns(input: PatientInput): Row {
+  return {
+    nhs_number: input.nhsNumber,
+    family_name: input.familyName,
+    given_name: input.givenName,
+    date_of_birth: input.dateOfBirth,
+    sex: input.sex,
+    email: input.email,
+    email_consent: input.emailConsent,
+    gp_practice_name: input.gp.name,
+    gp_address: input.gp.address,
+    gp_email: input.gp.email,
+    search_name: `${input.familyName} ${input.givenName}`.toLowerCase(),
+  };
+}
+
+export function toEpisode(row: Row): Episode {
+  return {
+    id: row.id as number,
+    patientId: row.patient_id as number,
+    presentation: row.presentation as Presentation,
+    mriAt: toInstant(row.mri_at),
+    anaesthesiaStartAt: toInstant(row.anaesthesia_start_at),
+    procedure: row.procedure as Procedure,
+    level: (row.level as string) ?? null,
+    surgeon: (row.surgeon as string) ?? null,
+    hospital: (row.hospital as string) ?? null,
+    ward: (row.ward as string) ?? null,
+    bed: (row.bed as string) ?? null,
+    delayReason: (row.delay_reason as string) ?? null,
+    consultantSanction: toBoolOrNull(row.consultant_sanction),
+    preopReviewAt: toInstantOrNull(row.preop_review_at),
+    consentRecorded: toBoolOrNull(row.consent_recorded),
+    bsrRegistered: toBoolOrNull(row.bsr_registered),
+    catheterisedBeforeSurgery: toBoolOrNull(row.catheterised_before_surgery),
+    discharge: row.discharged_at
+      ? {
+          dischargedAt: toInstant(row.discharged_at),
+          destination: row.discharge_destination as string,
+          catheterStatus: row.catheter_status_at_discharge as CatheterStatus,
+        }
+      : null,
+    createdAt: toInstant(row.created_at),
+    updatedAt: toInstant(row.updated_at),
+  };
+}
+
+export function episodeColumns(input: EpisodeInput): Row {
+  return {
+    presentation: input.presentation,
+    mri_at: input.mriAt,
+    anaesthesia_start_at: input.anaesthesiaStartAt,
+    procedure: input.procedure,
+    level: input.level,
+    surgeon: input.surgeon,
+    hospital: input.hospital,
+    ward: input.ward,
+    bed: input.bed,
+    delay_reason: input.delayReason,
+    consultant_sanction: input.consultantSanction,
+    preop_review_at: input.preopReviewAt,
+    consent_recorded: input.consentRecorded,
+    bsr_registered: input.bsrRegistered,
+    catheterised_before_surgery: input.catheterisedBeforeSurgery,
+  };
+}
+
+export async function findPatient(db: Conn, id: number): Promise<Patient | null> {
+  const row = await db("patients").where({ id }).first();
+  return row ? toPatient(row) : null;
+}
+
+export async function findPatientByNhsNumber(db: Conn, nhsNumber: string): Promise<Patient | null> {
+  const row = await db("patients").where({ nhs_number: nhsNumber }).first();
+  return row ? toPatient(row) : null;
+}
+
+export interface PatientListItem {
+  patient: Patient;
+  latestEpisode: { id: number; ward: string | null; bed: string | null; inpatient: boolean; anaesthesiaStartAt: string } | null;
+}
+
+/**
+ * Patients matching a search (NHS number digits, or the start of a family or given name),
+ * newest first, one page at a time, with each patient's latest episode in the same query.
+ */
+export async function searchPatients(db: Db, query: string, page: number, pageSize: number): Promise<{ items: PatientListItem[]; total: number }> {
+  const digits = query.replace(/\s/g, "");
+  const base = db("patients");
+  if (/^\d{1,10}$/.test(digits)) base.where("nhs_number", "like", `${digits}%`);
+  else if (query.trim()) {
+    const words = query.trim().toLowerCase().split(/\s+/).slice(0, 3);
+    for (const word of words) {
+      const escaped = word.replace(/[\\%_]/g, ""); // LIKE wildcards are not searched for
+      base.where((q) => q.where("search_name", "like", `${escaped}%`).orWhere("search_name", "like", `% ${escaped}%`));
+    }
+  }
+  const [{ count }] = await base.clone().count<{ count: number | string }[]>({ count: "*" });
+  const rows: Row[] = await base
+    .clone()
+    .leftJoin("episodes", function () {
+      this.on("episodes.patient_id", "patients.id").andOn(
+        "episodes.id",
+        db.raw("(select max(e2.id) from episodes e2 where e2.patient_id = patients.id)"),
+      );
+    })
+    .select(
+      "patients.*",
+      "episodes.id as episode_id",
+      "episodes.ward as episode_ward",
+      "episodes.bed as episode_bed",
+      "episodes.discharged_at as episode_discharged_at",
+      "episodes.anaesthesia_start_at as episode_anaesthesia_start_at",
+    )
+    .orderBy("patients.id", "desc")
+    .limit(pageSize)
+    .offset((page - 1) * pageSize);
+  return {
+    total: Number(count),
+    items: rows.map((row) => ({
+      patient: toPatient(row),
+      latestEpisode: row.episode_id
+        ? {
+            id: row.episode_id as number,
+            ward: row.episode_ward as string | null,
+            bed: row.episode_bed as string | null,
+            inpatient: !row.episode_discharged_at,
+            anaesthesiaStartAt: toInstant(row.episode_anaesthesia_start_at),
+          }
+        : null,
+    })),
+  };
+}
+
+export async function episodesForPatient(db: Conn, patientId: number): Promise<Episode[]> {
+  return (await db("episodes").where({ patient_id: patientId }).orderBy("id", "desc")).map(toEpisode);
+}
+
+export async function findEpisode(db: Conn, id: number): Promise<Episode | null> {
+  const row = await db("episodes").where({ id }).first();
+  return row ? toEpisode(row) : null;
+}

@@ -1,0 +1,250 @@
+import type { Request, Response } from "express";
+import type { AppDeps } from "../deps.ts";
+import { surgicalRecordFlags } from "../pathway/index.ts";
+import { NotFoundError, ValidationError, ConflictError } from "../web/errors.ts";
+import { boolField, dateFields, idParam, instantFields } from "../web/form-values.ts";
+import type { RoleRouter } from "../web/routing.ts";
+import { CLINICAL } from "../web/routing.ts";
+import { londonDate } from "../web/time.ts";
+import { InputReader } from "../web/validation.ts";
+import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
+import { episodesForPatient, findEpisode, findPatient, searchPatients } from "./repository.ts";
+import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
+import { readDischarge, readEpisode, readPatient } from "./validation.ts";
+
+const PAGE_SIZE = 50;
+
+const SEX_ITEMS = [
+  { value: "female", text: "Female" },
+  { value: "male", text: "Male" },
+  { value: "indeterminate", text: "Indeterminate" },
+  { value: "not-known", text: "Not known" },
+];
+const YES_NO = [
+  { value: "yes", text: "Yes" },
+  { value: "no", text: "No" },
+];
+const PRESENTATION_ITEMS = [
+  { value: "CES-I", text: "CES-I: incomplete" },
+  { value: "CES-R", text: "CES-R: painless urinary retention with overflow incontinence" },
+];
+const PROCEDURE_ITEMS = PROCEDURES.map((value) => ({ value, text: PROCEDURE_NAMES[value] }));
+const CATHETER_ITEMS = CATHETER_STATUSES.map((value) => ({ value, text: CATHETER_STATUS_NAMES[value] }));
+
+export async function loadPatient(deps: AppDeps, req: Request): Promise<Patient> {
+  const id = idParam(req.params.patientId);
+  const patient = id ? await findPatient(deps.db, id) : null;
+  if (!patient) throw new NotFoundError("Patient");
+  return patient;
+}
+
+export async function loadEpisode(deps: AppDeps, req: Request): Promise<{ episode: Episode; patient: Patient }> {
+  const id = idParam(req.params.episodeId);
+  const episode = id ? await findEpisode(deps.db, id) : null;
+  if (!episode) throw new NotFoundError("Episode");
+  const patient = (await findPatient(deps.db, episode.patientId))!;
+  return { episode, patient };
+}
+
+export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  pages.get("/patients", CLINICAL, async (req, res) => {
+    const q = typeof req.query.q === "string" ? req.query.q.slice(0, 100) : "";
+    const page = Math.max(1, Math.min(10000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
+    const { items, total } = await searchPatients(db, q, page, PAGE_SIZE);
+    const pages_ = Math.max(1, Math.ceil(total / PAGE_SIZE));
+    res.render("patients/list", {
+      title: "Patients",
+      q,
+      items,
+      total,
+      page,
+      previous: page > 1 ? `?q=${encodeURIComponent(q)}&page=${page - 1}` : null,
+      next: page < pages_ ? `?q=${encodeURIComponent(q)}&page=${page + 1}` : null,
+      pageCount: pages_,
+    });
+  });
+
+  const renderPatientForm = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("patients/form", { sexItems: SEX_ITEMS, yesNo: YES_NO, ...model });
+
+  pages.get("/patients/new", CLINICAL, (_req, res) => renderPatientForm(res, { title: "Register a patient", action: "/patients", values: {} }));
+
+  pages.post("/patients", CLINICAL, async (req, res) => {
+    try {
+      const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
+      const patient = await registerPatient(db, res.locals.actor!, input, now());
+      req.session.flash = `${patient.givenName} ${patient.familyName} is registered`;
+      res.redirect(303, `/patients/${patient.id}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderPatientForm(res, { title: "Register a patient", action: "/patients", values: req.body, errors }, 400);
+    }
+  });
+
+  pages.get("/patients/:patientId", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    const episodes = await episodesForPatient(db, patient.id);
+    res.render("patients/show", { title: `${patient.familyName.toUpperCase()}, ${patient.givenName}`, patient, episodes: episodes.map(episodeSummary) });
+  });
+
+  pages.get("/patients/:patientId/edit", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values: patientFormValues(patient) });
+  });
+
+  pages.post("/patients/:patientId/edit", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    try {
+      const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
+      await correctPatient(db, res.locals.actor!, patient.id, input, now());
+      req.session.flash = "Patient details corrected; the previous details are kept in the audit trail";
+      res.redirect(303, `/patients/${patient.id}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values: req.body, errors }, 400);
+    }
+  });
+
+  const renderEpisodeForm = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("patients/episode-form", { presentationItems: PRESENTATION_ITEMS, procedureItems: PROCEDURE_ITEMS, yesNo: YES_NO, ...model });
+
+  pages.get("/patients/:patientId/episodes/new", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    renderEpisodeForm(res, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: {} });
+  });
+
+  pages.post("/patients/:patientId/episodes", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    try {
+      const input = readEpisode(new InputReader(req.body, "form"), now());
+      const episode = await registerEpisode(db, res.locals.actor!, patient.id, input, now());
+      req.session.flash = "Surgery episode registered";
+      res.redirect(303, `/episodes/${episode.id}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderEpisodeForm(res, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: req.body, errors }, 400);
+    }
+  });
+
+  pages.get("/episodes/:episodeId", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    const panels = await deps.episodePanels.render({ db, episode, patient, now: clock() });
+    res.render("patients/episode", {
+      title: `Episode: ${patient.familyName.toUpperCase()}, ${patient.givenName}`,
+      patient,
+      episode: episodeSummary(episode),
+      flags: surgicalRecordFlags(surgicalRecordOf(episode)),
+      panels,
+    });
+  });
+
+  pages.get("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    renderEpisodeForm(res, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: episodeFormValues(episode) });
+  });
+
+  pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    try {
+      const input = readEpisode(new InputReader(req.body, "form"), now());
+      await correctEpisode(db, res.locals.actor!, episode.id, input, now());
+      req.session.flash = "Surgery record corrected; the previous record is kept in the audit trail";
+      res.redirect(303, `/episodes/${episode.id}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderEpisodeForm(res, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: req.body, errors }, 400);
+    }
+  });
+
+  const renderDischargeForm = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("patients/discharge", { catheterItems: CATHETER_ITEMS, ...model });
+
+  pages.get("/episodes/:episodeId/discharge", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    const values = episode.discharge
+      ? { ...instantFields("dischargedAt", episode.discharge.dischargedAt), destination: episode.discharge.destination, catheterStatus: episode.discharge.catheterStatus }
+      : instantFields("dischargedAt", now());
+    renderDischargeForm(res, { title: "Record discharge", patient, episode, values });
+  });
+
+  pages.post("/episodes/:episodeId/discharge", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    try {
+      const discharge = readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt);
+      await recordDischarge(db, res.locals.actor!, episode.id, discharge, now());
+      req.session.flash = "Discharge recorded";
+      res.redirect(303, `/episodes/${episode.id}`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderDischargeForm(res, { title: "Record discharge", patient, episode, values: req.body, errors }, 400);
+    }
+  });
+}
+
+/** Field errors to show on a form, or null for an error the error handler should deal with. */
+export function formErrors(err: unknown) {
+  if (err instanceof ValidationError) return err.errors;
+  if (err instanceof ConflictError) return [{ field: err.field ?? "", message: err.message }];
+  return null;
+}
+
+export function surgicalRecordOf(e: Episode) {
+  return {
+    presentation: e.presentation,
+    mriAt: e.mriAt,
+    anaesthesiaStartAt: e.anaesthesiaStartAt,
+    delayReason: e.delayReason ?? undefined,
+    consultantSanction: e.consultantSanction ?? undefined,
+    preopReviewAt: e.preopReviewAt ?? undefined,
+    consentRecorded: e.consentRecorded ?? undefined,
+    bsrRegistered: e.bsrRegistered ?? undefined,
+    catheterisedBeforeSurgery: e.catheterisedBeforeSurgery ?? undefined,
+  };
+}
+
+function episodeSummary(e: Episode) {
+  return { ...e, procedureName: PROCEDURE_NAMES[e.procedure], catheterStatusName: e.discharge ? CATHETER_STATUS_NAMES[e.discharge.catheterStatus] : null };
+}
+
+function patientFormValues(p: Patient): Record<string, string> {
+  return {
+    nhsNumber: p.nhsNumber,
+    familyName: p.familyName,
+    givenName: p.givenName,
+    ...dateFields("dateOfBirth", p.dateOfBirth),
+    sex: p.sex,
+    email: p.email ?? "",
+    emailConsent: boolField(p.emailConsent),
+    gpName: p.gp.name ?? "",
+    gpAddress: p.gp.address ?? "",
+    gpEmail: p.gp.email ?? "",
+  };
+}
+
+function episodeFormValues(e: Episode): Record<string, string> {
+  return {
+    presentation: e.presentation,
+    ...instantFields("mriAt", e.mriAt),
+    ...instantFields("anaesthesiaStartAt", e.anaesthesiaStartAt),
+    procedure: e.procedure,
+    level: e.level ?? "",
+    surgeon: e.surgeon ?? "",
+    hospital: e.hospital ?? "",
+    ward: e.ward ?? "",
+    bed: e.bed ?? "",
+    delayReason: e.delayReason ?? "",
+    consultantSanction: boolField(e.consultantSanction),
+    ...instantFields("preopReviewAt", e.preopReviewAt),
+    consentRecorded: boolField(e.consentRecorded),
+    bsrRegistered: boolField(e.bsrRegistered),
+    catheterisedBeforeSurgery: boolField(e.catheterisedBeforeSurgery),
+  };
+}

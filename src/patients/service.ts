@@ -1,0 +1,93 @@
+import type { Actor } from "../audit/audit.ts";
+import { writeAudit } from "../audit/audit.ts";
+import type { Db } from "../db/knex.ts";
+import { ConflictError, NotFoundError } from "../web/errors.ts";
+import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
+import { episodeColumns, findEpisode, findPatient, patientColumns, toEpisode, toPatient } from "./repository.ts";
+
+/** Registers a patient, with its audit row, in one transaction. 409 when the NHS number is already registered. */
+export async function registerPatient(db: Db, actor: Actor, input: PatientInput, now: string): Promise<Patient> {
+  return db.transaction(async (trx) => {
+    if (await trx("patients").where({ nhs_number: input.nhsNumber }).first()) {
+      throw new ConflictError("A patient with this NHS number is already registered", "nhsNumber");
+    }
+    const [row] = await trx("patients")
+      .insert({ ...patientColumns(input), created_at: now, updated_at: now })
+      .returning("*");
+    const patient = toPatient(row);
+    await writeAudit(trx, { at: now, actor, patientId: patient.id, entity: "patient", entityId: patient.id, action: "register", before: null, after: input });
+    return patient;
+  });
+}
+
+/** Corrects a patient's details. The previous values stay in the audit history. */
+export async function correctPatient(db: Db, actor: Actor, id: number, input: PatientInput, now: string): Promise<Patient> {
+  return db.transaction(async (trx) => {
+    const before = await findPatient(trx, id);
+    if (!before) throw new NotFoundError("Patient");
+    const clash = await trx("patients").where({ nhs_number: input.nhsNumber }).whereNot({ id }).first();
+    if (clash) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
+    const [row] = await trx("patients").where({ id }).update({ ...patientColumns(input), updated_at: now }).returning("*");
+    await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
+    return toPatient(row);
+  });
+}
+
+export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
+  return db.transaction(async (trx) => {
+    if (!(await findPatient(trx, patientId))) throw new NotFoundError("Patient");
+    const [row] = await trx("episodes")
+      .insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now })
+      .returning("*");
+    const episode = toEpisode(row);
+    await writeAudit(trx, { at: now, actor, patientId, entity: "episode", entityId: episode.id, action: "register", before: null, after: input });
+    return episode;
+  });
+}
+
+export async function correctEpisode(db: Db, actor: Actor, id: number, input: EpisodeInput, now: string): Promise<Episode> {
+  return db.transaction(async (trx) => {
+    const before = await findEpisode(trx, id);
+    if (!before) throw new NotFoundError("Episode");
+    const [row] = await trx("episodes").where({ id }).update({ ...episodeColumns(input), updated_at: now }).returning("*");
+    await writeAudit(trx, { at: now, actor, patientId: before.patientId, entity: "episode", entityId: id, action: "correct", before: episodeInputOf(before), after: input });
+    return toEpisode(row);
+  });
+}
+
+/** Records (or corrects) the discharge that ends the inpatient part of an episode. */
+export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string): Promise<Episode> {
+  return db.transaction(async (trx) => {
+    const before = await findEpisode(trx, id);
+    if (!before) throw new NotFoundError("Episode");
+    const [row] = await trx("episodes")
+      .where({ id })
+      .update({
+        discharged_at: discharge.dischargedAt,
+        discharge_destination: discharge.destination,
+        catheter_status_at_discharge: discharge.catheterStatus,
+        updated_at: now,
+      })
+      .returning("*");
+    await writeAudit(trx, {
+      at: now,
+      actor,
+      patientId: before.patientId,
+      entity: "episode",
+      entityId: id,
+      action: before.discharge ? "correct-discharge" : "discharge",
+      before: before.discharge,
+      after: discharge,
+    });
+    return toEpisode(row);
+  });
+}
+
+function inputOf(p: Patient): PatientInput {
+  return { nhsNumber: p.nhsNumber, familyName: p.familyName, givenName: p.givenName, dateOfBirth: p.dateOfBirth, sex: p.sex, email: p.email, emailConsent: p.emailConsent, gp: p.gp };
+}
+
+function episodeInputOf(e: Episode): EpisodeInput {
+  const { id: _id, patientId: _p, discharge: _d, createdAt: _c, updatedAt: _u, ...input } = e;
+  return input;
+}

@@ -1,0 +1,105 @@
+import { isValidNhsNumber } from "../pathway/index.ts";
+import type { InputReader } from "../web/validation.ts";
+import { CATHETER_STATUSES, type Discharge, type EpisodeInput, type PatientInput, PRESENTATIONS, PROCEDURES, SEXES } from "./model.ts";
+
+export const PATIENT_FIELDS = ["nhsNumber", "familyName", "givenName", "dateOfBirth", "sex", "email", "emailConsent", "gp"] as const;
+export const EPISODE_FIELDS = [
+  "presentation", "mriAt", "anaesthesiaStartAt", "procedure", "level", "surgeon", "hospital", "ward", "bed",
+  "delayReason", "consultantSanction", "preopReviewAt", "consentRecorded", "bsrRegistered", "catheterisedBeforeSurgery",
+] as const;
+
+/** Reads a patient from a form or JSON body. `today` (YYYY-MM-DD, London) bounds the date of birth. */
+export function readPatient(input: InputReader, today: string): PatientInput {
+  const nhsText = input.text("nhsNumber", { label: "NHS number", required: true, max: 20 });
+  const nhsNumber = nhsText === null ? null : nhsText.replace(/[\s-]/g, "");
+  if (nhsNumber !== null && !/^\d{10}$/.test(nhsNumber)) input.fail("nhsNumber", "NHS number must be 10 digits");
+  else if (nhsNumber !== null && !isValidNhsNumber(nhsNumber)) input.fail("nhsNumber", "NHS number is not valid: check the digits (the last digit is a check digit)");
+  const familyName = input.text("familyName", { label: "Family name", required: true, max: 100 });
+  const givenName = input.text("givenName", { label: "Given name", required: true, max: 100 });
+  const dateOfBirth = input.date("dateOfBirth", { label: "Date of birth", required: true });
+  if (dateOfBirth && dateOfBirth > today) input.fail("dateOfBirth", "Date of birth must be today or in the past");
+  const sex = input.choice("sex", SEXES, { label: "Sex", required: true });
+  const email = input.email("email", { label: "Email address" });
+  const emailConsent = input.bool("emailConsent", { label: "The patient agrees to reminder emails" }) ?? false;
+  if (emailConsent && !email) input.fail("email", "Enter an email address, or record that the patient does not want reminder emails");
+  const gp = readGp(input);
+  return input.result({
+    nhsNumber: nhsNumber!,
+    familyName: familyName!,
+    givenName: givenName!,
+    dateOfBirth: dateOfBirth!,
+    sex: sex!,
+    email,
+    emailConsent,
+    gp,
+  });
+}
+
+/** GP practice: JSON sends {gp: {name, address, email}}; forms send gpName, gpAddress, gpEmail. */
+function readGp(input: InputReader) {
+  if (input.mode === "json") {
+    const gp = input.raw("gp");
+    if (gp === undefined || gp === null) return { name: null, address: null, email: null };
+    if (typeof gp !== "object" || Array.isArray(gp)) {
+      input.fail("gp", "gp must be an object with name, address and email");
+      return { name: null, address: null, email: null };
+    }
+    const g = gp as Record<string, unknown>;
+    const text = (key: string, max: number) => {
+      const v = g[key];
+      if (v === undefined || v === null || v === "") return null;
+      if (typeof v !== "string" || v.length > max) {
+        input.fail(`gp.${key}`, `gp.${key} must be text of ${max} characters or fewer`);
+        return null;
+      }
+      return v.trim();
+    };
+    const email = text("email", 320);
+    if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) input.fail("gp.email", "gp.email must be an email address");
+    return { name: text("name", 200), address: text("address", 500), email };
+  }
+  return {
+    name: input.text("gpName", { label: "GP practice name", max: 200 }),
+    address: input.text("gpAddress", { label: "GP practice address", max: 500 }),
+    email: input.email("gpEmail", { label: "GP practice email address" }),
+  };
+}
+
+/** Reads an episode. Times may not be in the future (`now`); anaesthesia cannot start before the MRI. */
+export function readEpisode(input: InputReader, now: string): EpisodeInput {
+  const presentation = input.choice("presentation", PRESENTATIONS, { label: "CES presentation", required: true });
+  const mriAt = input.instant("mriAt", { label: "MRI time", required: true });
+  const anaesthesiaStartAt = input.instant("anaesthesiaStartAt", { label: "Start of anaesthesia", required: true });
+  if (mriAt && mriAt > now) input.fail("mriAt", "MRI time must be in the past");
+  if (anaesthesiaStartAt && anaesthesiaStartAt > now) input.fail("anaesthesiaStartAt", "Start of anaesthesia must be in the past");
+  if (mriAt && anaesthesiaStartAt && anaesthesiaStartAt < mriAt) input.fail("anaesthesiaStartAt", "Start of anaesthesia must be after the MRI");
+  const procedure = input.choice("procedure", PROCEDURES, { label: "Procedure", required: true });
+  const preopReviewAt = input.instant("preopReviewAt", { label: "Time of the documented pre-operative review" });
+  if (preopReviewAt && preopReviewAt > now) input.fail("preopReviewAt", "The pre-operative review time must be in the past");
+  return input.result({
+    presentation: presentation!,
+    mriAt: mriAt!,
+    anaesthesiaStartAt: anaesthesiaStartAt!,
+    procedure: procedure!,
+    level: input.text("level", { label: "Level", max: 60 }),
+    surgeon: input.text("surgeon", { label: "Surgeon", max: 200 }),
+    hospital: input.text("hospital", { label: "Hospital", max: 200 }),
+    ward: input.text("ward", { label: "Ward", max: 120 }),
+    bed: input.text("bed", { label: "Bed", max: 40 }),
+    delayReason: input.text("delayReason", { label: "Reason for delay", max: 2000 }),
+    consultantSanction: input.bool("consultantSanction", { label: "a consultant on call sanctioned the start time" }),
+    preopReviewAt,
+    consentRecorded: input.bool("consentRecorded", { label: "consent is recorded" }),
+    bsrRegistered: input.bool("bsrRegistered", { label: "the patient is registered on the British Spine Registry" }),
+    catheterisedBeforeSurgery: input.bool("catheterisedBeforeSurgery", { label: "the patient was catheterised before surgery" }),
+  });
+}
+
+export function readDischarge(input: InputReader, now: string, surgeryAt: string): Discharge {
+  const dischargedAt = input.instant("dischargedAt", { label: "Discharge time", required: true });
+  if (dischargedAt && dischargedAt > now) input.fail("dischargedAt", "Discharge time must not be in the future");
+  if (dischargedAt && dischargedAt < surgeryAt) input.fail("dischargedAt", "Discharge time must be after the surgery");
+  const destination = input.text("destination", { label: "Discharge destination", required: true, max: 200 });
+  const catheterStatus = input.choice("catheterStatus", CATHETER_STATUSES, { label: "Catheter status at discharge", required: true });
+  return input.result({ dischargedAt: dischargedAt!, destination: destination!, catheterStatus: catheterStatus! });
+}

@@ -1,0 +1,34 @@
+import { createApp } from "./app.ts";
+import { loadConfig } from "./config.ts";
+import { createDb } from "./db/knex.ts";
+import { migrateLatest, runSeeds } from "./db/migrate.ts";
+import { EpisodePanels } from "./patients/episode-panels.ts";
+import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
+
+/** Start-up only: configuration, database, demo data outside production, then listen. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const db = createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile });
+  await migrateLatest(db);
+  if (config.seedDemoData) await runSeeds(db, { now: new Date() });
+  const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });
+  const server = app.listen(config.port, () => {
+    const url = `http://localhost:${config.port}`;
+    console.log(`CES follow-up care planner is running at ${url}`);
+    console.log(`Database: ${config.databaseUrl ? "PostgreSQL (DATABASE_URL)" : `SQLite, ${config.sqliteFile}`}`);
+    if (config.seedDemoData) {
+      console.log("Demo sign-ins (demo data only; not created in production):");
+      for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
+    }
+  });
+  const stop = () => {
+    server.close(() => void db.destroy().then(() => process.exit(0)));
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

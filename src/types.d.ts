@@ -1,0 +1,31 @@
+import "express-session";
+import type { Actor } from "./audit/audit.ts";
+import type { Role } from "./web/routing.ts";
+
+export interface SignedInUser {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+}
+
+declare module "express-session" {
+  interface SessionData {
+    userId: number;
+    csrfToken: string;
+    flash: string;
+  }
+}
+
+declare global {
+  namespace Express {
+    interface Locals {
+      user?: SignedInUser;
+      actor?: Actor;
+      csrfToken?: string;
+      flash?: string;
+      currentPath?: string;
+      cspNonce?: string;
+    }
+  }
+}

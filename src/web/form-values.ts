@@ -1,0 +1,29 @@
+import { londonParts } from "./time.ts";
+
+/** Form fields for a date input: `${name}-day`, `-month`, `-year` from YYYY-MM-DD. */
+export function dateFields(name: string, date: string | null): Record<string, string> {
+  if (!date) return {};
+  const [y, m, d] = date.split("-");
+  return { [`${name}-day`]: String(Number(d)), [`${name}-month`]: String(Number(m)), [`${name}-year`]: y };
+}
+
+/** Form fields for a date-and-time input, in UK time. */
+export function instantFields(name: string, instant: string | null): Record<string, string> {
+  if (!instant) return {};
+  const p = londonParts(instant);
+  return {
+    [`${name}-day`]: String(p.day),
+    [`${name}-month`]: String(p.month),
+    [`${name}-year`]: String(p.year),
+    [`${name}-time`]: `${String(p.hour).padStart(2, "0")}:${String(p.minute).padStart(2, "0")}`,
+  };
+}
+
+export function boolField(value: boolean | null): string {
+  return value === true ? "yes" : value === false ? "no" : "";
+}
+
+/** Reads a positive integer route parameter; anything else is a 404, not a 500. */
+export function idParam(value: unknown): number | null {
+  return typeof value === "string" && /^[1-9]\d{0,9}$/.test(value) && Number(value) <= 2147483647 ? Number(value) : null;
+}

@@ -1,0 +1,62 @@
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+
+export const ROLES = ["nurse", "clinician", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Who may use a route: a list of roles, or "public" (sign-in, health check). */
+export type Access = readonly Role[] | "public";
+
+export interface RouteSpec {
+  method: "get" | "post";
+  path: string;
+  access: Access;
+  kind: "page" | "api";
+}
+
+type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
+
+/**
+ * A router on which every route must say who may use it. The declared routes are kept
+ * so that tests can check every one of them is locked.
+ */
+export class RoleRouter {
+  readonly router = express.Router({ mergeParams: true });
+  readonly routes: RouteSpec[] = [];
+  /** OpenAPI operations by path and method, for the API's self-description. */
+  readonly docs: Record<string, Record<string, unknown>> = {};
+
+  constructor(
+    private readonly kind: "page" | "api",
+    private readonly guard: (access: Access) => RequestHandler,
+  ) {}
+
+  get(path: string, access: Access, ...handlers: Handler[]): this {
+    return this.add("get", path, access, handlers);
+  }
+
+  post(path: string, access: Access, ...handlers: Handler[]): this {
+    return this.add("post", path, access, handlers);
+  }
+
+  /** Describes an API operation for /api/v1/openapi.json (path in OpenAPI form: /patients/{patientId}). */
+  document(method: "get" | "post", path: string, operation: Record<string, unknown>): this {
+    (this.docs[path] ??= {})[method] = operation;
+    return this;
+  }
+
+  private add(method: "get" | "post", path: string, access: Access, handlers: Handler[]): this {
+    this.routes.push({ method, path, access, kind: this.kind });
+    this.router[method](path, this.guard(access), ...(handlers as RequestHandler[]));
+    return this;
+  }
+}
+
+export function roleAllowed(access: Access, role: Role | undefined): boolean {
+  if (access === "public") return true;
+  return role !== undefined && access.includes(role);
+}
+
+export const STAFF: readonly Role[] = ["nurse", "clinician", "admin"];
+export const CLINICAL: readonly Role[] = ["nurse", "clinician"];
+export const CLINICIANS: readonly Role[] = ["clinician"];
+export const ADMINS: readonly Role[] = ["admin"];

@@ -1,0 +1,123 @@
+/** Europe/London display and entry of instants. Everything is stored in UTC. */
+export const ZONE = "Europe/London";
+
+const partsFormatter = new Intl.DateTimeFormat("en-GB", {
+  timeZone: ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  hourCycle: "h23",
+});
+
+export interface LocalParts {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+}
+
+export function londonParts(instant: string | Date): LocalParts {
+  const parts = Object.fromEntries(
+    partsFormatter.formatToParts(new Date(instant)).map((p) => [p.type, p.value]),
+  ) as Record<string, string>;
+  return {
+    year: Number(parts.year),
+    month: Number(parts.month),
+    day: Number(parts.day),
+    hour: Number(parts.hour),
+    minute: Number(parts.minute),
+    second: Number(parts.second),
+  };
+}
+
+const dateTimeFormatter = new Intl.DateTimeFormat("en-GB", {
+  timeZone: ZONE,
+  weekday: "short",
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+  hourCycle: "h23",
+});
+const dateFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, day: "numeric", month: "long", year: "numeric" });
+const timeFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+const zoneNameFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, timeZoneName: "short" });
+
+/** "Tue 24 Nov 2026, 08:30 GMT" */
+export function formatDateTime(instant: string | Date): string {
+  return `${dateTimeFormatter.format(new Date(instant))} ${zoneAbbreviation(instant)}`;
+}
+
+/** "24 November 2026" for an instant, in London. */
+export function formatDate(instant: string | Date): string {
+  return dateFormatter.format(new Date(instant));
+}
+
+/** "24 November 2026" for a calendar date (YYYY-MM-DD), with no time-zone shift. */
+export function formatCalendarDate(date: string): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(
+    new Date(`${date}T00:00:00Z`),
+  );
+}
+
+/** "08:30" */
+export function formatTime(instant: string | Date): string {
+  return timeFormatter.format(new Date(instant));
+}
+
+/** "GMT" or "BST" */
+export function zoneAbbreviation(instant: string | Date): string {
+  const name = zoneNameFormatter.formatToParts(new Date(instant)).find((p) => p.type === "timeZoneName")?.value ?? "";
+  return name === "GMT+1" ? "BST" : name;
+}
+
+/** Today's calendar date in London, YYYY-MM-DD. */
+export function londonDate(instant: string | Date): string {
+  const p = londonParts(instant);
+  return `${p.year}-${pad(p.month)}-${pad(p.day)}`;
+}
+
+/** "5 h 20 min" / "45 min"; negative durations read as overdue by the caller. */
+export function formatDuration(ms: number): string {
+  const minutes = Math.floor(Math.abs(ms) / 60000);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return h > 0 ? `${h} h ${m} min` : `${m} min`;
+}
+
+export type LocalTimeResult = { ok: true; instant: string } | { ok: false; reason: "invalid" | "nonexistent" };
+
+/**
+ * The UTC instant of a London wall-clock time. In October's repeated hour the first (BST)
+ * occurrence is taken; in March's skipped hour there is no such time and the caller says so.
+ */
+export function londonLocalToInstant(date: string, time: string): LocalTimeResult {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const t = /^(\d{1,2}):(\d{2})$/.exec(time);
+  if (!d || !t) return { ok: false, reason: "invalid" };
+  const [year, month, day, hour, minute] = [d[1], d[2], d[3], t[1], t[2]].map(Number);
+  if (hour > 23 || minute > 59) return { ok: false, reason: "invalid" };
+  const asUtc = Date.UTC(year, month - 1, day, hour, minute);
+  const check = new Date(asUtc);
+  if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
+    return { ok: false, reason: "invalid" };
+  }
+  for (const offsetHours of [1, 0]) {
+    const candidate = new Date(asUtc - offsetHours * 3600_000);
+    const p = londonParts(candidate);
+    if (p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute) {
+      return { ok: true, instant: candidate.toISOString() };
+    }
+  }
+  return { ok: false, reason: "nonexistent" };
+}
+
+function pad(n: number): string {
+  return String(n).padStart(2, "0");
+}

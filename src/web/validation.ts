@@ -1,0 +1,197 @@
+import type { FieldError } from "./errors.ts";
+import { ValidationError } from "./errors.ts";
+import { londonLocalToInstant } from "./time.ts";
+
+const MAX_TEXT = 2000;
+const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+interface TextOptions {
+  label: string;
+  required?: boolean;
+  max?: number;
+}
+
+/**
+ * Turns an untrusted body (an HTML form or JSON) into typed values, collecting one clear
+ * message per field instead of throwing at the first problem. Nothing here trusts types:
+ * arrays, objects, numbers and megabyte strings all end as field errors.
+ */
+export class InputReader {
+  readonly errors: FieldError[] = [];
+  private readonly body: Record<string, unknown>;
+
+  constructor(
+    body: unknown,
+    readonly mode: "form" | "json",
+  ) {
+    this.body = body && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
+    if (mode === "json" && (typeof body !== "object" || body === null || Array.isArray(body))) {
+      this.fail("body", "The request body must be a JSON object");
+    }
+  }
+
+  fail(field: string, message: string): null {
+    if (!this.errors.some((e) => e.field === field)) this.errors.push({ field, message });
+    return null;
+  }
+
+  has(field: string): boolean {
+    const v = this.body[field];
+    return v !== undefined && v !== null && v !== "";
+  }
+
+  raw(field: string): unknown {
+    return this.body[field];
+  }
+
+  text(field: string, options: TextOptions): string | null {
+    const value = this.body[field];
+    const max = options.max ?? MAX_TEXT;
+    if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
+      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+    }
+    if (typeof value !== "string") return this.fail(field, `${options.label} must be text`);
+    const trimmed = value.trim();
+    if (trimmed.length > max) return this.fail(field, `${options.label} must be ${max} characters or fewer`);
+    return trimmed;
+  }
+
+  choice<T extends string>(field: string, options: readonly T[], labels: { label: string; required?: boolean }): T | null {
+    const value = this.body[field];
+    if (value === undefined || value === null || value === "") {
+      return labels.required ? this.fail(field, `Select ${lowerFirst(labels.label)}`) : null;
+    }
+    if (typeof value !== "string" || !(options as readonly string[]).includes(value)) {
+      return this.fail(field, `${labels.label} must be one of: ${options.join(", ")}`);
+    }
+    return value as T;
+  }
+
+  /** Forms send "yes"/"no"; JSON sends true/false. Absent gives null unless required. */
+  bool(field: string, options: { label: string; required?: boolean }): boolean | null {
+    const value = this.body[field];
+    if (value === undefined || value === null || value === "") {
+      return options.required ? this.fail(field, `Select whether ${lowerFirst(options.label)}`) : null;
+    }
+    if (this.mode === "json") {
+      if (typeof value !== "boolean") return this.fail(field, `${options.label} must be true or false`);
+      return value;
+    }
+    if (value === "yes" || value === "true") return true;
+    if (value === "no" || value === "false") return false;
+    return this.fail(field, `${options.label} must be yes or no`);
+  }
+
+  /** A checkbox: present means ticked. */
+  checkbox(field: string): boolean {
+    const value = this.body[field];
+    return value === "yes" || value === "true" || value === "on" || value === true;
+  }
+
+  integer(field: string, options: { label: string; min: number; max: number; unit?: string; required?: boolean }): number | null {
+    const value = this.body[field];
+    const unit = options.unit ? ` ${options.unit}` : "";
+    if (value === undefined || value === null || value === "") {
+      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+    }
+    const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : null;
+    if (text === null || !/^-?\d+$/.test(text)) {
+      return this.fail(field, `${options.label} must be a whole number${unit ? ` of${unit}` : ""}`);
+    }
+    const n = Number(text);
+    if (n < options.min || n > options.max) {
+      return this.fail(field, `${options.label} must be between ${options.min} and ${options.max}${unit}`);
+    }
+    return n;
+  }
+
+  email(field: string, options: { label: string; required?: boolean }): string | null {
+    const value = this.text(field, { ...options, max: 320 });
+    if (value !== null && !EMAIL.test(value)) return this.fail(field, `Enter ${lowerFirst(options.label)} in the right format, like name@example.nhs.uk`);
+    return value;
+  }
+
+  /** A calendar date: JSON "YYYY-MM-DD"; forms the three inputs `${field}-day`, `-month`, `-year`. */
+  date(field: string, options: { label: string; required?: boolean }): string | null {
+    let text: string | null;
+    if (this.mode === "json") {
+      const value = this.body[field];
+      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (typeof value !== "string") return this.fail(field, `${options.label} must be a date like 1970-01-31`);
+      text = value;
+    } else {
+      const parts = ["day", "month", "year"].map((p) => this.body[`${field}-${p}`]);
+      if (parts.every((p) => p === undefined || p === "")) return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (!parts.every((p) => typeof p === "string" && /^\d{1,4}$/.test(p.trim()))) {
+        return this.fail(field, `${options.label} must be a real date, for example 31 1 1970`);
+      }
+      const [d, m, y] = parts.map((p) => (p as string).trim());
+      text = `${y.padStart(4, "0")}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+    }
+    if (!isRealDate(text)) return this.fail(field, `${options.label} must be a real date${this.mode === "json" ? " like 1970-01-31" : ", for example 31 1 1970"}`);
+    return text;
+  }
+
+  /**
+   * An instant: JSON an ISO 8601 string with an offset; forms a date (three inputs) and a
+   * `${field}-time` "HH:MM" read as UK time.
+   */
+  instant(field: string, options: { label: string; required?: boolean }): string | null {
+    if (this.mode === "json") {
+      const value = this.body[field];
+      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (typeof value !== "string" || !ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value))) {
+        return this.fail(field, `${options.label} must be an ISO 8601 time with an offset, like 2026-11-24T08:30:00Z`);
+      }
+      return new Date(value).toISOString();
+    }
+    const timeValue = this.body[`${field}-time`];
+    const dateGiven = ["day", "month", "year"].some((p) => this.has(`${field}-${p}`));
+    if (!dateGiven && (timeValue === undefined || timeValue === "")) {
+      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+    }
+    const date = this.date(field, { label: options.label, required: true });
+    if (date === null) return null;
+    if (typeof timeValue !== "string" || !/^\d{1,2}[:.]\d{2}$/.test(timeValue.trim())) {
+      return this.fail(field, `Enter the time of ${lowerFirst(options.label)} as hours and minutes, like 14:30`);
+    }
+    const local = londonLocalToInstant(date, timeValue.trim().replace(".", ":"));
+    if (!local.ok) {
+      return this.fail(
+        field,
+        local.reason === "nonexistent"
+          ? `${options.label}: that time does not exist in the UK (the clocks went forward)`
+          : `Enter the time of ${lowerFirst(options.label)} as hours and minutes, like 14:30`,
+      );
+    }
+    return local.instant;
+  }
+
+  /** Fields a JSON caller sent that the endpoint does not know are refused, so typos are not silently dropped. */
+  rejectUnknown(known: readonly string[]): void {
+    if (this.mode !== "json") return;
+    for (const key of Object.keys(this.body)) {
+      if (!known.includes(key)) this.fail(key, `${key} is not a field of this request`);
+    }
+  }
+
+  /** Throws a ValidationError when anything was wrong; otherwise returns the value built from the fields. */
+  result<T>(value: T): T {
+    if (this.errors.length > 0) throw new ValidationError(this.errors);
+    return value;
+  }
+}
+
+export function isRealDate(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || y > 2200) return false;
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}

@@ -1,0 +1,77 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+
+const validPatient = {
+  nhsNumber: "450 557 7104",
+  familyName: "O'Brien-Smith",
+  givenName: "Mary",
+  "dateOfBirth-day": "31",
+  "dateOfBirth-month": "1",
+  "dateOfBirth-year": "1970",
+  sex: "female",
+  email: "",
+  emailConsent: "no",
+  gpName: "Moor Surgery",
+  gpAddress: "1 Moor Lane",
+  gpEmail: "moor@example.nhs.uk",
+};
+
+describe("registering a patient from the form", () => {
+  let ctx: TestContext;
+  let nurse: SignedInAgent;
+  before(async () => {
+    ctx = await createTestApp();
+    nurse = await signIn(ctx.app, "nurse");
+  });
+  after(() => ctx.close());
+
+  test("a wrong NHS number re-renders the form with an error summary and stores nothing", async () => {
+    const before = await ctx.db("patients").count({ n: "*" });
+    const res = await nurse.submit("/patients", { ...validPatient, nhsNumber: "4505577105" });
+    assert.equal(res.status, 400);
+    const text = pageText(res.text);
+    assert.match(text, /There is a problem/);
+    assert.match(text, /NHS number is not valid/);
+    assert.match(res.text, /value="O&#x27;Brien-Smith"/, "typed values are kept");
+    assert.deepEqual(await ctx.db("patients").count({ n: "*" }), before);
+  });
+
+  test("a valid patient is stored, shown as 3-3-4 digits, and audited in the same transaction", async () => {
+    const res = await nurse.submit("/patients", validPatient);
+    assert.equal(res.status, 303, pageText(res.text).slice(0, 600));
+    const page = await nurse.agent.get(res.headers.location);
+    assert.equal(page.status, 200);
+    assert.match(pageText(page.text), /450 557 7104/);
+    assert.match(pageText(page.text), /O'Brien-Smith, Mary/);
+    const patient = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    const audit = await ctx.db("audit_events").where({ patient_id: patient.id, action: "register" });
+    assert.equal(audit.length, 1);
+    assert.match(audit[0].actor_name, /nurse/);
+    assert.equal(JSON.parse(audit[0].after).familyName, "O'Brien-Smith");
+  });
+
+  test("the same NHS number twice is refused with a message", async () => {
+    const res = await nurse.submit("/patients", validPatient);
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /already registered/);
+  });
+
+  test("search finds the patient by NHS number with spaces and by family name", async () => {
+    for (const q of ["450 557", "o'brien", "Mary"]) {
+      const res = await nurse.agent.get(`/patients?q=${encodeURIComponent(q)}`);
+      assert.match(pageText(res.text), /O'Brien-Smith, Mary/, `search for ${q}`);
+    }
+    const none = await nurse.agent.get("/patients?q=zzzz");
+    assert.doesNotMatch(pageText(none.text), /O'Brien-Smith/);
+  });
+
+  test("a correction keeps the previous value in the audit trail", async () => {
+    const patient = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    const res = await nurse.submit(`/patients/${patient.id}/edit`, { ...validPatient, givenName: "Maria" });
+    assert.equal(res.status, 303);
+    const audit = await nurse.agent.get(`/patients/${patient.id}/audit`);
+    const text = pageText(audit.text);
+    assert.match(text, /givenName : Mary → Maria/);
+  });
+});
