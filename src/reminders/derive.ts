@@ -1,0 +1,194 @@
+/**
+ * Which reminders an episode has, as a pure function of its state and "now" (rule book, section 8).
+ * Clinical timings are read from the rule engine's answers (assessTwoc's noVoidDeadline,
+ * flipFlowSchedule, chronicPhaseStarts); the only timings decided here are when to tell people,
+ * and each says so in its reason.
+ */
+import { flipFlowSchedule } from "../pathway/index.ts";
+import { MAX_INTERVAL_MINUTES } from "../pathway/flip-flow.ts";
+import { chronicPhaseStarts } from "../pathway/pain.ts";
+import { londonDate, londonLocalToInstant } from "../web/time.ts";
+
+export type Audience = "patient" | "ward" | "clinician" | "gp";
+export type Channel = "email" | "screen";
+
+export const REMINDER_KINDS = [
+  "twoc-no-void-deadline",
+  "flipflow-opening",
+  "flipflow-opening-patient",
+  "flipflow-missed",
+  "gp-drug-review",
+  "pain-chronic-review",
+  "outpatient-reassessment",
+  "outpatient-appointment-patient",
+  "u7-follow-up",
+  "sci-referral-outstanding",
+] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];
+
+export interface DerivedReminder {
+  key: string;
+  episodeId: number;
+  kind: ReminderKind;
+  audience: Audience;
+  channel: Channel;
+  /** UTC ISO instant. */
+  dueAt: string;
+  /** When the item counts as overdue, if later than dueAt (P4: after 14 days). */
+  overdueAt: string | null;
+  rules: string[];
+  reason: string;
+}
+
+/** What derivation reads. Plain data: the loader fills it from the ward and follow-up features. */
+export interface EpisodeState {
+  episode: {
+    id: number;
+    ward: string | null;
+    anaesthesiaStartAt: string;
+    dischargedAt: string | null;
+  };
+  patient: {
+    email: string | null;
+    emailConsent: boolean;
+    emailOptedOutAt: string | null;
+  };
+  ward: {
+    events: { type: string; at: string }[];
+    twoc: { status: string; rules: string[]; noVoidDeadline: string | null };
+    flipFlow: { intervalMinutes: number; startedAt: string; nextOpeningAt: string | null; lastOpeningAt: string | null } | null;
+    failedTwoc: boolean;
+    u7FollowUpArranged: boolean;
+  } | null;
+  followup: {
+    painPhase: string;
+    chronicFrom: string;
+    outpatientAppointmentAt: string | null;
+    reassessmentDone: boolean;
+    sciReferral: { indicated: boolean; reasons: { rules?: string[]; rule?: string }[] | unknown[]; sentAt: string | null };
+  } | null;
+}
+
+const HOUR = 3600_000;
+/** How far ahead patients' flip-flow reminders are derived; the scheduler re-derives as they fire. */
+export const PATIENT_OPENINGS_AHEAD_MS = 24 * HOUR;
+/** Appointment emails go the day before (a service decision, not a clinical one). */
+export const APPOINTMENT_NOTICE_MS = 24 * HOUR;
+/** P4: the GP reviews the drugs 1-2 weeks after discharge. */
+export const P4_DUE_DAYS = 7;
+export const P4_OVERDUE_DAYS = 14;
+/** Local time at which day-based reminders fall due (and the daily digest is sent). */
+export const DAY_REMINDER_TIME = "08:00";
+
+const utc = (instant: string): string => new Date(instant).toISOString();
+
+export function reminderKey(episodeId: number, kind: ReminderKind, dueAt: string): string {
+  return `${episodeId}:${kind}:${utc(dueAt)}`;
+}
+
+/** A patient may be emailed: an address, consent, and no opt-out. */
+export function patientEmailable(p: EpisodeState["patient"]): boolean {
+  return Boolean(p.email) && p.emailConsent && !p.emailOptedOutAt;
+}
+
+/** YYYY-MM-DD plus whole calendar days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/**
+ * The UTC instant of a London wall-clock time on a date. In March's skipped hour the time an
+ * hour later is used (the clock reads that time first); in October's repeated hour, the first.
+ */
+export function londonInstant(date: string, time: string): string {
+  const r = londonLocalToInstant(date, time);
+  if (r.ok) return r.instant;
+  const [h, m] = time.split(":").map(Number);
+  const later = londonLocalToInstant(date, `${String(h + 1).padStart(2, "0")}:${String(m).padStart(2, "0")}`);
+  if (!later.ok) throw new Error(`No London time ${date} ${time}`);
+  return later.instant;
+}
+
+export function deriveReminders(state: EpisodeState, nowIso: string): DerivedReminder[] {
+  const out: DerivedReminder[] = [];
+  const id = state.episode.id;
+  const add = (kind: ReminderKind, audience: Audience, channel: Channel, dueAt: string, rules: string[], reason: string, overdueAt: string | null = null) =>
+    out.push({ key: reminderKey(id, kind, dueAt), episodeId: id, kind, audience, channel, dueAt: utc(dueAt), overdueAt: overdueAt && utc(overdueAt), rules, reason });
+  const now = Date.parse(nowIso);
+  const inpatient = !state.episode.dischargedAt;
+  const ward = state.ward;
+  const emailPatient = patientEmailable(state.patient);
+
+  // U4: the engine's no-void deadline while a TWOC is open. A pass or failure clears it.
+  if (ward && inpatient && ward.twoc.noVoidDeadline && (ward.twoc.status === "in-progress" || ward.twoc.status === "review")) {
+    add("twoc-no-void-deadline", "ward", "email", ward.twoc.noVoidDeadline, ["U4"],
+      "No void for 6 hours fails the TWOC (U4): check the patient now if no void has been recorded.");
+  }
+
+  // F1: openings by the clock, from the engine's schedule.
+  if (ward?.flipFlow?.nextOpeningAt) {
+    const ff = ward.flipFlow;
+    const next = ff.nextOpeningAt!;
+    if (inpatient) {
+      add("flipflow-opening", "ward", "screen", next, ["F1", "F3"], `Open the flip-flow valve (every ${ff.intervalMinutes} min by the clock, F1/F3).`);
+      // F1: at least every 4 hours. Past that with no opening recorded, the opening was missed.
+      const from = ff.lastOpeningAt ?? ff.startedAt;
+      const limit = new Date(Date.parse(from) + MAX_INTERVAL_MINUTES * 60_000).toISOString();
+      add("flipflow-missed", "ward", "email", limit, ["F1"],
+        "No flip-flow opening recorded within 4 hours of the last one (F1: open at least every 4 hours).");
+    }
+    if (emailPatient) {
+      const until = new Date(Math.max(now, Date.parse(next)) + PATIENT_OPENINGS_AHEAD_MS).toISOString();
+      const openings = flipFlowSchedule({ from: next, until, intervalMinutes: ff.intervalMinutes });
+      for (const at of openings) {
+        if (Date.parse(at) < now - HOUR) continue; // long past: the patient is not told late
+        add("flipflow-opening-patient", "patient", "email", at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.");
+      }
+    }
+  }
+
+  // U7: a failed TWOC needs SCI or urology follow-up; outstanding from the failed attempt.
+  if (ward?.failedTwoc && !ward.u7FollowUpArranged) {
+    const removals = ward.events.filter((e) => e.type === "catheter-removed").map((e) => utc(e.at)).sort();
+    const since = removals.at(-1) ?? state.episode.anaesthesiaStartAt;
+    add("u7-follow-up", "clinician", "screen", since, ["U7"], "Failed TWOC: arrange follow-up with the regional SCI service or local urology (U7).");
+  }
+
+  // P4: the GP reviews the drugs 1-2 weeks after discharge (acute phase).
+  const surgeryDate = londonDate(state.episode.anaesthesiaStartAt);
+  const chronicFrom = state.followup?.chronicFrom ?? chronicPhaseStarts(surgeryDate);
+  if (state.episode.dischargedAt) {
+    const dischargeDate = londonDate(state.episode.dischargedAt);
+    const due = londonInstant(addDays(dischargeDate, P4_DUE_DAYS), DAY_REMINDER_TIME);
+    const overdue = londonInstant(addDays(dischargeDate, P4_OVERDUE_DAYS), DAY_REMINDER_TIME);
+    if (addDays(dischargeDate, P4_DUE_DAYS) < chronicFrom) {
+      add("gp-drug-review", "clinician", "screen", due, ["P4"],
+        "Check the GP has reviewed the pain medicines 1-2 weeks after discharge (P4); overdue after 14 days.", overdue);
+    }
+  }
+
+  // P5-P8: the pain phase turns chronic 3 calendar months after surgery.
+  add("pain-chronic-review", "clinician", "screen", londonInstant(chronicFrom, DAY_REMINDER_TIME), ["P5", "P6", "P7", "P8"],
+    "The pain phase is chronic from today: review the medication (no opioids P5; no gabapentinoids, anti-epileptics, oral steroids or benzodiazepines P6; consider a root block P7; spinal cord stimulation referral if persistent neuropathic pain P8).");
+
+  // B6, X4: re-assess bowel and sexual function at the surgical outpatient appointment.
+  const appointment = state.followup?.outpatientAppointmentAt ?? null;
+  if (appointment && !state.followup!.reassessmentDone) {
+    add("outpatient-reassessment", "clinician", "screen", appointment, ["B6", "X4"],
+      "Re-assess bowel (B6) and sexual function (X4) at the surgical outpatient appointment.");
+    if (emailPatient && Date.parse(appointment) > now) {
+      add("outpatient-appointment-patient", "patient", "email", new Date(Date.parse(appointment) - APPOINTMENT_NOTICE_MS).toISOString(), ["B6", "X4"],
+        "Appointment reminder to the patient the day before, consent given.");
+    }
+  }
+
+  // R1: ongoing symptoms recorded and no SCI referral sent.
+  const sci = state.followup?.sciReferral;
+  if (sci?.indicated && !sci.sentAt) {
+    add("sci-referral-outstanding", "clinician", "screen", state.episode.dischargedAt ?? state.episode.anaesthesiaStartAt, ["R1"],
+      "Ongoing symptoms are recorded and no referral to the SCI unit has been sent (R1).");
+  }
+  return out;
+}
