@@ -37,6 +37,7 @@ export const helpers = {
   selected: (value: unknown, option: unknown) => (String(value ?? "") === String(option) ? "selected" : ""),
   concat: (...args: unknown[]) => args.slice(0, -1).join(""),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
+  lowerCase: (v: unknown) => String(v ?? "").toLowerCase(),
 };
 
 export function setUpViews(app: Express): void {
