@@ -1,0 +1,152 @@
+import type { Db } from "../db/knex.ts";
+import {
+  checklist,
+  type ChecklistItem,
+  type MedicationFlag,
+  painPhase,
+  type PainPhase,
+  reviewMedications,
+  type SciFindings,
+  sciReferralReasons,
+} from "../pathway/index.ts";
+import { chronicPhaseStarts } from "../pathway/pain.ts";
+import { type Episode, surgeryDate } from "../patients/model.ts";
+import { londonDate } from "../web/time.ts";
+import type { Role } from "../web/routing.ts";
+import { type Appointment, DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, type Medication, type OngoingIssue, type Reassessment, type Tick } from "./model.ts";
+import { appointmentFor, firstSentLetter, issuesFor, latestTicks, medicationsFor, reassessmentsFor } from "./repository.ts";
+import { wardSummary, type WardSummary } from "./ward.ts";
+
+export interface ChecklistRow extends ChecklistItem {
+  tick: Tick | null;
+  done: boolean;
+}
+
+export interface FollowupSection {
+  domain: FollowupDomain;
+  title: string;
+  rules: string;
+  issueLabel: string;
+  items: ChecklistRow[];
+  issue: OngoingIssue | null;
+}
+
+export interface MedicationRow extends Medication {
+  flags: MedicationFlag[];
+  unclassified: boolean;
+}
+
+export interface SciStatus {
+  indicated: boolean;
+  reasons: { rule: string; text: string }[];
+  findings: SciFindings;
+  sentAt: string | null;
+  sentBy: string | null;
+  letterId: number | null;
+}
+
+export interface FollowupView {
+  today: string;
+  surgeryDate: string;
+  phase: PainPhase;
+  chronicFrom: string;
+  sections: FollowupSection[];
+  appointment: Appointment | null;
+  reassessments: Reassessment[];
+  current: MedicationRow[];
+  stopped: Medication[];
+  unclassified: string[];
+  sci: SciStatus;
+  ward: WardSummary;
+  gpDrugReview: { from: string; to: string } | null;
+  gpLetterSentAt: string | null;
+}
+
+/** YYYY-MM-DD plus n days. */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** The pain phase on a London date; before the surgery date (a clock set back) it is the acute phase. */
+export function phaseOn(surgery: string, today: string): PainPhase {
+  return painPhase(surgery, today < surgery ? surgery : today);
+}
+
+/** Who may tick an item: nurses the inpatient, discharge and any-time items; clinicians every item. */
+export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when">): boolean {
+  if (role === "clinician") return true;
+  return role === "nurse" && item.when !== "outpatient";
+}
+
+/** Catheter or ISC dependence (U7): the catheter at discharge, or a flip-flow catheter on the ward. */
+export function catheterOrIsc(episode: Episode, ward: WardSummary): boolean {
+  if (episode.discharge) return episode.discharge.catheterStatus !== "none";
+  return ward.flipFlow !== null;
+}
+
+/** Everything the follow-up page, the letters and the reminders read for one episode, at one moment. */
+export async function loadFollowup(db: Db, episode: Episode, nowIso: string): Promise<FollowupView> {
+  const today = londonDate(nowIso);
+  const surgery = surgeryDate(episode, londonDate);
+  const phase = phaseOn(surgery, today);
+  const [ticks, issues, appointment, reassessments, medications, sent, gpSent, ward] = await Promise.all([
+    latestTicks(db, episode.id),
+    issuesFor(db, episode.id),
+    appointmentFor(db, episode.id),
+    reassessmentsFor(db, episode.id),
+    medicationsFor(db, episode.id),
+    firstSentLetter(db, episode.id, "sci-referral"),
+    firstSentLetter(db, episode.id, "gp"),
+    wardSummary(db, episode.id, nowIso),
+  ]);
+
+  const sections = FOLLOWUP_DOMAINS.map((domain): FollowupSection => ({
+    domain,
+    title: DOMAINS[domain].title,
+    rules: DOMAINS[domain].rules,
+    issueLabel: DOMAINS[domain].issue,
+    items: checklist(domain, phase).map((item) => {
+      const tick = ticks.get(item.id) ?? null;
+      return { ...item, tick, done: tick?.done === true };
+    }),
+    issue: issues.get(domain) ?? null,
+  }));
+
+  const currentMeds = medications.filter((m) => m.stoppedOn === null);
+  const review = reviewMedications(phase, currentMeds.map((m) => m.name));
+  const current = currentMeds.map((m) => ({
+    ...m,
+    flags: review.flags.filter((f) => f.medication === m.name),
+    unclassified: review.unclassified.includes(m.name),
+  }));
+
+  const findings: SciFindings = { twocFailed: ward.failedTwoc, catheterOrIsc: catheterOrIsc(episode, ward) };
+  for (const domain of FOLLOWUP_DOMAINS) findings[DOMAINS[domain].finding] = issues.get(domain)?.ongoing === true;
+  const referral = sciReferralReasons(findings);
+
+  let gpDrugReview: FollowupView["gpDrugReview"] = null;
+  if (episode.discharge) {
+    const discharged = londonDate(episode.discharge.dischargedAt);
+    // P4 applies in the acute phase: the GP reviews the drugs 1 to 2 weeks after discharge.
+    if (phaseOn(surgery, discharged) === "acute") gpDrugReview = { from: addDays(discharged, 7), to: addDays(discharged, 14) };
+  }
+
+  return {
+    today,
+    surgeryDate: surgery,
+    phase,
+    chronicFrom: chronicPhaseStarts(surgery),
+    sections,
+    appointment,
+    reassessments,
+    current,
+    stopped: medications.filter((m) => m.stoppedOn !== null),
+    unclassified: review.unclassified,
+    sci: { ...referral, findings, sentAt: sent?.sentAt ?? null, sentBy: sent?.sentBy ?? null, letterId: sent?.letterId ?? null },
+    ward,
+    gpDrugReview,
+    gpLetterSentAt: gpSent?.sentAt ?? null,
+  };
+}
