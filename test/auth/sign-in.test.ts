@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import supertest from "supertest";
+import { DEMO_SIGN_INS } from "../../seeds/01_users.ts";
+import { createTestApp, csrfFrom, pageText, signIn, type TestContext } from "../helpers/app.ts";
+
+const nurse = DEMO_SIGN_INS.find((u) => u.role === "nurse")!;
+const clinician = DEMO_SIGN_INS.find((u) => u.role === "clinician")!;
+const admin = DEMO_SIGN_INS.find((u) => u.role === "admin")!;
+
+/** The session id a response set, or null. */
+function sessionCookie(res: { headers: Record<string, unknown> }): string | null {
+  const cookies = (res.headers["set-cookie"] as string[] | undefined) ?? [];
+  const match = cookies.map((c) => /^ces\.sid=([^;]*)/.exec(c)).find(Boolean);
+  return match ? match[1] : null;
+}
+
+describe("signing in and out", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestApp();
+  });
+  after(() => ctx.close());
+
+  /** A browser that has loaded the sign-in page (so it has a session and a CSRF token). */
+  async function browser(returnTo?: string) {
+    const agent = supertest.agent(ctx.app);
+    const page = await agent.get(`/sign-in${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ""}`);
+    const csrf = csrfFrom(page.text);
+    const post = (form: Record<string, string>) => agent.post("/sign-in").type("form").send({ _csrf: csrf, ...form }).redirects(0);
+    return { agent, page, csrf, post, sid: sessionCookie(page) };
+  }
+
+  test("a wrong password shows the sign-in page again with an error summary (401), and signs nobody in", async () => {
+    const b = await browser();
+    const res = await b.post({ username: nurse.username, password: "wrong-password-here" });
+    assert.equal(res.status, 401);
+    const text = pageText(res.text);
+    assert.match(text, /There is a problem/);
+    assert.match(text, /The username or password is not right/);
+    assert.match(res.text, /value="nurse"/, "the username is kept");
+    assert.doesNotMatch(res.text, /wrong-password-here/, "the password is never echoed");
+    assert.equal((await b.agent.get("/patients").redirects(0)).status, 303);
+    // An unknown username gets the same message, so usernames cannot be discovered.
+    const unknown = await b.post({ username: "no-such-user", password: "whatever-password" });
+    assert.equal(unknown.status, 401);
+    assert.match(pageText(unknown.text), /The username or password is not right/);
+  });
+
+  test("the right password signs in, with a new session id, and the old id is worthless", async () => {
+    const b = await browser();
+    assert.ok(b.sid, "the sign-in page starts a session for its CSRF token");
+    const res = await b.post({ username: nurse.username, password: nurse.password });
+    assert.equal(res.status, 303);
+    const after = sessionCookie(res);
+    assert.ok(after && after !== b.sid, "a new session id at sign-in");
+    assert.equal((await b.agent.get("/patients").redirects(0)).status, 200);
+    const fixed = await supertest(ctx.app).get("/patients").set("cookie", `ces.sid=${b.sid}`).redirects(0);
+    assert.equal(fixed.status, 303, "a session id from before sign-in does not sign anyone in");
+    assert.match(fixed.headers.location, /^\/sign-in/);
+  });
+
+  test("sign-out ends the session: the next request goes to sign-in, and the cookie cannot be replayed", async () => {
+    const b = await browser();
+    const signedIn = await b.post({ username: clinician.username, password: clinician.password });
+    const cookie = `ces.sid=${sessionCookie(signedIn)}`;
+    const sid = decodeURIComponent(sessionCookie(signedIn)!).replace(/^s:/, "").replace(/\.[^.]*$/, "");
+    const page = await b.agent.get("/patients");
+    assert.equal(page.status, 200);
+    assert.ok(await ctx.db("sessions").where({ sid }).first(), "the session is kept in the database");
+    const out = await b.agent.post("/sign-out").type("form").send({ _csrf: csrfFrom(page.text) }).redirects(0);
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.location, "/sign-in");
+    const next = await b.agent.get("/patients").redirects(0);
+    assert.equal(next.status, 303);
+    assert.match(next.headers.location, /^\/sign-in/);
+    assert.equal(await ctx.db("sessions").where({ sid }).first(), undefined, "the session row is gone");
+    const replay = await supertest(ctx.app).get("/patients").set("cookie", cookie).redirects(0);
+    assert.equal(replay.status, 303, "the old cookie signs nobody in");
+  });
+
+  test("a disabled account cannot sign in, even with the right password", async () => {
+    await ctx.db("users").where({ username: clinician.username }).update({ disabled_at: new Date().toISOString() });
+    try {
+      const b = await browser();
+      const res = await b.post({ username: clinician.username, password: clinician.password });
+      assert.equal(res.status, 401);
+      assert.match(pageText(res.text), /or the account is disabled/);
+    } finally {
+      await ctx.db("users").where({ username: clinician.username }).update({ disabled_at: null });
+    }
+  });
+
+  test("returnTo brings the user back to the page they asked for, but never to another host", async () => {
+    const first = await supertest(ctx.app).get("/patients/new").redirects(0);
+    assert.equal(first.headers.location, "/sign-in?returnTo=%2Fpatients%2Fnew");
+    const b = await browser("/patients/new");
+    assert.match(b.page.text, /name="returnTo" value="\/patients\/new"/);
+    const res = await b.post({ username: nurse.username, password: nurse.password, returnTo: "/patients/new" });
+    assert.equal(res.headers.location, "/patients/new");
+
+    for (const evil of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "http:evil.example", "/ /evil", "javascript:alert(1)"]) {
+      const page = await supertest(ctx.app).get(`/sign-in?returnTo=${encodeURIComponent(evil)}`);
+      assert.doesNotMatch(page.text, /name="returnTo"/, `${evil} is not put in the form`);
+      const c = await browser();
+      const signedIn = await c.post({ username: nurse.username, password: nurse.password, returnTo: evil });
+      assert.equal(signedIn.status, 303);
+      assert.equal(signedIn.headers.location, "/ward", `${evil} is ignored: the nurse lands on the ward board`);
+    }
+  });
+
+  test("an idle session expires: the next request goes to sign-in", async () => {
+    const user = await signIn(ctx.app, "nurse");
+    assert.equal((await user.agent.get("/patients").redirects(0)).status, 200);
+    // The session row's expiry is the idle limit from the last request (30 minutes by default).
+    const row = await ctx.db("sessions").orderBy("expires_at", "desc").first();
+    const minutesLeft = (Date.parse(String(new Date(row.expires_at).toISOString())) - Date.now()) / 60_000;
+    assert.ok(minutesLeft > 28 && minutesLeft <= 30.1, `expires in ${minutesLeft} minutes`);
+    // Idle past the limit: the database says the session has expired, whatever the browser still sends.
+    await ctx.db("sessions").update({ expires_at: new Date(Date.now() - 1000).toISOString() });
+    const res = await user.agent.get("/patients").redirects(0);
+    assert.equal(res.status, 303);
+    assert.match(res.headers.location, /^\/sign-in/);
+  });
+
+  test("the 11th failed attempt for a username is refused (429) even with the right password; other users are unaffected", async () => {
+    const b = await browser();
+    for (let i = 1; i <= 10; i++) {
+      // Upper case on purpose: the count is per username whatever its case.
+      const res = await b.post({ username: "Admin", password: `wrong-${i}-password` });
+      assert.equal(res.status, 401, `attempt ${i}`);
+    }
+    const eleventh = await b.post({ username: admin.username, password: admin.password });
+    assert.equal(eleventh.status, 429);
+    assert.match(pageText(eleventh.text), /Too many failed sign-in attempts\. Wait 15 minutes/);
+    assert.equal((await b.agent.get("/patients").redirects(0)).status, 303, "not signed in");
+    const other = await browser();
+    const ok = await other.post({ username: clinician.username, password: clinician.password });
+    assert.equal(ok.status, 303, "another username from the same address can still sign in");
+  });
+});
