@@ -31,7 +31,8 @@ export function createApp(deps: AppDeps): App {
   const app = express() as unknown as App;
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.env === "production" ? 1 : false);
-  setUpViews(app);
+  // Compiled templates are cached everywhere but development, where edits should show at once.
+  setUpViews(app, { cache: deps.config.env !== "development" });
 
   app.use(securityHeaders());
   app.use("/assets", express.static(path.join(root, "node_modules/nhsuk-frontend/dist/nhsuk/assets"), { maxAge: "1d" }));

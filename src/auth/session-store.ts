@@ -9,6 +9,8 @@ type Callback<T = void> = (err?: unknown, value?: T) => void;
  */
 export class DbSessionStore extends session.Store {
   private writes = 0;
+  /** Expiry last written per session: a touch within a minute of it changes nothing worth a write. */
+  private readonly lastExpiry = new Map<string, number>();
 
   // Session expiry follows the wall clock, as express-session's cookie does, not the app's clinical clock.
   constructor(
@@ -28,6 +30,7 @@ export class DbSessionStore extends session.Store {
 
   override set(sid: string, data: SessionData, cb?: Callback): void {
     const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(data), expires_at: this.expiry(data) };
+    this.remember(sid, row.expires_at);
     this.db("sessions")
       .insert(row)
       .onConflict("sid")
@@ -37,13 +40,23 @@ export class DbSessionStore extends session.Store {
   }
 
   override touch(sid: string, data: SessionData, cb?: Callback): void {
+    const expiresAt = this.expiry(data);
+    const previous = this.lastExpiry.get(sid);
+    if (previous !== undefined && Date.parse(expiresAt) - previous < 60_000) return cb?.();
+    this.remember(sid, expiresAt);
     this.db("sessions")
       .where({ sid })
-      .update({ expires_at: this.expiry(data) })
+      .update({ expires_at: expiresAt })
       .then(() => cb?.(), (err) => cb?.(err));
   }
 
+  private remember(sid: string, expiresAt: string): void {
+    if (this.lastExpiry.size > 10_000) this.lastExpiry.clear();
+    this.lastExpiry.set(sid, Date.parse(expiresAt));
+  }
+
   override destroy(sid: string, cb?: Callback): void {
+    this.lastExpiry.delete(sid);
     this.db("sessions")
       .where({ sid })
       .delete()

@@ -26,14 +26,17 @@ export function createDb(options: DbOptions): Db {
       pool: { min: 0, max: 10 },
     });
   }
-  if (options.sqliteFile !== ":memory:") fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
-  return knexFactory({
+  const inMemory = options.sqliteFile === ":memory:";
+  if (!inMemory) fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
+  const db = knexFactory({
     client: "sqlite3",
     connection: { filename: options.sqliteFile },
     useNullAsDefault: true,
     pool: {
       min: 1,
-      max: 1,
+      // A file in WAL mode lets several connections read while one writes; an in-memory
+      // database exists only on its one connection.
+      max: inMemory ? 1 : 4,
       afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
         const pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"];
         const next = (i: number): void => {
@@ -44,6 +47,26 @@ export function createDb(options: DbOptions): Db {
       },
     },
   });
+  if (!inMemory) serialiseTransactions(db);
+  return db;
+}
+
+/**
+ * SQLite has one writer. Two transactions that both read and then write would make one of
+ * them fail at once with SQLITE_BUSY (the busy timeout cannot help a snapshot that went stale),
+ * so this process runs its transactions one at a time; plain reads still run side by side.
+ */
+function serialiseTransactions(db: Knex): void {
+  // knex instances delegate to their `context` object; its transaction method can be wrapped.
+  const context = (db as unknown as { context: { transaction: Knex["transaction"] } }).context;
+  const original = context.transaction.bind(context);
+  let queue: Promise<unknown> = Promise.resolve();
+  context.transaction = ((handler: unknown, config?: Knex.TransactionConfig) => {
+    if (typeof handler !== "function") return original(handler as undefined, config);
+    const run = queue.then(() => original(handler as (trx: Knex.Transaction) => Promise<unknown>, config));
+    queue = run.catch(() => undefined);
+    return run;
+  }) as typeof db.transaction;
 }
 
 export function isPostgres(db: Db): boolean {

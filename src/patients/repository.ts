@@ -125,40 +125,27 @@ export async function searchPatients(db: Db, query: string, page: number, pageSi
     }
   }
   const [{ count }] = await base.clone().count<{ count: number | string }[]>({ count: "*" });
-  const rows: Row[] = await base
-    .clone()
-    .leftJoin("episodes", function () {
-      this.on("episodes.patient_id", "patients.id").andOn(
-        "episodes.id",
-        db.raw("(select max(e2.id) from episodes e2 where e2.patient_id = patients.id)"),
-      );
-    })
-    .select(
-      "patients.*",
-      "episodes.id as episode_id",
-      "episodes.ward as episode_ward",
-      "episodes.bed as episode_bed",
-      "episodes.discharged_at as episode_discharged_at",
-      "episodes.anaesthesia_start_at as episode_anaesthesia_start_at",
-    )
-    .orderBy("patients.id", "desc")
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
+  const rows: Row[] = await base.clone().select("*").orderBy("id", "desc").limit(pageSize).offset((page - 1) * pageSize);
+  const latestByPatient = await latestEpisodes(db, rows.map((r) => r.id as number));
   return {
     total: Number(count),
-    items: rows.map((row) => ({
-      patient: toPatient(row),
-      latestEpisode: row.episode_id
-        ? {
-            id: row.episode_id as number,
-            ward: row.episode_ward as string | null,
-            bed: row.episode_bed as string | null,
-            inpatient: !row.episode_discharged_at,
-            anaesthesiaStartAt: toInstant(row.episode_anaesthesia_start_at),
-          }
-        : null,
-    })),
+    items: rows.map((row) => {
+      const episode = latestByPatient.get(row.id as number);
+      return {
+        patient: toPatient(row),
+        latestEpisode: episode
+          ? { id: episode.id, ward: episode.ward, bed: episode.bed, inpatient: !episode.discharge, anaesthesiaStartAt: episode.anaesthesiaStartAt }
+          : null,
+      };
+    }),
   };
+}
+
+/** Each patient's most recent episode, in one query. */
+async function latestEpisodes(db: Db, patientIds: number[]): Promise<Map<number, Episode>> {
+  if (patientIds.length === 0) return new Map();
+  const rows = await db("episodes").whereIn("id", db("episodes").max("id").whereIn("patient_id", patientIds).groupBy("patient_id"));
+  return new Map(rows.map((row) => [row.patient_id as number, toEpisode(row)]));
 }
 
 export async function episodesForPatient(db: Conn, patientId: number): Promise<Episode[]> {

@@ -60,10 +60,9 @@ export function formatDate(instant: string | Date): string {
 }
 
 /** "24 November 2026" for a calendar date (YYYY-MM-DD), with no time-zone shift. */
+const calendarDateFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
 export function formatCalendarDate(date: string): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" }).format(
-    new Date(`${date}T00:00:00Z`),
-  );
+  return calendarDateFormatter.format(new Date(`${date}T00:00:00Z`));
 }
 
 /** "08:30" */

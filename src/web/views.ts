@@ -1,7 +1,7 @@
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Express } from "express";
-import { engine } from "express-handlebars";
 import Handlebars from "handlebars";
 import { formatCalendarDate, formatDate, formatDateTime, formatDuration, formatTime } from "./time.ts";
 import type { FieldError } from "./errors.ts";
@@ -40,18 +40,56 @@ export const helpers = {
   lowerCase: (v: unknown) => String(v ?? "").toLowerCase(),
 };
 
-export function setUpViews(app: Express): void {
-  app.engine(
-    "hbs",
-    engine({
-      extname: ".hbs",
-      defaultLayout: "main",
-      layoutsDir: path.join(viewsDir, "layouts"),
-      partialsDir: path.join(viewsDir, "partials"),
-      helpers,
-      handlebars: Handlebars,
-    }),
-  );
+type Template = Handlebars.TemplateDelegate;
+
+/**
+ * A small Handlebars view engine: views/layouts/main.hbs wraps every page (a view may pass
+ * `layout: false`), partials are every file under views/partials named by their path
+ * ("ward/twoc-panel"). Templates compile once; in development they are re-read on each render.
+ */
+export function setUpViews(app: Express, options: { cache: boolean }): void {
+  const hbs = Handlebars.create();
+  hbs.registerHelper(helpers);
+  const compiled = new Map<string, Template>();
+  let partialsLoaded = false;
+
+  const template = (file: string): Template => {
+    let found = options.cache ? compiled.get(file) : undefined;
+    if (!found) {
+      found = hbs.compile(fs.readFileSync(file, "utf8"), { strict: false });
+      compiled.set(file, found);
+    }
+    return found;
+  };
+
+  const loadPartials = (): void => {
+    const dir = path.join(viewsDir, "partials");
+    for (const file of listFiles(dir)) {
+      const name = path.relative(dir, file).replace(/\\/g, "/").replace(/\.hbs$/, "");
+      hbs.registerPartial(name, fs.readFileSync(file, "utf8"));
+    }
+    partialsLoaded = true;
+  };
+
+  app.engine("hbs", (file: string, locals: object, callback: (err: unknown, html?: string) => void) => {
+    try {
+      if (!partialsLoaded || !options.cache) loadPartials();
+      const context = locals as Record<string, unknown>;
+      const body = template(file)(context);
+      const layout = context.layout === false ? null : String(context.layout ?? "main");
+      callback(null, layout ? template(path.join(viewsDir, "layouts", `${layout}.hbs`))({ ...context, body }) : body);
+    } catch (err) {
+      callback(err);
+    }
+  });
   app.set("view engine", "hbs");
   app.set("views", viewsDir);
+}
+
+function listFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) return listFiles(full);
+    return entry.name.endsWith(".hbs") ? [full] : [];
+  });
 }

@@ -1,0 +1,46 @@
+// patient-list-vs-bare: the signed-in patient list with 1,000 patients against a bare
+// Express + Handlebars page, both loaded with autocannon (50 connections, 10 s) in the same run.
+import { load, round, signInCookie, startBareServer, startBenchServer, type BenchResult } from "./lib.ts";
+
+export default async function run(): Promise<BenchResult[]> {
+  const app = await startBenchServer();
+  const now = new Date().toISOString();
+  const rows = Array.from({ length: 1000 }, (_, i) => {
+    const nhs = benchNhsNumber(i);
+    return {
+      nhs_number: nhs, family_name: `Bench${i}`, given_name: "Patient", date_of_birth: "1970-01-01", sex: "female",
+      email_consent: false, search_name: `bench${i} patient`, created_at: now, updated_at: now,
+    };
+  });
+  await app.db.batchInsert("patients", rows, 200);
+  const cookie = await signInCookie(app.url, "clinician");
+  const bare = await startBareServer();
+  try {
+    const baseline = await load(bare.url);
+    const list = await load(`${app.url}/patients`, { headers: { cookie } });
+    if (list.non2xx > 0 || list.errors > 0) throw new Error(`patient list answered ${list.non2xx} non-2xx and ${list.errors} errors`);
+    return [
+      {
+        name: "patient-list-vs-bare",
+        value: round(list.requestsPerSecond / baseline.requestsPerSecond),
+        unit: "ratio of requests/s",
+        baseline: round(baseline.requestsPerSecond, 1),
+        target: 0.4,
+        requestsPerSecond: round(list.requestsPerSecond, 1),
+      },
+    ];
+  } finally {
+    await bare.close();
+    await app.close();
+  }
+}
+
+/** A valid (Modulus 11) NHS number in the 999 range, which is never issued to real patients. */
+function benchNhsNumber(i: number): string {
+  for (let n = i * 10; ; n++) {
+    const body = `999${String(n).padStart(6, "0")}`;
+    const sum = [...body].reduce((s, d, k) => s + Number(d) * (10 - k), 0);
+    const check = (11 - (sum % 11)) % 11;
+    if (check !== 10) return body + check;
+  }
+}
