@@ -141,7 +141,7 @@ export class InputReader {
     if (this.mode === "json") {
       const value = this.body[field];
       if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
-      if (typeof value !== "string" || !ISO_WITH_OFFSET.test(value) || Number.isNaN(Date.parse(value))) {
+      if (typeof value !== "string" || !isRealIsoInstant(value)) {
         return this.fail(field, `${options.label} must be an ISO 8601 time with an offset, like 2026-11-24T08:30:00Z`);
       }
       return new Date(value).toISOString();
@@ -181,6 +181,19 @@ export class InputReader {
     if (this.errors.length > 0) throw new ValidationError(this.errors);
     return value;
   }
+}
+
+/**
+ * An ISO 8601 time with an offset whose every part is real. Date.parse alone is not enough:
+ * it turns 2026-02-30 into 2 March and 24:00 into the next day.
+ */
+function isRealIsoInstant(text: string): boolean {
+  const m = ISO_WITH_OFFSET.exec(text);
+  if (!m || !isRealDate(text.slice(0, 10))) return false;
+  const [hour, minute, second] = [text.slice(11, 13), text.slice(14, 16), m[1] ? text.slice(17, 19) : "0"].map(Number);
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
+  if (offset && (Number(offset[2]) > 14 || Number(offset[3]) > 59)) return false;
+  return hour < 24 && minute < 60 && second < 60 && !Number.isNaN(Date.parse(text));
 }
 
 export function isRealDate(text: string): boolean {
