@@ -37,6 +37,8 @@ export async function load(url: string, options: { headers?: Record<string, stri
     connections: options.connections ?? 50,
     duration: options.durationSeconds ?? 10,
     headers: options.headers,
+    // The load comes from a worker thread, so the server under test keeps the main thread to itself.
+    workers: 1,
   });
   return {
     requestsPerSecond: result.requests.average,
