@@ -1,0 +1,102 @@
+import type { Db } from "../db/knex.ts";
+import { toInstant } from "../db/values.ts";
+import type { TwocAssessment } from "../pathway/index.ts";
+import { formatDuration } from "../web/time.ts";
+import type { FlipFlowState } from "./model.ts";
+import { activeEvents, activeSchedules } from "./repository.ts";
+import { assess, flipFlowState, toWardEvents } from "./state.ts";
+
+export interface BoardRow {
+  episodeId: number;
+  patientName: string;
+  nhsNumber: string;
+  bed: string | null;
+  twoc: TwocAssessment;
+  flipFlow: FlipFlowState | null;
+  /** U-SAFE on an attempt with no re-catheterisation recorded after it. */
+  safeAlert: boolean;
+  due: { label: string; at: string | null; msLeft: number | null; overdue: boolean; text: string } | null;
+  /** 0 most urgent. */
+  tier: number;
+}
+
+/** The wards to choose from: the wards table, or the wards of current inpatients when it is empty. */
+export async function wardNames(db: Db): Promise<string[]> {
+  const rows: { name: string }[] = await db("wards").select("name").orderBy("name");
+  if (rows.length > 0) return rows.map((r) => r.name);
+  const used: { ward: string }[] = await db("episodes").distinct("ward").whereNotNull("ward").whereNull("discharged_at").orderBy("ward");
+  return used.map((r) => r.ward);
+}
+
+/**
+ * Every current inpatient episode of a ward with its TWOC and flip-flow state, most urgent first.
+ * Three queries whatever the ward's size and however long the history: the inpatients (served by
+ * the (ward, discharged_at) index), their current events ((episode_id, at) index) and their schedules.
+ */
+export async function wardBoard(db: Db, ward: string, now: string): Promise<BoardRow[]> {
+  const episodes: Record<string, unknown>[] = await db("episodes")
+    .join("patients", "patients.id", "episodes.patient_id")
+    .where("episodes.ward", ward)
+    .whereNull("episodes.discharged_at")
+    .select("episodes.id", "episodes.bed", "episodes.anaesthesia_start_at", "patients.family_name", "patients.given_name", "patients.nhs_number");
+  const ids = episodes.map((e) => e.id as number);
+  const [events, schedules] = await Promise.all([activeEvents(db, ids), activeSchedules(db, ids)]);
+  const nowMs = Date.parse(now);
+
+  const rows = episodes.map((e): BoardRow => {
+    const id = e.id as number;
+    const mine = toWardEvents(events.filter((ev) => ev.episodeId === id && Date.parse(ev.at) <= nowMs));
+    const twoc = assess(mine, now);
+    const schedule = schedules.filter((s) => s.episodeId === id).pop();
+    const flipFlow = schedule ? flipFlowState(schedule, mine, now) : null;
+    const lastRemoval = [...mine].reverse().find((ev) => ev.type === "catheter-removed");
+    const recathAfter = lastRemoval ? mine.some((ev) => ev.type === "recatheterised" && Date.parse(ev.at) >= Date.parse(lastRemoval.at)) : false;
+    const safeAlert = twoc.rules.includes("U-SAFE") && !recathAfter;
+    const row: BoardRow = {
+      episodeId: id,
+      patientName: `${String(e.family_name).toUpperCase()}, ${e.given_name}`,
+      nhsNumber: e.nhs_number as string,
+      bed: (e.bed as string) ?? null,
+      twoc,
+      flipFlow,
+      safeAlert,
+      due: null,
+      tier: 5,
+    };
+    return { ...row, ...dueThing(twoc, flipFlow, recathAfter, safeAlert, nowMs, toInstant(e.anaesthesia_start_at)) };
+  });
+  return rows.sort((a, b) => a.tier - b.tier || (a.due?.msLeft ?? Infinity) - (b.due?.msLeft ?? Infinity) || bedOrder(a.bed, b.bed));
+}
+
+function dueThing(twoc: TwocAssessment, flipFlow: FlipFlowState | null, recathAfter: boolean, safeAlert: boolean, nowMs: number, _surgery: string): Pick<BoardRow, "due" | "tier"> {
+  const candidates: NonNullable<BoardRow["due"]>[] = [];
+  if (flipFlow) {
+    const left = Date.parse(flipFlow.nextOpeningAt) - nowMs;
+    candidates.push({
+      label: "Flip-flow opening",
+      at: flipFlow.nextOpeningAt,
+      msLeft: left,
+      overdue: left <= 0,
+      text: left <= 0 ? `Overdue by ${formatDuration(-left)}` : `In ${formatDuration(left)}`,
+    });
+  }
+  if (twoc.noVoidDeadline && !recathAfter) {
+    const left = Date.parse(twoc.noVoidDeadline) - nowMs;
+    candidates.push({ label: "No-void deadline (U4)", at: new Date(Date.parse(twoc.noVoidDeadline)).toISOString(), msLeft: left, overdue: false, text: `In ${formatDuration(left)}` });
+  }
+  if (twoc.status === "failed" && !recathAfter && !flipFlow) {
+    candidates.push({ label: "TWOC failed: re-catheterise with a flip-flow valve (U5)", at: null, msLeft: null, overdue: true, text: "Action needed now" });
+  }
+  candidates.sort((a, b) => (a.msLeft ?? -Infinity) - (b.msLeft ?? -Infinity));
+  const due = candidates[0] ?? null;
+  let tier = 4;
+  if (safeAlert) tier = 0;
+  else if (due?.overdue) tier = 1;
+  else if (twoc.status === "review") tier = 2;
+  else if (due) tier = 3;
+  return { due, tier };
+}
+
+function bedOrder(a: string | null, b: string | null): number {
+  return (a ?? "").localeCompare(b ?? "", "en-GB", { numeric: true });
+}

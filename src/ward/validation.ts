@@ -1,0 +1,100 @@
+import { randomBytes } from "node:crypto";
+import { formatDateTime, formatTime } from "../web/time.ts";
+import type { InputReader } from "../web/validation.ts";
+import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type EventType } from "./model.ts";
+
+/** How far back a bladder event may be recorded. */
+export const BACKDATE_LIMIT_MS = 24 * 3600_000;
+export const EVENT_FIELDS = ["type", "at", "phase", "volumeMl", "sensationToVoid", "catheterType", "clientId"] as const;
+const KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
+
+/** A fresh one-time key for a form: a second post of the same rendered form stores nothing new. */
+export function newFormKey(): string {
+  return randomBytes(16).toString("hex");
+}
+
+/** The form's one-time key, stored as "form:<key>". */
+export function readFormKey(reader: InputReader): string {
+  const value = reader.raw("formKey");
+  if (typeof value !== "string" || !KEY.test(value)) {
+    reader.fail("formKey", "This form has expired: open it again and re-enter the details");
+    return "";
+  }
+  return `form:${value}`;
+}
+
+/** The API's clientId (optional), stored as "api:<clientId>"; without one each call stores a new event. */
+export function readClientKey(reader: InputReader): string {
+  const value = reader.raw("clientId");
+  if (value === undefined || value === null) return `api-none:${newFormKey()}`;
+  if (typeof value !== "string" || !/^[\x21-\x7e]{1,100}$/.test(value)) {
+    reader.fail("clientId", "clientId must be 1 to 100 printable characters without spaces");
+    return "";
+  }
+  return `api:${value}`;
+}
+
+/** Times are refused in the future and more than 24 h back. */
+export function checkEventTime(reader: InputReader, field: string, at: string | null, now: string): void {
+  if (at === null) return;
+  const t = Date.parse(at);
+  const n = Date.parse(now);
+  if (t > n) {
+    reader.fail(field, `The time cannot be in the future: it is now ${formatTime(now)} (UK time) and you entered ${formatDateTime(at)}`);
+  } else if (t < n - BACKDATE_LIMIT_MS) {
+    reader.fail(field, `The time can be set back at most 24 hours (to ${formatDateTime(new Date(n - BACKDATE_LIMIT_MS))}); you entered ${formatDateTime(at)}`);
+  }
+}
+
+/**
+ * A bladder event from a form or JSON. In a form the type comes from the page (hidden field) and
+ * `when` is "now" (the default: the moment it is saved) or "earlier" with the date and time in UK time.
+ */
+export function readBladderEvent(reader: InputReader, now: string, fixedType?: EventType): BladderEventInput {
+  const type = fixedType ?? reader.choice("type", EVENT_TYPES, { label: "Type of event", required: true });
+  let at: string | null;
+  if (reader.mode === "form") {
+    const when = reader.choice("when", ["now", "earlier"] as const, { label: "When it happened", required: true });
+    at = when === "earlier" ? reader.instant("at", { label: "Date and time", required: true }) : when === "now" ? now : null;
+  } else {
+    at = reader.instant("at", { label: "at", required: true });
+  }
+  checkEventTime(reader, "at", at, now);
+
+  let phase: BladderEventInput["phase"] = null;
+  let volumeMl: number | null = null;
+  let sensationToVoid: boolean | null = null;
+  let catheterType: BladderEventInput["catheterType"] = null;
+  const volume = (label: string, required: boolean) => reader.integer("volumeMl", { label, min: 0, max: 3000, unit: "ml", required });
+  const notFor = (fields: string[]) => {
+    if (reader.mode !== "json") return;
+    for (const f of fields) if (reader.has(f)) reader.fail(f, `${f} is not recorded for a ${type} event`);
+  };
+
+  switch (type) {
+    case "scan":
+      phase = reader.choice("phase", SCAN_PHASES, { label: "Pre-void or post-void scan", required: true });
+      volumeMl = volume("Bladder volume", true);
+      sensationToVoid = reader.bool("sensationToVoid", { label: "the patient has a sensation to void", required: phase === "pre-void" });
+      notFor(["catheterType"]);
+      break;
+    case "void":
+      volumeMl = volume("Volume voided", false);
+      notFor(["phase", "sensationToVoid", "catheterType"]);
+      break;
+    case "flip-flow-opening":
+      volumeMl = volume("Volume drained", true);
+      notFor(["phase", "sensationToVoid", "catheterType"]);
+      break;
+    case "recatheterised":
+      catheterType = reader.choice("catheterType", CATHETER_TYPES, { label: "Type of catheter", required: reader.mode === "form" });
+      notFor(["phase", "volumeMl", "sensationToVoid"]);
+      break;
+    case "catheter-removed":
+      notFor(["phase", "volumeMl", "sensationToVoid", "catheterType"]);
+      break;
+    default:
+      break;
+  }
+  return { type: type ?? "scan", at: at ?? now, phase, volumeMl, sensationToVoid, catheterType };
+}
