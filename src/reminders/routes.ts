@@ -1,5 +1,151 @@
+import type { Request, Response } from "express";
+import { writeAudit } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
+import { loadPatient } from "../patients/routes.ts";
+import { NotFoundError } from "../web/errors.ts";
+import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
+import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
+import { outboxDir } from "./mailer.ts";
+import { confirmDelivered, resend } from "./outbox.ts";
+import { MARKABLE_KINDS, dueItems, findOutbox, outboxCounts, outboxRows, surgeonsWithItems } from "./queries.ts";
+import { verifyUnsubscribeToken } from "./unsubscribe.ts";
 
 /** Registers this feature's pages and API endpoints. */
-export function reminderRoutes(_pages: RoleRouter, _api: RoleRouter, _deps: AppDeps): void {}
+export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+  const text = (v: unknown) => (typeof v === "string" ? v.slice(0, 200) : "");
+
+  pages.get("/due", STAFF, async (req, res) => {
+    const ward = text(req.query.ward);
+    const clinician = text(req.query.clinician);
+    const items = await dueItems(db, now(), { ward: ward || undefined, clinician: clinician || undefined });
+    const wards = (await db("wards").orderBy("name").select("name")).map((w) => w.name as string);
+    const surgeons = await surgeonsWithItems(db);
+    res.render("reminders/due", {
+      title: "Due and overdue",
+      refreshSeconds: 60,
+      items,
+      overdue: items.filter((i) => i.state === "overdue").length,
+      ward,
+      clinician,
+      wardItems: wards.map((w) => ({ value: w, selected: w === ward })),
+      clinicianItems: surgeons.map((s) => ({ value: s, selected: s === clinician })),
+      canMarkDone: res.locals.user?.role !== "admin",
+    });
+  });
+
+  pages.post("/due/:reminderId/done", CLINICAL, async (req, res) => {
+    const id = idParam(req.params.reminderId);
+    const at = now();
+    const done = id && (await db.transaction(async (trx) => {
+      const before = await trx("reminders").where({ id, status: "scheduled" }).whereIn("kind", MARKABLE_KINDS).first();
+      if (!before) return false;
+      await trx("reminders").where({ id }).update({ status: "done", done_at: at, done_by: res.locals.actor!.name, updated_at: at });
+      await writeAudit(trx, { at, actor: res.locals.actor!, patientId: before.patient_id, entity: "reminder", entityId: id, action: "done", before: { status: "scheduled", kind: before.kind }, after: { status: "done" } });
+      return true;
+    }));
+    if (!done) throw new NotFoundError("Open reminder");
+    req.session.flash = "Marked as done";
+    res.redirect(303, "/due");
+  });
+
+  pages.get("/outbox/problems", STAFF, async (_req, res) => {
+    const rows = await outboxRows(db, { statuses: ["failed", "in-doubt"] });
+    res.render("reminders/problems", {
+      title: "Messages that could not be sent",
+      failed: rows.filter((r) => r.status === "failed"),
+      inDoubt: rows.filter((r) => r.status === "in-doubt"),
+    });
+  });
+
+  const outboxAction = (action: typeof resend, flash: string) => async (req: Request, res: Response) => {
+    const id = idParam(req.params.outboxId);
+    if (!id || !(await action(db, id, res.locals.actor!, now()))) throw new NotFoundError("Message that could not be sent");
+    req.session.flash = flash;
+    res.redirect(303, "/outbox/problems");
+  };
+  pages.post("/outbox/:outboxId/resend", STAFF, outboxAction(resend, "The message is queued to be sent again"));
+  pages.post("/outbox/:outboxId/delivered", STAFF, outboxAction(confirmDelivered, "The message is recorded as delivered"));
+
+  pages.get("/admin/sent-mail", ADMINS, async (_req, res) => {
+    res.render("reminders/sent-mail", {
+      title: "Sent mail",
+      rows: await outboxRows(db, { limit: 200 }),
+      counts: await outboxCounts(db),
+      transport: deps.config.smtpUrl ? "an SMTP server (SMTP_URL)" : `.eml files in ${outboxDir(deps.config.dataDir)}`,
+    });
+  });
+
+  pages.get("/admin/sent-mail/:outboxId", ADMINS, async (req, res) => {
+    const id = idParam(req.params.outboxId);
+    const row = id ? await findOutbox(db, id) : null;
+    if (!row) throw new NotFoundError("Message");
+    res.render("reminders/message", {
+      title: `Message ${row.id}`,
+      row,
+      headers: Object.entries(row.headers ?? {}).map(([name, value]) => ({ name, value })),
+      backLink: { href: "/admin/sent-mail", text: "Sent mail" },
+    });
+  });
+
+  pages.get("/patients/:patientId/emails", CLINICAL, async (req, res) => {
+    const patient = await loadPatient(deps, req);
+    res.render("reminders/patient-emails", {
+      title: `Emails to ${patient.familyName.toUpperCase()}, ${patient.givenName}`,
+      patient,
+      rows: await outboxRows(db, { patientId: patient.id, limit: 500 }),
+      backLink: { href: `/patients/${patient.id}`, text: "Back to the patient" },
+    });
+  });
+
+  // Unsubscribe: public by design, protected by the signed token in the link.
+  const secret = deps.config.sessionSecret;
+  const optOut = async (patientId: number): Promise<"stopped" | "already"> => {
+    const at = now();
+    return db.transaction(async (trx) => {
+      const n = await trx("patients").where({ id: patientId }).whereNull("email_opted_out_at").update({ email_opted_out_at: at, updated_at: at });
+      if (n === 0) return "already";
+      await writeAudit(trx, { at, actor: { type: "system", id: null, name: "patient (unsubscribe link)" }, patientId, entity: "patient", entityId: patientId, action: "email-opt-out", before: { emailOptedOutAt: null }, after: { emailOptedOutAt: at } });
+      return "stopped";
+    });
+  };
+  const tokenPatient = async (token: unknown): Promise<number | null> => {
+    const id = verifyUnsubscribeToken(token, secret);
+    return id && (await db("patients").where({ id }).first("id")) ? id : null;
+  };
+
+  pages.get("/unsubscribe/:token", "public", async (req, res) => {
+    const id = await tokenPatient(req.params.token);
+    if (!id) return res.status(404).render("reminders/unsubscribe", { title: "This link is not valid", invalid: true });
+    const row = await db("patients").where({ id }).first("email_opted_out_at");
+    res.render("reminders/unsubscribe", { title: "Stop reminder emails", token: req.params.token, already: Boolean(row.email_opted_out_at) });
+  });
+
+  pages.post("/unsubscribe/:token", "public", async (req, res) => {
+    const id = await tokenPatient(req.params.token);
+    if (!id) return res.status(404).render("reminders/unsubscribe", { title: "This link is not valid", invalid: true });
+    const result = await optOut(id);
+    res.render("reminders/unsubscribe", { title: "Reminder emails stopped", done: result === "stopped", already: result === "already" });
+  });
+
+  api.post("/unsubscribe/:token", "public", async (req, res) => {
+    const id = await tokenPatient(req.params.token);
+    if (!id) return res.status(404).json({ code: "not-found", message: "This unsubscribe link is not valid", errors: [] });
+    res.json({ status: await optOut(id) });
+  });
+  api.document("post", "/unsubscribe/{token}", {
+    summary: "One-click unsubscribe (RFC 8058) from patient reminder emails",
+    description: "Public by design: the signed token in the email's List-Unsubscribe header is the credential. Records the opt-out once.",
+    security: [],
+    parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+    responses: { "200": { description: "Opted out (status stopped) or already opted out (status already)" }, "404": { description: "Invalid token" } },
+  });
+
+  deps.episodePanels.add(90, async ({ db: conn, episode, now: at }) => {
+    const items = await dueItems(conn, at.toISOString(), { episodeId: episode.id });
+    const sent = await outboxRows(conn, { patientId: episode.patientId, limit: 5 });
+    return { partial: "reminders/episode-panel", data: { items, sent, patientId: episode.patientId } };
+  });
+}

@@ -1,0 +1,261 @@
+/**
+ * One tick of the reminder scheduler (node-cron calls it every minute; tests call it directly with
+ * their clock): fire due email reminders into the outbox, queue the 08:00 digests, then send what is
+ * queued. Re-running a tick never duplicates: reminders and outbox rows have unique keys, and each
+ * message is leased to one dispatcher before it is sent.
+ */
+import { createHash, randomBytes } from "node:crypto";
+import os from "node:os";
+import type Mail from "nodemailer/lib/mailer/index.js";
+import type { Db } from "../db/knex.ts";
+import { londonDate } from "../web/time.ts";
+import { APPOINTMENT_NOTICE_MS, DAY_REMINDER_TIME, type ReminderKind, londonInstant } from "./derive.ts";
+import { type DigestItem, type EmailSettings, type OutboxMessage, type ReminderForEmail, digestEmail, patientEmail, wardAlert } from "./emails.ts";
+import type { MailTransport } from "./mailer.ts";
+import {
+  DEFAULT_RETRY,
+  type OutboxRow,
+  type RetryPolicy,
+  claimBatch,
+  enqueue,
+  markAttemptFailed,
+  markSending,
+  markSent,
+  recoverExpiredLeases,
+  releaseClaims,
+} from "./outbox.ts";
+import { refreshReminders } from "./index.ts";
+
+export interface DispatcherOptions {
+  db: Db;
+  transport: MailTransport;
+  clock: () => Date;
+  settings: EmailSettings & { from: string };
+  instanceId?: string;
+  /** How long a claim lasts before another dispatcher may recover it. */
+  leaseMs?: number;
+  batchSize?: number;
+  retry?: RetryPolicy;
+  /** For tests: runs after the transport accepted a message and before it is recorded as sent. */
+  afterSend?: (row: OutboxRow) => void | Promise<void>;
+  /** Re-derive episodes whose reminders fired (off in benchmarks that have no ward data). */
+  refreshAfterFiring?: boolean;
+}
+
+export interface TickReport {
+  fired: number;
+  skipped: number;
+  digests: number;
+  sent: number;
+  retrying: number;
+  failed: number;
+  requeued: number;
+  inDoubt: number;
+}
+
+/** Patients are not told about a flip-flow opening more than an hour late (e.g. after downtime). */
+const PATIENT_LATE_LIMIT_MS = 3600_000;
+
+export class Dispatcher {
+  readonly instanceId: string;
+  private stopping = false;
+  private running: Promise<TickReport> | null = null;
+  private readonly leaseMs: number;
+  private readonly batchSize: number;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly o: DispatcherOptions) {
+    this.instanceId = o.instanceId ?? `${os.hostname()}-${process.pid}-${randomBytes(3).toString("hex")}`;
+    this.leaseMs = o.leaseMs ?? 5 * 60_000;
+    this.batchSize = o.batchSize ?? 50;
+    this.retry = o.retry ?? DEFAULT_RETRY;
+  }
+
+  private now(): string {
+    return this.o.clock().toISOString();
+  }
+
+  /** One tick; a tick already running is joined rather than overlapped. */
+  tick(): Promise<TickReport> {
+    if (this.running) return this.running;
+    this.running = this.runTick().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  /** Stops after the message in hand; claimed messages not yet started go back to the queue. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.running?.catch(() => undefined);
+    await releaseClaims(this.o.db, this.instanceId, this.now());
+  }
+
+  private async runTick(): Promise<TickReport> {
+    const report: TickReport = { fired: 0, skipped: 0, digests: 0, sent: 0, retrying: 0, failed: 0, requeued: 0, inDoubt: 0 };
+    const recovered = await recoverExpiredLeases(this.o.db, this.now());
+    report.requeued = recovered.requeued;
+    report.inDoubt = recovered.inDoubt;
+    if (this.stopping) return report;
+    await this.fireDueReminders(report);
+    report.digests = await queueDigests(this.o.db, this.now(), this.o.settings);
+    await this.dispatch(report);
+    return report;
+  }
+
+  /** Due email reminders become outbox rows, in one transaction per batch. */
+  private async fireDueReminders(report: TickReport): Promise<void> {
+    const { db } = this.o;
+    const touched = new Set<number>();
+    for (;;) {
+      const nowIso = this.now();
+      const done = await db.transaction(async (trx) => {
+        const rows = await trx("reminders as r")
+          .join("episodes as e", "e.id", "r.episode_id")
+          .join("patients as p", "p.id", "r.patient_id")
+          .leftJoin("wards as w", "w.name", "e.ward")
+          .where("r.status", "scheduled")
+          .andWhere("r.channel", "email")
+          .andWhere("r.due_at", "<=", nowIso)
+          .orderBy("r.due_at")
+          .limit(500)
+          .select("r.*", "e.ward as episode_ward", "e.bed as episode_bed", "p.email as patient_email", "p.email_consent", "p.email_opted_out_at", "w.email as ward_email", "w.phone as ward_phone");
+        if (rows.length === 0) return true;
+        for (const row of rows) {
+          const r: ReminderForEmail = {
+            id: row.id,
+            key: row.key,
+            kind: row.kind as ReminderKind,
+            episodeId: row.episode_id,
+            patientId: row.patient_id,
+            dueAt: new Date(row.due_at).toISOString(),
+            rules: JSON.parse(row.rules),
+            reason: row.reason,
+          };
+          const message = buildMessage(r, row, this.o.settings, nowIso);
+          touched.add(r.episodeId);
+          if ("skip" in message) {
+            await trx("reminders").where({ id: r.id }).update({ status: "skipped", status_reason: message.skip, updated_at: nowIso });
+            report.skipped++;
+            continue;
+          }
+          const outboxId = (await enqueue(trx, message, nowIso)) ?? (await trx("outbox").where({ key: message.key }).first("id"))?.id;
+          await trx("reminders").where({ id: r.id }).update({ status: "fired", outbox_id: outboxId, updated_at: nowIso });
+          report.fired++;
+        }
+        return rows.length < 500;
+      });
+      if (done) break;
+    }
+    if (this.o.refreshAfterFiring === false) return;
+    for (const episodeId of touched) {
+      try {
+        await db.transaction((trx) => refreshReminders(trx, episodeId, this.now()));
+      } catch (err) {
+        console.error(`Reminders: could not re-derive episode ${episodeId}:`, err);
+      }
+    }
+  }
+
+  private async dispatch(report: TickReport): Promise<void> {
+    const { db, transport } = this.o;
+    while (!this.stopping) {
+      const batch = await claimBatch(db, { instanceId: this.instanceId, nowIso: this.now(), leaseMs: this.leaseMs, limit: this.batchSize });
+      if (batch.length === 0) return;
+      for (const row of batch) {
+        if (this.stopping) {
+          await releaseClaims(db, this.instanceId, this.now());
+          return;
+        }
+        if (!(await markSending(db, row.id, this.instanceId, this.now(), this.leaseMs))) continue;
+        let result;
+        try {
+          result = await transport.send(toMail(row, this.o.settings.from), `${row.id}.eml`);
+        } catch (err) {
+          const permanent = isPermanent(err);
+          const status = await markAttemptFailed(db, row, this.instanceId, err, this.now(), this.retry, permanent);
+          if (status === "failed") report.failed++;
+          else report.retrying++;
+          continue;
+        }
+        if (this.o.afterSend) await this.o.afterSend(row);
+        if (await markSent(db, row, this.instanceId, result, this.now())) report.sent++;
+      }
+    }
+  }
+}
+
+/** SMTP 5xx replies (mailbox unavailable, rejected) will not succeed on a retry. */
+function isPermanent(err: unknown): boolean {
+  const code = (err as { responseCode?: number }).responseCode;
+  return typeof code === "number" && code >= 500 && code < 600;
+}
+
+export function toMail(row: OutboxRow, from: string): Mail.Options {
+  const hash = createHash("sha256").update(row.key).digest("hex").slice(0, 16);
+  return {
+    from,
+    to: row.recipient,
+    subject: row.subject,
+    text: row.text,
+    html: row.html ?? undefined,
+    headers: { ...(row.headers ?? {}), "X-Outbox-Key": row.key },
+    messageId: `<outbox-${row.id}-${hash}@ces-follow-up.local>`,
+    attachments: row.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
+  };
+}
+
+type Joined = Record<string, unknown>;
+
+function buildMessage(r: ReminderForEmail, row: Joined, settings: EmailSettings, nowIso: string): OutboxMessage | { skip: string } {
+  const phone = (row.ward_phone as string) || "the number on your discharge letter";
+  if (r.kind === "flipflow-opening-patient" || r.kind === "outpatient-appointment-patient") {
+    if (!row.patient_email) return { skip: "The patient has no email address" };
+    if (!(row.email_consent === true || row.email_consent === 1)) return { skip: "The patient has not consented to reminder emails" };
+    if (row.email_opted_out_at) return { skip: "The patient has stopped reminder emails" };
+    if (r.kind === "flipflow-opening-patient" && Date.parse(nowIso) - Date.parse(r.dueAt) > PATIENT_LATE_LIMIT_MS) {
+      return { skip: "Not sent: more than an hour late" };
+    }
+    const appointmentAt = r.kind === "outpatient-appointment-patient" ? new Date(Date.parse(r.dueAt) + APPOINTMENT_NOTICE_MS).toISOString() : undefined;
+    return patientEmail(r, row.patient_email as string, phone, settings, appointmentAt);
+  }
+  if (!row.ward_email) return { skip: "The ward has no email address" };
+  return wardAlert(r, row.ward_email as string, { ward: row.episode_ward as string | null, bed: row.episode_bed as string | null }, settings);
+}
+
+/**
+ * From 08:00 Europe/London each day, one digest per ward and per clinician of their overdue
+ * items. The key holds the London date, so each goes once a day whatever the clock change.
+ */
+export async function queueDigests(db: Db, nowIso: string, settings: EmailSettings): Promise<number> {
+  const today = londonDate(nowIso);
+  if (Date.parse(nowIso) < Date.parse(londonInstant(today, DAY_REMINDER_TIME))) return 0;
+  const rows = await db("reminders as r")
+    .join("episodes as e", "e.id", "r.episode_id")
+    .where("r.status", "scheduled")
+    .whereIn("r.audience", ["ward", "clinician", "gp"])
+    .andWhere((q) => q.where("r.overdue_at", "<=", nowIso).orWhere((q2) => q2.whereNull("r.overdue_at").andWhere("r.due_at", "<=", nowIso)))
+    .orderBy("r.due_at")
+    .select("r.kind", "r.episode_id", "r.due_at", "r.rules", "r.audience", "e.ward", "e.bed", "e.surgeon");
+  if (rows.length === 0) return 0;
+  const items = rows.map((row) => ({
+    item: { kind: row.kind, episodeId: row.episode_id, dueAt: new Date(row.due_at).toISOString(), rules: JSON.parse(row.rules), place: { ward: row.ward, bed: row.bed } } as DigestItem,
+    ward: row.ward as string | null,
+    surgeon: ((row.surgeon as string | null) ?? "").trim().toLowerCase(),
+    audience: row.audience as string,
+  }));
+  let queued = 0;
+  await db.transaction(async (trx) => {
+    for (const ward of await trx("wards").whereNotNull("email").select("id", "name", "email")) {
+      const list = items.filter((i) => i.ward === ward.name).map((i) => i.item);
+      if (list.length && (await enqueue(trx, digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), nowIso))) queued++;
+    }
+    const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
+    for (const user of clinicians) {
+      const name = String(user.display_name).trim().toLowerCase();
+      const list = items.filter((i) => i.audience !== "ward" && i.surgeon === name).map((i) => i.item);
+      if (list.length && (await enqueue(trx, digestEmail(`digest:clinician:${user.id}:${today}`, user.email, user.display_name, today, list, settings), nowIso))) queued++;
+    }
+  });
+  return queued;
+}

@@ -1,0 +1,89 @@
+/** Read models for the reminder pages. */
+import type { Db } from "../db/knex.ts";
+import { toInstant, toInstantOrNull } from "../db/values.ts";
+import type { ReminderKind } from "./derive.ts";
+import { KIND_TITLES } from "./emails.ts";
+import { type OutboxRow, toOutboxRow } from "./outbox.ts";
+
+export const DUE_HORIZON_MS = 24 * 3600_000;
+
+/**
+ * Items that no other record closes, so staff mark them done here. The others close themselves
+ * when the ward or follow-up record changes (opening recorded, U7 follow-up ticked, referral sent...).
+ */
+export const MARKABLE_KINDS: readonly ReminderKind[] = ["gp-drug-review", "pain-chronic-review"];
+
+export interface DueItem {
+  id: number;
+  episodeId: number;
+  patientId: number;
+  patientName: string;
+  ward: string | null;
+  bed: string | null;
+  surgeon: string | null;
+  kind: ReminderKind;
+  title: string;
+  audience: string;
+  channel: string;
+  dueAt: string;
+  overdueAt: string | null;
+  state: "overdue" | "due" | "upcoming";
+  markable: boolean;
+  rules: string[];
+  reason: string;
+}
+
+/** Scheduled items for staff due within the next 24 hours or already due, most urgent first. */
+export async function dueItems(db: Db, nowIso: string, filter: { ward?: string; clinician?: string; episodeId?: number } = {}): Promise<DueItem[]> {
+  const horizon = new Date(Date.parse(nowIso) + DUE_HORIZON_MS).toISOString();
+  const q = db("reminders as r")
+    .join("episodes as e", "e.id", "r.episode_id")
+    .join("patients as p", "p.id", "r.patient_id")
+    .where("r.status", "scheduled")
+    .whereIn("r.audience", ["ward", "clinician", "gp"])
+    .andWhere("r.due_at", "<=", horizon)
+    .orderBy("r.due_at")
+    .limit(1000)
+    .select("r.*", "e.ward", "e.bed", "e.surgeon", "p.family_name", "p.given_name");
+  if (filter.ward) q.andWhere("e.ward", filter.ward);
+  if (filter.clinician) q.andWhere("e.surgeon", filter.clinician);
+  if (filter.episodeId) q.andWhere("r.episode_id", filter.episodeId);
+  const now = Date.parse(nowIso);
+  const items = (await q).map((row): DueItem => {
+    const dueAt = toInstant(row.due_at);
+    const overdueAt = toInstantOrNull(row.overdue_at);
+    const state = now >= Date.parse(overdueAt ?? dueAt) ? "overdue" : now >= Date.parse(dueAt) ? "due" : "upcoming";
+    return {
+      id: row.id, episodeId: row.episode_id, patientId: row.patient_id,
+      patientName: `${String(row.family_name).toUpperCase()}, ${row.given_name}`,
+      ward: row.ward, bed: row.bed, surgeon: row.surgeon,
+      kind: row.kind, title: KIND_TITLES[row.kind as ReminderKind] ?? row.kind, audience: row.audience, channel: row.channel,
+      dueAt, overdueAt, state, markable: MARKABLE_KINDS.includes(row.kind), rules: JSON.parse(row.rules), reason: row.reason,
+    };
+  });
+  const rank = { overdue: 0, due: 1, upcoming: 2 };
+  return items.sort((a, b) => rank[a.state] - rank[b.state] || a.dueAt.localeCompare(b.dueAt));
+}
+
+export async function surgeonsWithItems(db: Db): Promise<string[]> {
+  const rows = await db("reminders as r").join("episodes as e", "e.id", "r.episode_id")
+    .where("r.status", "scheduled").whereNotNull("e.surgeon").distinct("e.surgeon").orderBy("e.surgeon");
+  return rows.map((r) => r.surgeon as string);
+}
+
+export async function outboxRows(db: Db, filter: { statuses?: string[]; patientId?: number; limit?: number }): Promise<OutboxRow[]> {
+  const q = db("outbox").orderBy("id", "desc").limit(filter.limit ?? 200);
+  if (filter.statuses) q.whereIn("status", filter.statuses);
+  if (filter.patientId) q.where("patient_id", filter.patientId);
+  return (await q).map(toOutboxRow);
+}
+
+export async function outboxCounts(db: Db): Promise<Record<string, number>> {
+  const rows = await db("outbox").select("status").count<{ status: string; count: number | string }[]>({ count: "*" }).groupBy("status");
+  return Object.fromEntries(rows.map((r) => [r.status, Number(r.count)]));
+}
+
+export async function findOutbox(db: Db, id: number): Promise<OutboxRow | null> {
+  const row = await db("outbox").where({ id }).first();
+  return row ? toOutboxRow(row) : null;
+}

@@ -1,0 +1,51 @@
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
+import type { Db } from "../../src/db/knex.ts";
+import { registerEpisode, registerPatient } from "../../src/patients/service.ts";
+import { type DerivedReminder, type ReminderKind, reminderKey } from "../../src/reminders/derive.ts";
+import { applyDerived } from "../../src/reminders/index.ts";
+import { Dispatcher, type DispatcherOptions } from "../../src/reminders/dispatcher.ts";
+import type { MailTransport } from "../../src/reminders/mailer.ts";
+
+let nextNhs = 0;
+/** Valid NHS numbers (Modulus 11) not used by the demo data. */
+export function nhsNumber(): string {
+  for (;;) {
+    const base = String(600000000 + nextNhs++ * 7919).padStart(9, "0");
+    const sum = [...base].reduce((s, d, i) => s + Number(d) * (10 - i), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return `${base}${check === 11 ? 0 : check}`;
+  }
+}
+
+export async function makeEpisode(db: Db, o: { email?: string | null; consent?: boolean; surgeon?: string; ward?: string; now: string }) {
+  const patient = await registerPatient(db, SYSTEM_ACTOR, {
+    nhsNumber: nhsNumber(), familyName: "Tester", givenName: "Alex", dateOfBirth: "1970-01-01", sex: "female",
+    email: o.email === undefined ? "alex.tester@example.com" : o.email, emailConsent: o.consent ?? true,
+    gp: { name: null, address: null, email: null },
+  }, o.now);
+  const episode = await registerEpisode(db, SYSTEM_ACTOR, patient.id, {
+    presentation: "CES-I", mriAt: "2026-01-01T08:00:00Z", anaesthesiaStartAt: "2026-01-01T12:00:00Z", procedure: "laminotomy",
+    level: null, surgeon: o.surgeon ?? "Mr A Surgeon", hospital: null, ward: o.ward ?? "Ward 3 (Spinal)", bed: "9", delayReason: null,
+    consultantSanction: null, preopReviewAt: null, consentRecorded: true, bsrRegistered: true, catheterisedBeforeSurgery: true,
+  }, o.now);
+  return { patient, episode };
+}
+
+export function reminder(episodeId: number, kind: ReminderKind, dueAt: string, audience: DerivedReminder["audience"], channel: DerivedReminder["channel"], rules = ["F1"]): DerivedReminder {
+  return { key: reminderKey(episodeId, kind, dueAt), episodeId, kind, audience, channel, dueAt: new Date(dueAt).toISOString(), overdueAt: null, rules, reason: "test" };
+}
+
+/** Inserts reminders for an episode the way refreshReminders does. */
+export async function schedule(db: Db, episodeId: number, patientId: number, list: DerivedReminder[], now: string): Promise<void> {
+  await db.transaction((trx) => applyDerived(trx, episodeId, patientId, list, now));
+}
+
+export function dispatcher(db: Db, transport: MailTransport, clock: () => Date, extra: Partial<DispatcherOptions> = {}): Dispatcher {
+  return new Dispatcher({
+    db, transport, clock, refreshAfterFiring: false,
+    settings: { baseUrl: "http://localhost:3000", secret: "test-secret", from: "Spinal team <no-reply@example.nhs.uk>" },
+    retry: { maxAttempts: 6, baseDelayMs: 60_000 },
+    ...extra,
+  });
+}
