@@ -7,10 +7,13 @@ import { HttpError } from "../web/errors.ts";
  * (or an x-csrf-token header), checked on every state-changing request.
  */
 export const csrfProtection: RequestHandler = (req, res, next) => {
+  // Page handlers read form fields from req.body. Express 5 leaves it undefined when the body is
+  // not a form (JSON, text, none), so give them an empty form rather than a TypeError (a 500).
+  req.body ??= {};
   req.session.csrfToken ??= randomBytes(32).toString("base64url");
   res.locals.csrfToken = req.session.csrfToken;
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
-  const sent = (req.body as Record<string, unknown> | undefined)?._csrf ?? req.get("x-csrf-token");
+  const sent = (req.body as Record<string, unknown>)._csrf ?? req.get("x-csrf-token");
   if (typeof sent === "string" && safeEqual(sent, req.session.csrfToken)) return next();
   next(new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf"));
 };

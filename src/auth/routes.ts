@@ -3,6 +3,7 @@ import type { AppDeps } from "../deps.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { STAFF } from "../web/routing.ts";
+import { CONTROL_CHARACTERS } from "../web/validation.ts";
 import { authenticate } from "./users.ts";
 
 /** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
@@ -34,7 +35,8 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     const username = typeof body.username === "string" ? body.username.slice(0, 80) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 200) : "";
     const returnTo = safeReturnTo(body.returnTo);
-    const user = username && password ? await authenticate(db, username, password) : null;
+    const readable = !CONTROL_CHARACTERS.test(username) && !CONTROL_CHARACTERS.test(password);
+    const user = username && password && readable ? await authenticate(db, username, password) : null;
     if (!user) {
       return res.status(401).render("auth/sign-in", {
         title: "Sign in",

@@ -6,7 +6,7 @@ import { boolField, dateFields, idParam, instantFields } from "../web/form-value
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
 import { londonDate } from "../web/time.ts";
-import { InputReader } from "../web/validation.ts";
+import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
 import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
 import { episodesForPatient, findEpisode, findPatient, searchPatients } from "./repository.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
@@ -51,7 +51,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   const now = () => clock().toISOString();
 
   pages.get("/patients", CLINICAL, async (req, res) => {
-    const q = typeof req.query.q === "string" ? req.query.q.slice(0, 100) : "";
+    const q = typeof req.query.q === "string" ? req.query.q.replace(new RegExp(CONTROL_CHARACTERS.source, "g"), "").slice(0, 100) : "";
     const page = Math.max(1, Math.min(10000, Number.parseInt(String(req.query.page ?? "1"), 10) || 1));
     const { items, total } = await searchPatients(db, q, page, PAGE_SIZE);
     const pages_ = Math.max(1, Math.ceil(total / PAGE_SIZE));

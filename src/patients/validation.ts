@@ -1,5 +1,5 @@
 import { isValidNhsNumber } from "../pathway/index.ts";
-import type { InputReader } from "../web/validation.ts";
+import { CONTROL_CHARACTERS, type InputReader } from "../web/validation.ts";
 import { CATHETER_STATUSES, type Discharge, type EpisodeInput, type PatientInput, PRESENTATIONS, PROCEDURES, SEXES } from "./model.ts";
 
 export const PATIENT_FIELDS = ["nhsNumber", "familyName", "givenName", "dateOfBirth", "sex", "email", "emailConsent", "gp"] as const;
@@ -48,8 +48,8 @@ function readGp(input: InputReader) {
     const text = (key: string, max: number) => {
       const v = g[key];
       if (v === undefined || v === null || v === "") return null;
-      if (typeof v !== "string" || v.length > max) {
-        input.fail(`gp.${key}`, `gp.${key} must be text of ${max} characters or fewer`);
+      if (typeof v !== "string" || v.length > max || CONTROL_CHARACTERS.test(v)) {
+        input.fail(`gp.${key}`, `gp.${key} must be text of ${max} characters or fewer, without control characters`);
         return null;
       }
       return v.trim();

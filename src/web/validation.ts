@@ -4,6 +4,9 @@ import { londonLocalToInstant } from "./time.ts";
 
 const MAX_TEXT = 2000;
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
+/** Control characters (not tab or line breaks): never typed by a person, and PostgreSQL refuses NUL in text. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 interface TextOptions {
@@ -52,6 +55,7 @@ export class InputReader {
       return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
     }
     if (typeof value !== "string") return this.fail(field, `${options.label} must be text`);
+    if (CONTROL_CHARACTERS.test(value)) return this.fail(field, `${options.label} must not contain control characters`);
     const trimmed = value.trim();
     if (trimmed.length > max) return this.fail(field, `${options.label} must be ${max} characters or fewer`);
     return trimmed;
