@@ -1,3 +1,4 @@
+import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import {
   checklist,
@@ -83,11 +84,11 @@ export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when"
 /** Catheter or ISC dependence (U7): the catheter at discharge, or a flip-flow catheter on the ward. */
 export function catheterOrIsc(episode: Episode, ward: WardSummary): boolean {
   if (episode.discharge) return episode.discharge.catheterStatus !== "none";
-  return ward.flipFlow !== null;
+  return ward.flipFlow !== null || ward.recatheterisedWithFlipFlow;
 }
 
 /** Everything the follow-up page, the letters and the reminders read for one episode, at one moment. */
-export async function loadFollowup(db: Db, episode: Episode, nowIso: string): Promise<FollowupView> {
+export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, nowIso: string): Promise<FollowupView> {
   const today = londonDate(nowIso);
   const surgery = surgeryDate(episode, londonDate);
   const phase = phaseOn(surgery, today);

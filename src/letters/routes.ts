@@ -1,5 +1,267 @@
+import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
+import { loadFollowup } from "../followup/state.ts";
+import { formErrors, loadEpisode } from "../patients/routes.ts";
+import { findEpisode, findPatient } from "../patients/repository.ts";
+import { NotFoundError } from "../web/errors.ts";
+import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
+import { ADMINS, CLINICIANS } from "../web/routing.ts";
+import { formatCalendarDate } from "../web/time.ts";
+import { InputReader } from "../web/validation.ts";
+import { referralPack } from "./compose.ts";
+import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";
+import { renderLetterPdf, renderPackPdf } from "./pdf.ts";
+import { findLetter, findRecipient, findVersion, lettersForEpisode, listRecipients, versionsOf } from "./repository.ts";
+import { createLetter, createRecipient, generate, markSent, newVersion, regenerateDraft, storedOf, updateRecipient } from "./service.ts";
+import { readLetterRequest, readRecipient } from "./validation.ts";
 
-/** Registers this feature's pages and API endpoints. */
-export function letterRoutes(_pages: RoleRouter, _api: RoleRouter, _deps: AppDeps): void {}
+const letterUrl = (letterId: number, version: number) => `/letters/${letterId}/versions/${version}`;
+
+export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  const recipientsFor = (kind: LetterKind) => listRecipients(db, { kinds: LETTER_KIND_INFO[kind].recipients, activeOnly: true });
+
+  // The letters of an episode, and a form to start each kind.
+  const renderList = async (req: Request, res: Response, values: Record<string, unknown> = {}, errors?: unknown) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    const view = await loadFollowup(db, episode, now());
+    const letters = await lettersForEpisode(db, episode.id);
+    const kinds = await Promise.all(
+      LETTER_KINDS.map(async (kind) => {
+        const recipients = await recipientsFor(kind);
+        const chosen = values.kind === kind ? String(values.recipientId ?? "") : String(recipients.find((r) => r.regional)?.id ?? recipients[0]?.id ?? "");
+        return {
+          kind,
+          ...LETTER_KIND_INFO[kind],
+          needsRecipient: LETTER_KIND_INFO[kind].recipients.length > 0,
+          recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen, kindName: RECIPIENT_KIND_NAMES[r.kind] })),
+          indication: indication(kind, view),
+        };
+      }),
+    );
+    res.status(errors ? 400 : 200).render("letters/list", {
+      title: "Letters",
+      backLink: { href: `/episodes/${episode.id}/follow-up`, text: "Back to follow-up" },
+      patient,
+      episode,
+      sci: view.sci,
+      kinds,
+      letters: letters.map((l) => ({ ...l, title: LETTER_KIND_INFO[l.kind].title, latest: l.versions[0] })),
+      errors,
+    });
+  };
+
+  pages.get("/episodes/:episodeId/letters", CLINICIANS, (req, res) => renderList(req, res));
+
+  pages.post("/episodes/:episodeId/letters", CLINICIANS, async (req, res) => {
+    const { episode } = await loadEpisode(deps, req);
+    try {
+      const input = await readLetterRequest(db, new InputReader(req.body, "form"), true);
+      const id = await createLetter(db, res.locals.actor!, episode, input.kind!, input.recipientId, input.freeText, now());
+      req.session.flash = `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record`;
+      res.redirect(303, letterUrl(id, 1));
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      await renderList(req, res, req.body, errors);
+    }
+  });
+
+  const loadLetter = async (req: Request): Promise<Letter> => {
+    const id = idParam(req.params.letterId);
+    const letter = id ? await findLetter(db, id) : null;
+    if (!letter) throw new NotFoundError("Letter");
+    return letter;
+  };
+  const loadVersion = async (req: Request) => {
+    const letter = await loadLetter(req);
+    const n = idParam(req.params.version);
+    const version = n ? await findVersion(db, letter.id, n) : null;
+    if (!version) throw new NotFoundError("Letter version");
+    const episode = (await findEpisode(db, letter.episodeId))!;
+    const patient = (await findPatient(db, episode.patientId))!;
+    return { letter, version, episode, patient };
+  };
+
+  pages.get("/letters/:letterId", CLINICIANS, async (req, res) => {
+    const letter = await loadLetter(req);
+    const [latest] = await versionsOf(db, letter.id);
+    res.redirect(303, letterUrl(letter.id, latest.version));
+  });
+
+  const renderVersion = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
+    const { letter, version, episode, patient } = await loadVersion(req);
+    const versions = await versionsOf(db, letter.id);
+    const stored = storedOf(version);
+    const recipients = await recipientsFor(letter.kind);
+    const chosen = String(values?.recipientId ?? version.recipientId ?? "");
+    let stale = false;
+    if (version.status === "draft") {
+      const recipient = version.recipientId ? await findRecipient(db, version.recipientId) : null;
+      const current = await generate(db, letter.kind, episode, patient, recipient, stored.facts.referrer.name, version.freeText, now());
+      stale = JSON.stringify({ ...current.facts, date: "", referrer: null }) !== JSON.stringify({ ...stored.facts, date: "", referrer: null });
+    }
+    res.status(errors ? 400 : 200).render("letters/version", {
+      title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
+      backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
+      patient,
+      episode,
+      letter,
+      info: LETTER_KIND_INFO[letter.kind],
+      version,
+      isDraft: version.status === "draft",
+      isLatest: versions[0].version === version.version,
+      isSciReferral: letter.kind === "sci-referral",
+      needsRecipient: LETTER_KIND_INFO[letter.kind].recipients.length > 0,
+      recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
+      versions,
+      stale,
+      url: letterUrl(letter.id, version.version),
+      values: values ?? { freeText: version.freeText ?? "" },
+      errors,
+    });
+  };
+
+  pages.get("/letters/:letterId/versions/:version", CLINICIANS, (req, res) => renderVersion(req, res, null));
+
+  pages.post("/letters/:letterId/versions/:version", CLINICIANS, async (req, res) => {
+    const { letter, version } = await loadVersion(req);
+    try {
+      const input = await readLetterRequest(db, new InputReader(req.body, "form"), false, letter.kind);
+      await regenerateDraft(db, res.locals.actor!, letter, version.version, input.recipientId, input.freeText, now());
+      req.session.flash = `Version ${version.version} regenerated from the record`;
+      res.redirect(303, letterUrl(letter.id, version.version));
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors || (err as { status?: number }).status === 409) throw err;
+      await renderVersion(req, res, req.body, errors);
+    }
+  });
+
+  pages.post("/letters/:letterId/versions/:version/send", CLINICIANS, async (req, res) => {
+    const { letter, version } = await loadVersion(req);
+    await markSent(db, res.locals.actor!, letter, version.version, now());
+    req.session.flash = `Version ${version.version} marked as sent; it can no longer change`;
+    res.redirect(303, letterUrl(letter.id, version.version));
+  });
+
+  pages.post("/letters/:letterId/versions", CLINICIANS, async (req, res) => {
+    const letter = await loadLetter(req);
+    const version = await newVersion(db, res.locals.actor!, letter, now());
+    req.session.flash = `Version ${version} generated from the record`;
+    res.redirect(303, letterUrl(letter.id, version));
+  });
+
+  pages.get("/letters/:letterId/versions/:version/pdf", CLINICIANS, async (req, res) => {
+    const { letter, version } = await loadVersion(req);
+    const { doc } = storedOf(version);
+    const status = version.status === "sent" ? `sent ${version.sentAt} by ${version.sentBy}` : "DRAFT, not sent";
+    const pdf = await renderLetterPdf(doc, `${doc.title}, version ${version.version} (${status}). Generated from the CES follow-up record.`);
+    res.set("Content-Type", "application/pdf");
+    res.set("Content-Disposition", `attachment; filename="${letter.kind}-letter-${letter.id}-v${version.version}.pdf"`);
+    res.send(pdf);
+  });
+
+  const packOf = async (req: Request) => {
+    const v = await loadVersion(req);
+    if (v.letter.kind !== "sci-referral") throw new NotFoundError("Referral pack");
+    const { facts, doc } = storedOf(v.version);
+    return { ...v, sections: referralPack(facts), subject: doc.subject };
+  };
+  pages.get("/letters/:letterId/versions/:version/pack", CLINICIANS, async (req, res) => {
+    const { letter, version, patient, episode, sections, subject } = await packOf(req);
+    res.render("letters/pack", {
+      title: `Referral pack, version ${version.version}`,
+      backLink: { href: letterUrl(letter.id, version.version), text: "Back to the letter" },
+      patient,
+      episode,
+      letter,
+      version,
+      subject,
+      sections,
+      url: letterUrl(letter.id, version.version),
+    });
+  });
+  pages.get("/letters/:letterId/versions/:version/pack/pdf", CLINICIANS, async (req, res) => {
+    const { letter, version, sections, subject } = await packOf(req);
+    const pdf = await renderPackPdf("Referral pack for the National Spinal Cord Injury Database", subject, sections);
+    res.set("Content-Type", "application/pdf");
+    res.set("Content-Disposition", `attachment; filename="referral-pack-${letter.id}-v${version.version}.pdf"`);
+    res.send(pdf);
+  });
+
+  // Recipients: reference data an admin keeps.
+  const kindItems = RECIPIENT_KINDS.map((value) => ({ value, text: RECIPIENT_KIND_NAMES[value] }));
+  pages.get("/admin/recipients", ADMINS, async (_req, res) => {
+    const recipients = (await listRecipients(db)).map((r) => ({ ...r, kindName: RECIPIENT_KIND_NAMES[r.kind] }));
+    res.render("letters/recipients", { title: "Letter recipients", recipients });
+  });
+  const renderRecipientForm = (res: Response, model: { values: Record<string, unknown> } & Record<string, unknown>, status = 200) =>
+    res.status(status).render("letters/recipient-form", {
+      kindItems,
+      regionalItems: [{ name: "regional", text: "This is the regional spinal cord injury centre", checked: ["yes", "on", "true"].includes(String(model.values.regional)) }],
+      activeItems: [
+        { value: "yes", text: "In use" },
+        { value: "no", text: "Not in use" },
+      ],
+      backLink: { href: "/admin/recipients", text: "Back to recipients" },
+      ...model,
+    });
+  pages.get("/admin/recipients/new", ADMINS, (_req, res) => renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values: { active: "yes" } }));
+  pages.post("/admin/recipients", ADMINS, async (req, res) => {
+    try {
+      const input = readRecipient(new InputReader(req.body, "form"));
+      await createRecipient(db, res.locals.actor!, input, now());
+      req.session.flash = `${input.name} added`;
+      res.redirect(303, "/admin/recipients");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values: req.body, errors }, 400);
+    }
+  });
+  const loadRecipient = async (req: Request) => {
+    const id = idParam(req.params.recipientId);
+    const r = id ? await findRecipient(db, id) : null;
+    if (!r) throw new NotFoundError("Recipient");
+    return r;
+  };
+  pages.get("/admin/recipients/:recipientId", ADMINS, async (req, res) => {
+    const r = await loadRecipient(req);
+    renderRecipientForm(res, {
+      title: `Change ${r.name}`,
+      action: `/admin/recipients/${r.id}`,
+      values: { ...r, department: r.department ?? "", address: r.address ?? "", email: r.email ?? "", phone: r.phone ?? "", regional: r.regional ? "yes" : "", active: r.active ? "yes" : "no" },
+    });
+  });
+  pages.post("/admin/recipients/:recipientId", ADMINS, async (req, res) => {
+    const r = await loadRecipient(req);
+    try {
+      const input = readRecipient(new InputReader(req.body, "form"));
+      await updateRecipient(db, res.locals.actor!, r.id, input, now());
+      req.session.flash = `${input.name} changed`;
+      res.redirect(303, "/admin/recipients");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderRecipientForm(res, { title: `Change ${r.name}`, action: `/admin/recipients/${r.id}`, values: req.body, errors }, 400);
+    }
+  });
+}
+
+/** Why a letter kind is (or is not) called for, from the engine's answers on the follow-up view. */
+function indication(kind: LetterKind, view: Awaited<ReturnType<typeof loadFollowup>>): string {
+  switch (kind) {
+    case "sci-referral":
+      return view.sci.indicated ? `Indicated (R1): ${view.sci.reasons.map((r) => r.rule).join(", ")}` : "Not indicated by what is recorded (R1)";
+    case "gp":
+      return view.gpDrugReview ? `P4: GP drug review due ${formatCalendarDate(view.gpDrugReview.from)} to ${formatCalendarDate(view.gpDrugReview.to)}` : "Pain guidance P1 to P8 and the P4 drug review";
+    case "continence":
+      return view.ward.failedTwoc || view.sci.findings.catheterOrIsc ? "Catheter or failed TWOC recorded: teach ISC (U5, U8)" : "U8: teach ISC where possible";
+    case "failed-twoc":
+      return view.ward.failedTwoc ? "TWOC failed: follow-up required (U7)" : "No failed TWOC recorded";
+  }
+}

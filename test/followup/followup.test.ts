@@ -167,7 +167,7 @@ describe("outpatient re-assessment", () => {
 
     const after_ = await getFollowupState(ctx.db, episodeId, NOW);
     assert.equal(after_.reassessmentDone, true);
-    assert.deepEqual(after_.sciReferral.reasons.map((r) => r.rule), ["X3"]);
+    assert.deepEqual(after_.sciReferral.reasons.map((r) => r.rule), [...before.sciReferral.reasons.map((r) => r.rule), "X3"]);
     assert.equal(after_.sciReferral.indicated, true);
     assert.equal(after_.sciReferral.sentAt, null);
     const actions = (await ctx.db("audit_events").where({ actor_name: "Dr Cara Clinician (clinician)" })).map((a) => `${a.entity}:${a.action}`);

@@ -1,0 +1,269 @@
+import { rules } from "../pathway/index.ts";
+import type { Block, LetterDoc, PackSection } from "./document.ts";
+import type { LetterFacts } from "./facts.ts";
+import { LETTER_KIND_INFO } from "./model.ts";
+
+const yes = (v: boolean) => (v ? "Yes" : "No");
+const rule = (id: string) => ({ rule: id, text: rules[id].text });
+
+function patientFields(f: LetterFacts): Block {
+  return {
+    type: "fields",
+    rows: [
+      { label: "Name", value: f.patient.name },
+      { label: "NHS number", value: f.patient.nhsNumber },
+      { label: "Date of birth", value: f.patient.dateOfBirth },
+      { label: "Sex", value: f.patient.sex },
+      { label: "GP practice", value: [f.gp.name, f.gp.address].filter(Boolean).join(", ") },
+    ],
+  };
+}
+
+function surgeryFields(f: LetterFacts): Block {
+  const s = f.surgery;
+  return {
+    type: "fields",
+    rows: [
+      { label: "Presentation", value: s.presentation },
+      { label: "MRI", value: s.mriAt },
+      { label: "Anaesthesia started", value: s.anaesthesiaStartAt },
+      { label: "Procedure", value: `${s.procedure}, level ${s.level}` },
+      { label: "Surgeon", value: s.surgeon },
+      { label: "Hospital", value: s.hospital },
+      { label: "Discharged", value: s.destination ? `${s.discharged} to ${s.destination}` : s.discharged },
+    ],
+  };
+}
+
+function bladderBlocks(f: LetterFacts, withEvents: boolean): Block[] {
+  const b = f.bladder;
+  const blocks: Block[] = [
+    { type: "heading", text: "Bladder" },
+    {
+      type: "paragraph",
+      text: `Trial without catheter (TWOC): ${b.twocStatus}${b.twocRules.length ? ` (${b.twocRules.join(", ")})` : ""}${b.twocReason ? `. ${b.twocReason}` : ""}${b.failedTwoc ? " A TWOC of this episode failed (U7: follow-up with the SCI service or a locally agreed urology service)." : ""}`,
+    },
+  ];
+  if (withEvents) {
+    blocks.push(
+      b.events.length
+        ? { type: "table", caption: "TWOC events and bladder scans (UK time)", head: ["Time", "Event", "Volume", "Detail"], rows: b.events.map((e) => [e.at, e.event, e.volume, e.detail]), widths: [0.33, 0.2, 0.12, 0.35] }
+        : { type: "paragraph", text: "No bladder scans or voids are recorded for this episode." },
+    );
+  }
+  blocks.push({
+    type: "fields",
+    rows: [
+      { label: "Current management", value: b.management },
+      { label: "Flip-flow valve", value: b.flipFlow + (b.flipFlowOpenings ? `; ${b.flipFlowOpenings} openings recorded` : "") },
+      { label: "Referred to learn ISC (U5, U8)", value: yes(b.iscReferred) },
+      { label: "ISC taught (U8)", value: yes(b.iscTaught) },
+      { label: "SCI or urology follow-up arranged (U7)", value: yes(b.u7FollowUpArranged) },
+    ],
+  });
+  return blocks;
+}
+
+function bowelBlocks(f: LetterFacts): Block[] {
+  return [
+    { type: "heading", text: "Bowel" },
+    {
+      type: "fields",
+      rows: [
+        { label: "Bowel regime (laxatives on the medication list)", value: f.bowel.regime.length ? f.bowel.regime.join("; ") : "None recorded" },
+        { label: "Bowel issues", value: f.bowel.ongoing + (f.bowel.details ? `: ${f.bowel.details}` : "") },
+        { label: "Bowel checklist done", value: f.bowel.done.length ? f.bowel.done.join(", ") : "None recorded" },
+      ],
+    },
+  ];
+}
+
+function painBlocks(f: LetterFacts): Block[] {
+  const p = f.pain;
+  return [
+    { type: "heading", text: "Pain and current medication" },
+    { type: "paragraph", text: `Pain phase on ${f.date}: ${p.phase}. The chronic phase starts on ${p.chronicFrom} (3 calendar months after surgery).` },
+    p.medications.length
+      ? { type: "table", caption: "Current medication, with the pathway's review flags", head: ["Medicine", "Dose", "Started", "Review"], rows: p.medications.map((m) => [m.name, m.dose, m.started, m.flags.join(" ") || "No flag"]), widths: [0.22, 0.2, 0.16, 0.42] }
+      : { type: "paragraph", text: "No current medication is recorded." },
+    { type: "paragraph", text: `Persistent neuropathic pain: ${p.neuropathic}${p.details ? `: ${p.details}` : ""}.` },
+  ];
+}
+
+function otherBlocks(f: LetterFacts): Block[] {
+  const blocks: Block[] = [
+    { type: "heading", text: "Sexual function" },
+    { type: "paragraph", text: `Sexual dysfunction: ${f.sexual.ongoing}${f.sexual.details ? `: ${f.sexual.details}` : ""}.` },
+    { type: "heading", text: "Psychological needs" },
+    { type: "paragraph", text: `Ongoing cauda equina symptoms (such as saddle numbness or leg weakness): ${f.psychological.ongoing}${f.psychological.details ? `: ${f.psychological.details}` : ""}.` },
+  ];
+  if (f.reassessment) {
+    const r = f.reassessment;
+    blocks.push(
+      { type: "heading", text: "Outpatient re-assessment (B6, X4)" },
+      { type: "fields", rows: [{ label: "Date", value: r.date }, { label: "Bowel function", value: r.bowel }, { label: "Sexual function", value: r.sexual }, { label: "Outcome", value: r.outcome }, { label: "Referral", value: r.referral }] },
+    );
+  }
+  return blocks;
+}
+
+function reasonsBlock(f: LetterFacts): Block {
+  return f.reasons.length
+    ? { type: "list", items: f.reasons }
+    : { type: "paragraph", text: "No ongoing symptom is recorded, so the record does not indicate a referral (R1). The referrer's reasons are given below." };
+}
+
+function freeTextBlocks(f: LetterFacts): Block[] {
+  return f.freeText ? [{ type: "heading", text: "Additional information" }, { type: "paragraph", text: f.freeText }] : [];
+}
+
+function bodyFor(f: LetterFacts): Block[] {
+  switch (f.kind) {
+    case "sci-referral":
+      return [
+        { type: "paragraph", text: `I would be grateful if you would see ${f.patient.name}, who had surgery for cauda equina syndrome on ${f.surgery.surgeryDate} and has ongoing symptoms after it. Under the regional pathway (R1) every such patient is referred to the regional spinal cord injury unit through the National Spinal Cord Injury Database; the referral pack with the same facts accompanies this letter.` },
+        { type: "heading", text: "Reasons for referral" },
+        reasonsBlock(f),
+        { type: "heading", text: "Patient" },
+        patientFields(f),
+        { type: "heading", text: "Surgery" },
+        surgeryFields(f),
+        ...bladderBlocks(f, true),
+        ...bowelBlocks(f),
+        ...painBlocks(f),
+        ...otherBlocks(f),
+        ...freeTextBlocks(f),
+      ];
+    case "gp":
+      return [
+        { type: "paragraph", text: `${f.patient.name} had surgery for cauda equina syndrome on ${f.surgery.surgeryDate}. This letter sets out the bladder and bowel management and the pain guidance of the regional pathway.` },
+        { type: "heading", text: "Surgery" },
+        surgeryFields(f),
+        ...bladderBlocks(f, false),
+        ...bowelBlocks(f),
+        ...painBlocks(f),
+        { type: "heading", text: "Pain guidance (P1 to P8)" },
+        { type: "paragraph", text: `Both phases:` },
+        { type: "list", items: [rule("P1"), rule("P2")] },
+        { type: "paragraph", text: `Acute phase (until ${f.pain.chronicFrom}):` },
+        { type: "list", items: [rule("P3"), rule("P4")] },
+        { type: "paragraph", text: `Chronic phase (from ${f.pain.chronicFrom}):` },
+        { type: "list", items: [rule("P5"), rule("P6"), rule("P7"), rule("P8")] },
+        { type: "heading", text: "Request" },
+        {
+          type: "paragraph",
+          text: f.gpDrugReview
+            ? `P4: please review ${f.patient.name}'s pain medicines 1 to 2 weeks after discharge, between ${f.gpDrugReview}.`
+            : `P4: please review ${f.patient.name}'s pain medicines 1 to 2 weeks after discharge${f.surgery.discharged === "Not yet discharged" ? " (the discharge date is not yet recorded)" : ""}. In the chronic phase please review them against P5 and P6.`,
+        },
+        ...freeTextBlocks(f),
+      ];
+    case "continence":
+      return [
+        { type: "paragraph", text: `Please see ${f.patient.name}, who had surgery for cauda equina syndrome on ${f.surgery.surgeryDate}, to teach intermittent self-catheterisation (ISC) as quickly as possible (U5, U8).` },
+        { type: "list", items: [rule("U5"), rule("U8")] },
+        { type: "heading", text: "Patient" },
+        patientFields(f),
+        ...bladderBlocks(f, true),
+        ...freeTextBlocks(f),
+      ];
+    case "failed-twoc":
+      return [
+        { type: "paragraph", text: `${f.patient.name} had surgery for cauda equina syndrome on ${f.surgery.surgeryDate}. ${f.bladder.failedTwoc ? "The trial without catheter failed" : "No failed trial without catheter is recorded"}; under U7 a failed TWOC must have follow-up with the regional SCI service or a locally agreed urology service. Please arrange that follow-up.` },
+        { type: "list", items: [rule("U7")] },
+        { type: "heading", text: "Patient" },
+        patientFields(f),
+        { type: "heading", text: "Surgery" },
+        surgeryFields(f),
+        ...bladderBlocks(f, true),
+        ...freeTextBlocks(f),
+      ];
+  }
+}
+
+/** The letter as a document, from its facts. `from` is the sending team's address lines. */
+export function composeLetter(f: LetterFacts): LetterDoc {
+  const to = f.kind === "gp" ? [f.gp.name, f.gp.address].filter(Boolean) : f.recipient ? [f.recipient.name, f.recipient.department, f.recipient.address].filter(Boolean) : ["Recipient not chosen"];
+  return {
+    title: LETTER_KIND_INFO[f.kind].title,
+    from: ["Spinal Surgery Team", f.surgery.hospital],
+    to,
+    date: f.date,
+    subject: `${f.patient.name}, NHS number ${f.patient.nhsNumber}, born ${f.patient.dateOfBirth}`,
+    salutation: "Dear colleague,",
+    blocks: bodyFor(f),
+    signOff: ["Yours sincerely,", f.referrer.name, `Spinal Surgery Team, ${f.surgery.hospital}`, f.referrer.date],
+  };
+}
+
+/**
+ * The referral pack: the SCI referral's facts field by field, to copy into the National Spinal
+ * Cord Injury Database's online form. The labels are this product's; match them to the form's.
+ */
+export function referralPack(f: LetterFacts): PackSection[] {
+  const s = f.surgery;
+  const b = f.bladder;
+  return [
+    {
+      title: "Patient",
+      rows: [
+        { label: "Family name", value: f.patient.familyName },
+        { label: "Given name", value: f.patient.givenName },
+        { label: "NHS number", value: f.patient.nhsNumber },
+        { label: "Date of birth", value: f.patient.dateOfBirth },
+        { label: "Sex", value: f.patient.sex },
+      ],
+    },
+    { title: "GP", rows: [{ label: "Practice", value: f.gp.name }, { label: "Address", value: f.gp.address }, { label: "Email", value: f.gp.email }] },
+    {
+      title: "Referral",
+      rows: [
+        { label: "Referred to", value: f.recipient ? [f.recipient.name, f.recipient.department].filter(Boolean).join(", ") : "Not chosen" },
+        { label: "Referring hospital", value: s.hospital },
+        { label: "Referrer", value: f.referrer.name },
+        { label: "Date of referral", value: f.referrer.date },
+        { label: "Reasons for referral", value: f.reasons.length ? f.reasons.map((r) => `${r.rule}: ${r.text}`).join(" ") : "None recorded (R1 not indicated by the record)" },
+      ],
+    },
+    {
+      title: "Diagnosis and surgery",
+      rows: [
+        { label: "Diagnosis", value: "Cauda equina syndrome" },
+        { label: "Presentation", value: s.presentation },
+        { label: "Level", value: s.level },
+        { label: "MRI", value: s.mriAt },
+        { label: "Surgery (anaesthesia started)", value: s.anaesthesiaStartAt },
+        { label: "Procedure", value: s.procedure },
+        { label: "Surgeon", value: s.surgeon },
+        { label: "Discharged", value: s.destination ? `${s.discharged} to ${s.destination}` : s.discharged },
+      ],
+    },
+    {
+      title: "Bladder",
+      rows: [
+        { label: "TWOC outcome", value: `${b.twocStatus}${b.twocRules.length ? ` (${b.twocRules.join(", ")})` : ""}` },
+        { label: "Bladder scans", value: b.events.filter((e) => e.volume && e.event !== "Void").map((e) => `${e.at}: ${e.event} ${e.volume}${e.detail ? ` (${e.detail})` : ""}`).join("; ") || "None recorded" },
+        { label: "Current bladder management", value: b.management },
+        { label: "Flip-flow valve", value: b.flipFlow },
+        { label: "ISC referral / taught", value: `${yes(b.iscReferred)} / ${yes(b.iscTaught)}` },
+      ],
+    },
+    {
+      title: "Bowel",
+      rows: [
+        { label: "Bowel regime", value: f.bowel.regime.join("; ") || "None recorded" },
+        { label: "Bowel issues", value: f.bowel.ongoing + (f.bowel.details ? `: ${f.bowel.details}` : "") },
+      ],
+    },
+    {
+      title: "Pain",
+      rows: [
+        { label: "Pain phase", value: `${f.pain.phase} (chronic from ${f.pain.chronicFrom})` },
+        { label: "Current medication", value: f.pain.medications.map((m) => `${m.name}${m.dose ? ` ${m.dose}` : ""}`).join("; ") || "None recorded" },
+        { label: "Persistent neuropathic pain", value: f.pain.neuropathic + (f.pain.details ? `: ${f.pain.details}` : "") },
+      ],
+    },
+    { title: "Sexual function", rows: [{ label: "Sexual dysfunction", value: f.sexual.ongoing + (f.sexual.details ? `: ${f.sexual.details}` : "") }] },
+    { title: "Psychological needs", rows: [{ label: "Ongoing CES symptoms", value: f.psychological.ongoing + (f.psychological.details ? `: ${f.psychological.details}` : "") }] },
+  ];
+}
