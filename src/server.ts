@@ -3,6 +3,7 @@ import { loadConfig } from "./config.ts";
 import { createDb } from "./db/knex.ts";
 import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
+import { type Scheduler, startScheduler } from "./reminders/scheduler.ts";
 import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
 
 /** Start-up only: configuration, database, demo data outside production, then listen. */
@@ -21,8 +22,13 @@ async function main(): Promise<void> {
       for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
     }
   });
+  // Reminders: a tick every minute once the app is listening (never under tests, which call the tick).
+  let scheduler: Scheduler | null = null;
+  server.on("listening", () => {
+    if (config.env !== "test") scheduler = startScheduler(db, config);
+  });
   const stop = () => {
-    server.close(() => void db.destroy().then(() => process.exit(0)));
+    server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => db.destroy()).then(() => process.exit(0)));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
