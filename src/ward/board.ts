@@ -1,5 +1,4 @@
 import type { Db } from "../db/knex.ts";
-import { toInstant } from "../db/values.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
 import { formatDuration } from "../web/time.ts";
 import type { FlipFlowState } from "./model.ts";
@@ -38,14 +37,21 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     .join("patients", "patients.id", "episodes.patient_id")
     .where("episodes.ward", ward)
     .whereNull("episodes.discharged_at")
-    .select("episodes.id", "episodes.bed", "episodes.anaesthesia_start_at", "patients.family_name", "patients.given_name", "patients.nhs_number");
+    .select("episodes.id", "episodes.bed", "patients.family_name", "patients.given_name", "patients.nhs_number");
   const ids = episodes.map((e) => e.id as number);
   const [events, schedules] = await Promise.all([activeEvents(db, ids), activeSchedules(db, ids)]);
   const nowMs = Date.parse(now);
+  const byEpisode = new Map<number, typeof events>();
+  for (const ev of events) {
+    if (Date.parse(ev.at) > nowMs) continue;
+    const list = byEpisode.get(ev.episodeId);
+    if (list) list.push(ev);
+    else byEpisode.set(ev.episodeId, [ev]);
+  }
 
   const rows = episodes.map((e): BoardRow => {
     const id = e.id as number;
-    const mine = toWardEvents(events.filter((ev) => ev.episodeId === id && Date.parse(ev.at) <= nowMs));
+    const mine = toWardEvents(byEpisode.get(id) ?? []);
     const twoc = assess(mine, now);
     const schedule = schedules.filter((s) => s.episodeId === id).pop();
     const flipFlow = schedule ? flipFlowState(schedule, mine, now) : null;
@@ -63,12 +69,12 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
       due: null,
       tier: 5,
     };
-    return { ...row, ...dueThing(twoc, flipFlow, recathAfter, safeAlert, nowMs, toInstant(e.anaesthesia_start_at)) };
+    return { ...row, ...dueThing(twoc, flipFlow, recathAfter, safeAlert, nowMs) };
   });
   return rows.sort((a, b) => a.tier - b.tier || (a.due?.msLeft ?? Infinity) - (b.due?.msLeft ?? Infinity) || bedOrder(a.bed, b.bed));
 }
 
-function dueThing(twoc: TwocAssessment, flipFlow: FlipFlowState | null, recathAfter: boolean, safeAlert: boolean, nowMs: number, _surgery: string): Pick<BoardRow, "due" | "tier"> {
+function dueThing(twoc: TwocAssessment, flipFlow: FlipFlowState | null, recathAfter: boolean, safeAlert: boolean, nowMs: number): Pick<BoardRow, "due" | "tier"> {
   const candidates: NonNullable<BoardRow["due"]>[] = [];
   if (flipFlow) {
     const left = Date.parse(flipFlow.nextOpeningAt) - nowMs;

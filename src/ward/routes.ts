@@ -1,7 +1,7 @@
 import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import type { Episode, Patient } from "../patients/model.ts";
-import { findEpisode, findPatient } from "../patients/repository.ts";
+import { findEpisode } from "../patients/repository.ts";
 import { formErrors, loadEpisode } from "../patients/routes.ts";
 import { ConflictError, HttpError, NotFoundError, ValidationError } from "../web/errors.ts";
 import { idParam, instantFields } from "../web/form-values.ts";
@@ -9,7 +9,7 @@ import { CLINICAL, CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { formatDateTime, formatDuration, formatTime } from "../web/time.ts";
 import { InputReader } from "../web/validation.ts";
 import { wardBoard, wardNames } from "./board.ts";
-import { bladderChartSvg, } from "./chart.ts";
+import { bladderChartSvg } from "./chart.ts";
 import { describeInterval, TWOC_STATUS_TAGS } from "./format.ts";
 import { flipFlowCalendar } from "./ics.ts";
 import { getWardState } from "./index.ts";
@@ -503,7 +503,6 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     },
   });
 
-  void findPatient;
 }
 
 function lockMessage(): string {

@@ -1,0 +1,101 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
+import { recordDischarge } from "../../src/patients/service.ts";
+import { wardBoard } from "../../src/ward/board.ts";
+import type { BladderEventInput } from "../../src/ward/model.ts";
+import { recordBladderEvent } from "../../src/ward/service.ts";
+import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import { DEMO_WARD } from "../../seeds/02_patients.ts";
+import { newEpisode } from "./helpers.ts";
+
+const NOW = "2026-11-24T03:00:00Z";
+const ev = (e: Partial<BladderEventInput> & Pick<BladderEventInput, "type" | "at">): BladderEventInput => ({ phase: null, volumeMl: null, sensationToVoid: null, catheterType: null, ...e });
+
+describe("the ward board", () => {
+  let ctx: TestContext;
+  let nurse: SignedInAgent;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    nurse = await signIn(ctx.app, "nurse");
+  });
+  after(() => ctx.close());
+
+  test("the demo ward is the default: one row per current inpatient, refreshing every minute, most urgent first", async () => {
+    const res = await nurse.agent.get("/ward");
+    assert.equal(res.status, 200);
+    assert.match(res.text, /<meta http-equiv="refresh" content="60">/);
+    const text = pageText(res.text);
+    assert.match(text, new RegExp(`Ward board: ${DEMO_WARD.replace(/[()]/g, "\\$&")}`));
+    const rows = [...res.text.matchAll(/<td class="nhsuk-table__cell app-board__bed">([^<]*)<\/td>/g)].map((m) => m[1]);
+    assert.deepEqual(rows, ["7", "14", "4", "9", "11"], "overdue opening, then clinical review, then the running clock, then nothing timed");
+    assert.doesNotMatch(text, /PATEL/, "the discharged patient is not on the board");
+    assert.match(res.text, /app-board__row--overdue/);
+    assert.match(text, /HUGHES, David .* Flip-flow opening \d\d:\d\d Overdue by 40 min/);
+    assert.match(text, /OKAFOR, Grace .* No-void deadline \(U4\) \d\d:\d\d In 3 h 0 min/);
+  });
+
+  test("another ward is chosen with ?ward=; an unknown ward shows no one", async () => {
+    const e = await newEpisode(ctx.db, { now: NOW, ward: "Ward 7 (Orthopaedics)", bed: "3", familyName: "Ortho" });
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, e, ev({ type: "catheter-removed", at: "2026-11-24T02:00:00Z" }), "t:1", "system", NOW);
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, e, ev({ type: "scan", at: "2026-11-24T02:30:00Z", phase: "post-void", volumeMl: 700 }), "t:2", "system", NOW);
+    const res = await nurse.agent.get("/ward?ward=Ward%207%20(Orthopaedics)");
+    const text = pageText(res.text);
+    assert.match(text, /ORTHO, Alex/);
+    assert.match(text, /U-SAFE: bladder over 600 ml/, "U-SAFE shows as an urgent alert on the board");
+    assert.doesNotMatch(text, /HUGHES/);
+    assert.match(pageText((await nurse.agent.get("/ward?ward=Nowhere")).text), /No current inpatients/);
+    await recordDischarge(ctx.db, SYSTEM_ACTOR, e.id, { dischargedAt: NOW, destination: "Home", catheterStatus: "isc" }, NOW);
+    assert.doesNotMatch(pageText((await nurse.agent.get("/ward?ward=Ward%207%20(Orthopaedics)")).text), /ORTHO/);
+  });
+
+  test("the board reads the same few queries for 3 inpatients or 30 (no query per patient)", async () => {
+    const queries = async (ward: string) => {
+      let n = 0;
+      const count = () => n++;
+      ctx.db.on("query", count);
+      await wardBoard(ctx.db, ward, NOW);
+      ctx.db.removeListener("query", count);
+      return n;
+    };
+    for (let i = 0; i < 30; i++) {
+      const e = await newEpisode(ctx.db, { now: NOW, ward: i < 3 ? "Small" : "Big", bed: String(i) });
+      await recordBladderEvent(ctx.db, SYSTEM_ACTOR, e, ev({ type: "catheter-removed", at: "2026-11-24T01:00:00Z" }), `q:${i}`, "system", NOW);
+    }
+    for (let i = 0; i < 3; i++) {
+      const e = await newEpisode(ctx.db, { now: NOW, ward: "Big", bed: `b${i}` });
+      await recordBladderEvent(ctx.db, SYSTEM_ACTOR, e, ev({ type: "void", at: "2026-11-24T01:00:00Z" }), `v:${i}`, "system", NOW);
+    }
+    const small = await queries("Small");
+    const big = await queries("Big");
+    assert.equal(big, small);
+    assert.ok(big <= 3, `${big} queries`);
+    assert.equal((await wardBoard(ctx.db, "Big", NOW)).length, 30);
+  });
+});
+
+describe("the bladder chart", () => {
+  let ctx: TestContext;
+  let nurse: SignedInAgent;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    nurse = await signIn(ctx.app, "nurse");
+  });
+  after(() => ctx.close());
+
+  test("an SVG with a title, a description, lines at 100/500/600 ml, removal and re-catheterisation markers, and the table as text", async () => {
+    const episode = await ctx.db("episodes").where({ bed: "7" }).first();
+    const res = await nurse.agent.get(`/episodes/${episode.id}/bladder/chart`);
+    assert.equal(res.status, 200);
+    assert.match(res.text, /<svg class="app-bladder-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc"/);
+    assert.match(res.text, /<title id="chart-title">Bladder chart for HUGHES, David<\/title>/);
+    assert.match(res.text, /<desc id="chart-desc">[^<]*largest 620 ml/);
+    for (const line of ["100 ml (U2", "500 ml (U3", "600 ml (U-SAFE)"]) assert.ok(res.text.includes(line), line);
+    assert.match(res.text, />Catheter removed<\/text>/);
+    assert.match(res.text, />Re-catheterised<\/text>/);
+    assert.doesNotMatch(res.text, /<script(?![^>]*\bsrc=)|style="/, "no inline script and no inline style (CSP)");
+    const table = pageText(/<table class="nhsuk-table" id="chart-table">([\s\S]*?)<\/table>/.exec(res.text)![1]);
+    assert.match(table, /Pre-void scan 620 ml, no sensation to void 620 ml/);
+    assert.match(table, /Flip-flow valve opened, drained 560 ml/);
+  });
+});
