@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toInstant } from "../db/values.ts";
+import { formatDateTime } from "../web/time.ts";
 
 /** Who made a change: a signed-in user, an API token, or the app itself (scheduler, seeds). */
 export interface Actor {
@@ -78,7 +79,11 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
     .map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
 }
 
+const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+/** Display text for a value; stored instants (UTC) are shown in UK time like every other time. */
 function show(value: unknown): string {
   if (value === undefined || value === null) return "";
-  return typeof value === "string" ? value : JSON.stringify(value);
+  if (typeof value === "string") return STORED_INSTANT.test(value) ? formatDateTime(value) : value;
+  return JSON.stringify(value);
 }
