@@ -1,21 +1,24 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import * as fontkit from "fontkit";
 import PDFDocument from "pdfkit";
 import type { Block, LetterDoc, PackSection } from "./document.ts";
 
 const fontsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../assets/fonts");
 // DejaVu Sans is shipped in the repository (its licence is beside it): every character prints, nothing is fetched.
-const REGULAR = fs.readFileSync(path.join(fontsDir, "DejaVuSans.ttf"));
-const BOLD = fs.readFileSync(path.join(fontsDir, "DejaVuSans-Bold.ttf"));
+// Parsed once and shared by every document (pdfkit accepts a fontkit font), so each PDF only subsets and embeds.
+const REGULAR = fontkit.create(fs.readFileSync(path.join(fontsDir, "DejaVuSans.ttf"))) as unknown as Buffer;
+const BOLD = fontkit.create(fs.readFileSync(path.join(fontsDir, "DejaVuSans-Bold.ttf"))) as unknown as Buffer;
 
+const COMPRESS = process.env.PDF_COMPRESS !== "0";
 const MARGIN = 56;
 const BODY = 10;
 
 type Doc = InstanceType<typeof PDFDocument>;
 
 function newDocument(title: string): Doc {
-  const doc = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: title, Producer: "CES follow-up", Creator: "CES follow-up" }, bufferPages: false });
+  const doc = new PDFDocument({ size: "A4", margin: MARGIN, info: { Title: title, Producer: "CES follow-up", Creator: "CES follow-up" }, bufferPages: false, compress: COMPRESS });
   doc.registerFont("Body", REGULAR);
   doc.registerFont("Bold", BOLD);
   doc.font("Body").fontSize(BODY);
