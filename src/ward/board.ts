@@ -39,7 +39,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     .whereNull("episodes.discharged_at")
     .select("episodes.id", "episodes.bed", "patients.family_name", "patients.given_name", "patients.nhs_number");
   const ids = episodes.map((e) => e.id as number);
-  const [events, schedules] = await Promise.all([activeEvents(db, ids), activeSchedules(db, ids)]);
+  const [events, schedules] = await Promise.all([activeEvents(db, ids, { lean: true }), activeSchedules(db, ids)]);
   const nowMs = Date.parse(now);
   const byEpisode = new Map<number, typeof events>();
   for (const ev of events) {
@@ -54,7 +54,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     const mine = toWardEvents(byEpisode.get(id) ?? []);
     const twoc = assess(mine, now);
     const schedule = schedules.filter((s) => s.episodeId === id).pop();
-    const flipFlow = schedule ? flipFlowState(schedule, mine, now) : null;
+    const flipFlow = schedule ? flipFlowState(schedule, mine, now, { detail: false }) : null;
     const lastRemoval = [...mine].reverse().find((ev) => ev.type === "catheter-removed");
     const recathAfter = lastRemoval ? mine.some((ev) => ev.type === "recatheterised" && Date.parse(ev.at) >= Date.parse(lastRemoval.at)) : false;
     const safeAlert = twoc.rules.includes("U-SAFE") && !recathAfter;

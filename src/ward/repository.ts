@@ -5,12 +5,19 @@ import type { CatheterType, EventType, FlipFlowScheduleRow, ScanPhase, StoredEve
 export type Conn = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
 
+const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Instants come back from SQLite as the ISO strings written; only other shapes need converting. */
+function instant(value: unknown): string {
+  return typeof value === "string" && STORED_INSTANT.test(value) ? value : toInstant(value);
+}
+
 export function toStoredEvent(row: Row): StoredEvent {
   return {
     id: row.id as number,
     episodeId: row.episode_id as number,
     type: row.type as EventType,
-    at: toInstant(row.at),
+    at: instant(row.at),
     phase: (row.phase as ScanPhase) ?? null,
     volumeMl: row.volume_ml === null || row.volume_ml === undefined ? null : Number(row.volume_ml),
     sensationToVoid: toBoolOrNull(row.sensation_to_void),
@@ -19,8 +26,8 @@ export function toStoredEvent(row: Row): StoredEvent {
     correctedFrom: (row.corrected_from as number) ?? null,
     correctionReason: (row.correction_reason as string) ?? null,
     source: row.source as string,
-    recordedBy: row.recorded_by as string,
-    recordedAt: toInstant(row.recorded_at),
+    recordedBy: (row.recorded_by as string) ?? "",
+    recordedAt: row.recorded_at === undefined ? "" : instant(row.recorded_at),
   };
 }
 
@@ -43,11 +50,16 @@ const EVENT_COLUMNS = [
   "superseded_by", "corrected_from", "correction_reason", "source", "recorded_by", "recorded_at",
 ];
 
-/** Current (not superseded) events of some episodes, in time order: one query, served by the (episode_id, at) index. */
-export async function activeEvents(db: Conn, episodeIds: number[]): Promise<StoredEvent[]> {
+const LEAN_COLUMNS = ["id", "episode_id", "type", "at", "phase", "volume_ml", "sensation_to_void", "catheter_type"];
+
+/**
+ * Current (not superseded) events of some episodes, in time order: one query, served by the
+ * (episode_id, at) index. `lean` leaves out who recorded them (the ward board does not show it).
+ */
+export async function activeEvents(db: Conn, episodeIds: number[], options: { lean?: boolean } = {}): Promise<StoredEvent[]> {
   if (episodeIds.length === 0) return [];
   const rows: Row[] = await db("bladder_events")
-    .select(EVENT_COLUMNS)
+    .select(options.lean ? LEAN_COLUMNS : EVENT_COLUMNS)
     .whereIn("episode_id", episodeIds)
     .whereNull("superseded_by")
     .orderBy([{ column: "episode_id" }, { column: "at" }, { column: "id" }]);

@@ -71,31 +71,33 @@ export function anyAttemptFailed(events: WardEvent[], now: string): boolean {
  * ticks nothing, so an early extra opening never cancels a later one. A slot not done by its time is
  * overdue (no grace period is assumed: the pathway gives none); once the next slot is due it is missed.
  */
-export function flipFlowState(schedule: FlipFlowScheduleRow, events: WardEvent[], now: string): FlipFlowState {
+export function flipFlowState(schedule: FlipFlowScheduleRow, events: WardEvent[], now: string, options: { detail?: boolean } = {}): FlipFlowState {
+  const detail = options.detail ?? true;
   const nowMs = Date.parse(now);
   const step = schedule.intervalMinutes * MINUTE;
   const origin = Date.parse(schedule.firstOpeningAt);
   const openings = events.filter((e): e is Extract<WardEvent, { type: "flip-flow-opening" }> => e.type === "flip-flow-opening");
-
-  const kStart = Math.max(0, Math.ceil((nowMs - DAY - origin) / step));
-  const from = origin + kStart * step;
-  const until = nowMs + DAY;
-  const times = from <= until
-    ? flipFlowSchedule({ from: new Date(from).toISOString(), until: new Date(until).toISOString(), intervalMinutes: schedule.intervalMinutes }).map((s) => Date.parse(s))
-    : [];
-
-  const slots: OpeningSlot[] = times.map((t) => {
-    const opened = openings.find((o) => Date.parse(o.at) >= t && Date.parse(o.at) < t + step);
-    const at = new Date(t).toISOString();
-    if (t > nowMs) return { at, status: "upcoming", openedAt: null, volumeMl: null, lateMs: null };
-    if (opened) return { at, status: "done", openedAt: opened.at, volumeMl: opened.volumeMl, lateMs: Date.parse(opened.at) - t };
-    return { at, status: t + step <= nowMs ? "missed" : "overdue", openedAt: null, volumeMl: null, lateMs: nowMs - t };
-  });
+  const openedMs = openings.map((o) => Date.parse(o.at));
 
   const last = openings.length > 0 ? openings[openings.length - 1] : null;
-  const lastMs = last ? Date.parse(last.at) : null;
+  const lastMs = last ? openedMs[openedMs.length - 1] : null;
   const nextK = lastMs === null || lastMs < origin ? 0 : Math.floor((lastMs - origin) / step) + 1;
+  // The engine's schedule from the slot after the last opening; the board needs only its first time.
+  const kStart = detail ? Math.max(0, Math.min(nextK, Math.ceil((nowMs - DAY - origin) / step))) : nextK;
+  const from = origin + kStart * step;
+  const until = detail ? Math.max(nowMs + DAY, from) : from;
+  const times = flipFlowSchedule({ from: new Date(from).toISOString(), until: new Date(until).toISOString(), intervalMinutes: schedule.intervalMinutes }).map((s) => Date.parse(s));
   const next = origin + nextK * step;
+
+  const slots: OpeningSlot[] = !detail
+    ? []
+    : times.filter((t) => t >= nowMs - DAY).map((t) => {
+        const i = openedMs.findIndex((o) => o >= t && o < t + step);
+        const at = new Date(t).toISOString();
+        if (t > nowMs) return { at, status: "upcoming", openedAt: null, volumeMl: null, lateMs: null };
+        if (i >= 0) return { at, status: "done", openedAt: openings[i].at, volumeMl: openings[i].volumeMl, lateMs: openedMs[i] - t };
+        return { at, status: t + step <= nowMs ? "missed" : "overdue", openedAt: null, volumeMl: null, lateMs: nowMs - t };
+      });
 
   return {
     scheduleId: schedule.id,
@@ -104,11 +106,11 @@ export function flipFlowState(schedule: FlipFlowScheduleRow, events: WardEvent[]
     firstOpeningAt: schedule.firstOpeningAt,
     nextOpeningAt: new Date(next).toISOString(),
     lastOpeningAt: last ? last.at : null,
-    openings: times.filter((t) => t > nowMs).map((t) => new Date(t).toISOString()),
+    openings: times.filter((t) => t > nowMs && t <= nowMs + DAY).map((t) => new Date(t).toISOString()),
     slots,
     overdue: next <= nowMs,
     overdueMs: Math.max(0, nowMs - next),
-    suggestion: f2Suggestion(openings, nowMs, now),
+    suggestion: detail ? f2Suggestion(openings, nowMs, now) : null,
   };
 }
 
