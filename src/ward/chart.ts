@@ -84,12 +84,14 @@ export function bladderChartSvg(events: WardEvent[], now: string, patientLabel: 
     out.push(`<text x="${M.left + plotW - 6}" y="${y(line.ml) - 5}" text-anchor="end" fill="${line.colour}" font-weight="bold">${esc(line.text)}</text>`);
   }
 
+  let marker = 0;
   for (const e of shown) {
     if (e.type !== "catheter-removed" && e.type !== "recatheterised") continue;
+    const labelY = M.top + 14 + (marker++ % 3) * 16; // staggered so markers close in time stay readable
     const removed = e.type === "catheter-removed";
     const colour = removed ? "#005eb8" : "#330072";
     out.push(`<line x1="${x(Date.parse(e.at))}" x2="${x(Date.parse(e.at))}" y1="${M.top}" y2="${M.top + plotH}" stroke="${colour}" stroke-width="2" stroke-dasharray="${removed ? "2 3" : "6 3"}"/>`);
-    out.push(`<text x="${x(Date.parse(e.at)) + 4}" y="${M.top + 14}" fill="${colour}" font-weight="bold">${removed ? "Catheter removed" : "Re-catheterised"}</text>`);
+    out.push(`<text x="${x(Date.parse(e.at)) + 4}" y="${labelY}" fill="${colour}" font-weight="bold">${removed ? "Catheter removed" : "Re-catheterised"}</text>`);
   }
 
   for (const e of shown) {

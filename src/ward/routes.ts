@@ -46,7 +46,9 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     const rows = ward ? await wardBoard(db, ward, at) : [];
     res.render("ward/board", {
       title: ward ? `Ward board: ${ward}` : "Ward board",
-      refreshSeconds: 60,
+      // A meta refresh fails WCAG 2.2.1 (axe: meta-refresh), so a small script reloads the board
+      // every minute and the nurse can switch it off; without script the page is reloaded by hand.
+      autoRefreshSeconds: 60,
       ward,
       wards: wards.map((name) => ({ name, selected: name === ward, href: `/ward?ward=${encodeURIComponent(name)}` })),
       rows: rows.map((r) => ({

@@ -24,7 +24,8 @@ describe("the ward board", () => {
   test("the demo ward is the default: one row per current inpatient, refreshing every minute, most urgent first", async () => {
     const res = await nurse.agent.get("/ward");
     assert.equal(res.status, 200);
-    assert.match(res.text, /<meta http-equiv="refresh" content="60">/);
+    assert.match(res.text, /id="auto-refresh-control" data-seconds="60"/);
+    assert.match(res.text, /<script type="module" src="\/assets\/js\/ward-board.js"><\/script>/);
     const text = pageText(res.text);
     assert.match(text, new RegExp(`Ward board: ${DEMO_WARD.replace(/[()]/g, "\\$&")}`));
     const rows = [...res.text.matchAll(/<td class="nhsuk-table__cell app-board__bed">([^<]*)<\/td>/g)].map((m) => m[1]);
