@@ -116,21 +116,44 @@ interface LondonParts {
   offsetMinutes: number;
 }
 
+/** The offset in force in Europe/London at an instant, read from the time-zone database. */
+function zoneOffsetMinutes(epochMs: number): number {
+  const p: Record<string, string> = {};
+  for (const part of LONDON.formatToParts(new Date(epochMs))) p[part.type] = part.value;
+  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  return (asUtc - epochMs) / MINUTE_MS;
+}
+
+// Europe/London has only ever changed its offset on a whole UTC hour, so one look-up serves the
+// whole hour. Reading the zone database is slow; screens format thousands of instants a second.
+const OFFSET_SLOTS = 4096;
+const offsetHours = new Float64Array(OFFSET_SLOTS).fill(Number.NaN);
+const offsetValues = new Int16Array(OFFSET_SLOTS);
+
+function londonOffsetMinutes(epochMs: number): number {
+  const hour = Math.floor(epochMs / HOUR_MS);
+  const slot = ((hour % OFFSET_SLOTS) + OFFSET_SLOTS) % OFFSET_SLOTS;
+  if (offsetHours[slot] !== hour) {
+    offsetValues[slot] = zoneOffsetMinutes(hour * HOUR_MS);
+    offsetHours[slot] = hour;
+  }
+  return offsetValues[slot];
+}
+
 /** Wall-clock time in Europe/London at an instant, and the offset in force then. */
 export function londonParts(epochMs: number): LondonParts {
   const whole = Math.floor(epochMs / 1000) * 1000;
-  const p: Record<string, string> = {};
-  for (const part of LONDON.formatToParts(new Date(whole))) p[part.type] = part.value;
-  const parts = {
-    year: Number(p.year),
-    month: Number(p.month),
-    day: Number(p.day),
-    hour: Number(p.hour),
-    minute: Number(p.minute),
-    second: Number(p.second),
+  const offsetMinutes = londonOffsetMinutes(whole);
+  const local = new Date(whole + offsetMinutes * MINUTE_MS);
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    offsetMinutes,
   };
-  const asUtc = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
-  return { ...parts, offsetMinutes: (asUtc - whole) / MINUTE_MS };
 }
 
 /** "2026-03-29T03:00:00+01:00": the instant in Europe/London with that moment's offset, to the second. */

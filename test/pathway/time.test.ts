@@ -1,5 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
+import fc from "fast-check";
 import {
   formatLondon,
   parseInstant,
@@ -81,5 +82,25 @@ describe("time: dates, volumes, minutes", () => {
     assert.equal(describeMinutes(30), "30 min");
     assert.equal(describeMinutes(240), "4 h");
     assert.equal(describeMinutes(210), "3 h 30 min");
+  });
+});
+
+describe("time: the cached Europe/London offset agrees with the zone database", () => {
+  const zone = new Intl.DateTimeFormat("en-GB", {
+    timeZone: "Europe/London", hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", second: "2-digit",
+  });
+  const expected = (ms: number) => {
+    const p = Object.fromEntries(zone.formatToParts(new Date(ms)).map((x) => [x.type, x.value]));
+    return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}:${p.second}`;
+  };
+
+  test("every second either side of the 2026 clock changes, and random instants 1900-2999", () => {
+    const changes = [Date.UTC(2026, 2, 29, 1), Date.UTC(2026, 9, 25, 1)];
+    const instants = changes.flatMap((c) => Array.from({ length: 7201 }, (_, i) => c - 3600_000 + i * 1000));
+    fc.assert(fc.property(fc.integer({ min: Date.UTC(1900, 0, 1), max: Date.UTC(2999, 11, 31) }), (ms) => {
+      assert.equal(formatLondon(ms).slice(0, 19), expected(Math.floor(ms / 1000) * 1000));
+    }), { numRuns: 2000 });
+    for (const ms of instants) assert.equal(formatLondon(ms).slice(0, 19), expected(ms));
   });
 });
