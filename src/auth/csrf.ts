@@ -10,13 +10,23 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   // Page handlers read form fields from req.body. Express 5 leaves it undefined when the body is
   // not a form (JSON, text, none), so give them an empty form rather than a TypeError (a 500).
   req.body ??= {};
-  req.session.csrfToken ??= randomBytes(32).toString("base64url");
-  res.locals.csrfToken = req.session.csrfToken;
+  // The token is made when a page is rendered (every rendered page may hold a form), not for
+  // redirects: a flood of signed-out requests to protected pages stores no sessions.
+  Object.defineProperty(res.locals, "csrfToken", {
+    configurable: true,
+    enumerable: true,
+    get: () => (req.session.csrfToken ??= randomBytes(32).toString("base64url")),
+  });
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
+  if (!req.session.csrfToken) return next(expired());
   const sent = (req.body as Record<string, unknown>)._csrf ?? req.get("x-csrf-token");
   if (typeof sent === "string" && safeEqual(sent, req.session.csrfToken)) return next();
-  next(new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf"));
+  next(expired());
 };
+
+function expired(): HttpError {
+  return new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf");
+}
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);

@@ -1,3 +1,4 @@
+import type { Request, Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.ts";
 import { writeAudit } from "../audit/audit.ts";
@@ -10,17 +11,26 @@ import { authenticate } from "./users.ts";
 const HOME_BY_ROLE = { nurse: "/ward", clinician: "/patients", admin: "/admin/users" } as const;
 
 export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
-  // Failed sign-ins only: 10 per 15 minutes for one username from one address.
-  const limiter = rateLimit({
+  const tooMany = (_req: Request, res: Response) =>
+    res.status(429).render("auth/sign-in", {
+      title: "Sign in",
+      errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
+    });
+  // Failed sign-ins only: 10 per 15 minutes for one username from one address, and 50 for any
+  // usernames from one address (guessing many usernames). Kept per app instance.
+  const perUsername = rateLimit({
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
     keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${String(req.body?.username ?? "").toLowerCase().slice(0, 80)}`,
-    handler: (_req, res) =>
-      res.status(429).render("auth/sign-in", {
-        title: "Sign in",
-        errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
-      }),
+    handler: tooMany,
+  });
+  const perAddress = rateLimit({
+    windowMs: 15 * 60_000,
+    limit: 50,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req) => ipKeyGenerator(req.ip ?? ""),
+    handler: tooMany,
   });
 
   pages.get("/", STAFF, (_req, res) => res.redirect(303, HOME_BY_ROLE[res.locals.user!.role]));
@@ -30,7 +40,7 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     res.render("auth/sign-in", { title: "Sign in", returnTo: safeReturnTo(req.query.returnTo) });
   });
 
-  pages.post("/sign-in", "public", limiter, async (req, res, next) => {
+  pages.post("/sign-in", "public", perAddress, perUsername, async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
     const username = typeof body.username === "string" ? body.username.slice(0, 80) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 200) : "";

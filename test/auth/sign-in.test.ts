@@ -138,4 +138,35 @@ describe("signing in and out", () => {
     const ok = await other.post({ username: clinician.username, password: clinician.password });
     assert.equal(ok.status, 303, "another username from the same address can still sign in");
   });
+
+  test("guessing many usernames from one address is refused after 50 failures", async () => {
+    const fresh = await createTestApp();
+    try {
+      const agent = supertest.agent(fresh.app);
+      const csrf = csrfFrom((await agent.get("/sign-in")).text);
+      const attempt = (username: string, password: string) => agent.post("/sign-in").type("form").send({ _csrf: csrf, username, password }).redirects(0);
+      for (let i = 1; i <= 50; i++) assert.equal((await attempt(`guess${i}`, "wrong-password-x")).status, 401, `attempt ${i}`);
+      assert.equal((await attempt(nurse.username, nurse.password)).status, 429, "the 51st failure from the address is refused");
+    } finally {
+      await fresh.close();
+    }
+  });
+});
+
+describe("signed-out visitors", () => {
+  test("requests for protected pages store no session; the sign-in page stores one, with its form token", async () => {
+    const ctx = await createTestApp();
+    try {
+      const sessions = async () => Number((await ctx.db("sessions").count({ n: "*" }))[0].n);
+      for (const path of ["/patients", "/ward", "/admin/users", "/episodes/1"]) {
+        assert.equal((await supertest(ctx.app).get(path).redirects(0)).status, 303, path);
+      }
+      assert.equal(await sessions(), 0);
+      const page = await supertest(ctx.app).get("/sign-in");
+      assert.match(csrfFrom(page.text), /^[A-Za-z0-9_-]{40,}$/);
+      assert.equal(await sessions(), 1);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
