@@ -39,7 +39,7 @@ describe("follow-up page and checklists", () => {
     const res = await nurse.agent.get(`/episodes/${reviewId}`);
     const text = pageText(res.text);
     assert.match(text, /Outpatient follow-up Pain phase today: chronic \(chronic from 21 November 2026\)/);
-    assert.match(text, /SCI referral: indicated \( B5 \), not sent/);
+    assert.match(text, /R1 SCI referral indicated, not sent, because: B5 Bowel issues: follow-up with the SCI service/);
     assert.match(res.text, new RegExp(`href="/episodes/${reviewId}/follow-up"`));
   });
 
