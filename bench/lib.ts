@@ -65,7 +65,14 @@ export async function startBenchServer(options: { sqliteFile?: string; now?: Dat
   const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
-  return { url: urlOf(server), db, dir, close: () => closeServer(server, async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); }) };
+  const close = () =>
+    closeServer(server, async () => {
+      // Let handlers still finishing the last requests of a load run end before the pool goes.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await db.destroy();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+  return { url: urlOf(server), db, dir, close };
 }
 
 /** The baseline: a bare Express page rendering a fixed Handlebars template, in the same process and run. */

@@ -19,6 +19,10 @@ export default async function run(): Promise<BenchResult[]> {
     const baseline = await load(bare.url);
     const list = await load(`${app.url}/patients`, { headers: { cookie } });
     if (list.non2xx > 0 || list.errors > 0) throw new Error(`patient list answered ${list.non2xx} non-2xx and ${list.errors} errors`);
+    // The floor under every signed-in page: a form with no data of its own still reads the
+    // session and the user from the database, checks CSRF and renders the NHS.UK layout.
+    const floor = await load(`${app.url}/patients/new`, { headers: { cookie } });
+    if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the empty form answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
     return [
       {
         name: "patient-list-vs-bare",
@@ -27,6 +31,14 @@ export default async function run(): Promise<BenchResult[]> {
         baseline: round(baseline.requestsPerSecond, 1),
         target: 0.4,
         requestsPerSecond: round(list.requestsPerSecond, 1),
+      },
+      {
+        name: "signed-in-floor-vs-bare",
+        value: round(floor.requestsPerSecond / baseline.requestsPerSecond),
+        unit: "ratio of requests/s (an empty signed-in form page; for reading the other ratios)",
+        baseline: round(baseline.requestsPerSecond, 1),
+        target: null,
+        requestsPerSecond: round(floor.requestsPerSecond, 1),
       },
     ];
   } finally {

@@ -124,14 +124,9 @@ export async function searchPatients(db: Db, query: string, page: number, pageSi
       base.where((q) => q.where("search_name", "like", `${escaped}%`).orWhere("search_name", "like", `% ${escaped}%`));
     }
   }
-  // The total comes with the page (a window count), saving a second query per page.
-  const rows: Row[] = await base
-    .clone()
-    .select("*", db.raw("count(*) over () as total_count"))
-    .orderBy("id", "desc")
-    .limit(pageSize)
-    .offset((page - 1) * pageSize);
-  const count = rows.length > 0 ? rows[0].total_count : page > 1 ? (await base.clone().count<{ n: number }[]>({ n: "*" }))[0].n : 0;
+  // Two queries: a window count(*) over () would make SQLite build every matching row, not 50.
+  const [{ count }] = await base.clone().count<{ count: number | string }[]>({ count: "*" });
+  const rows: Row[] = await base.clone().select("*").orderBy("id", "desc").limit(pageSize).offset((page - 1) * pageSize);
   const latestByPatient = await latestEpisodes(db, rows.map((r) => r.id as number));
   return {
     total: Number(count),
