@@ -16,19 +16,8 @@ type Conn = Db | Knex.Transaction;
 
 export type OutboxStatus = "queued" | "claimed" | "sending" | "sent" | "failed" | "in-doubt";
 
-export interface OutboxRow {
+export interface OutboxRow extends OutboxMessage {
   id: number;
-  key: string;
-  reminderId: number | null;
-  patientId: number | null;
-  episodeId: number | null;
-  kind: string;
-  recipient: string;
-  subject: string;
-  text: string;
-  html: string | null;
-  headers: Record<string, string> | null;
-  attachments: { filename: string; contentType: string; content: string }[] | null;
   status: OutboxStatus;
   attempts: number;
   nextAttemptAt: string;

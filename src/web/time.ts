@@ -1,16 +1,7 @@
 /** Europe/London display and entry of instants. Everything is stored in UTC. */
-export const ZONE = "Europe/London";
+import { londonParts as pathwayLondonParts } from "../pathway/time.ts";
 
-const partsFormatter = new Intl.DateTimeFormat("en-GB", {
-  timeZone: ZONE,
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-  hour: "2-digit",
-  minute: "2-digit",
-  second: "2-digit",
-  hourCycle: "h23",
-});
+export const ZONE = "Europe/London";
 
 export interface LocalParts {
   year: number;
@@ -21,18 +12,10 @@ export interface LocalParts {
   second: number;
 }
 
+/** Wall-clock time in London at an instant (the rule engine's reading of the zone, cached per hour). */
 export function londonParts(instant: string | Date): LocalParts {
-  const parts = Object.fromEntries(
-    partsFormatter.formatToParts(new Date(instant)).map((p) => [p.type, p.value]),
-  ) as Record<string, string>;
-  return {
-    year: Number(parts.year),
-    month: Number(parts.month),
-    day: Number(parts.day),
-    hour: Number(parts.hour),
-    minute: Number(parts.minute),
-    second: Number(parts.second),
-  };
+  const { offsetMinutes: _offset, ...parts } = pathwayLondonParts(new Date(instant).getTime());
+  return parts;
 }
 
 const dateTimeFormatter = new Intl.DateTimeFormat("en-GB", {

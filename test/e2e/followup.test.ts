@@ -2,29 +2,19 @@
 // the referral letter and downloads its PDF; axe-core checks every page on the way.
 import assert from "node:assert/strict";
 import fs from "node:fs";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { expectNoAxeViolations, launchBrowser, screenshot, signInAs, startServer, watchPage, type RunningServer } from "./helpers.ts";
+import { test } from "node:test";
+import { expectNoAxeViolations, screenshot, signInAs, useServerAndBrowser, watchPage } from "./helpers.ts";
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test("clinician: re-assessment, SCI referral indicated, letter preview and PDF download", async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const page = await context.newPage();
-  const watch = watchPage(page, server.url);
-  await signInAs(page, server.url, "clinician");
+  const watch = watchPage(page, env.server.url);
+  await signInAs(page, env.server.url, "clinician");
 
   // The Brown patient (night surgery) has nothing recorded yet: find the episode from the patient list.
-  await page.goto(`${server.url}/patients?q=Brown`);
+  await page.goto(`${env.server.url}/patients?q=Brown`);
   await page.click("text=Brown, Sam");
   await page.click("a[href^='/episodes/']");
   await page.waitForSelector("#followup-panel");

@@ -1,33 +1,22 @@
 // A nurse signs in, registers a patient with a wrong NHS number, sees the error, corrects it and
 // sees the patient page. axe-core runs on every page visited; nothing is loaded from another host.
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser } from "playwright-core";
-import { expectNoAxeViolations, launchBrowser, screenshot, signInAs, startServer, watchPage, type RunningServer } from "./helpers.ts";
+import { test } from "node:test";
+import { expectNoAxeViolations, screenshot, signInAs, useServerAndBrowser, watchPage } from "./helpers.ts";
 
-let server: RunningServer;
-let browser: Browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 test("a nurse registers a patient, correcting a wrong NHS number on the way", async () => {
-  const page = await browser.newPage();
-  const watch = watchPage(page, server.url);
+  const page = await env.browser.newPage();
+  const watch = watchPage(page, env.server.url);
 
-  await page.goto(`${server.url}/patients/new`);
+  await page.goto(`${env.server.url}/patients/new`);
   assert.match(page.url(), /\/sign-in\?returnTo=%2Fpatients%2Fnew$/, "signed out, the form sends the nurse to sign in");
   await expectNoAxeViolations(page, "sign-in");
   await screenshot(page, "foundation-sign-in");
 
-  await signInAs(page, server.url, "nurse");
-  await page.goto(`${server.url}/patients/new`);
+  await signInAs(page, env.server.url, "nurse");
+  await page.goto(`${env.server.url}/patients/new`);
   assert.equal(await page.locator("h1").textContent(), "Register a patient");
   await expectNoAxeViolations(page, "patient form");
 

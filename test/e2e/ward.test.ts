@@ -1,29 +1,20 @@
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { Browser, Page } from "playwright-core";
-import { expectNoAxeViolations, launchBrowser, screenshot, signInAs, startServer, watchPage, type RunningServer } from "./helpers.ts";
+import { test } from "node:test";
+import type { Page } from "playwright-core";
+import { expectNoAxeViolations, screenshot, signInAs, useServerAndBrowser, watchPage } from "./helpers.ts";
 
-let server: RunningServer;
-let browser: Browser;
-before(async () => {
-  server = await startServer();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await server?.stop();
-});
+const env = useServerAndBrowser();
 
 async function check(page: Page, label: string): Promise<void> {
   await expectNoAxeViolations(page, label);
 }
 
 test("a nurse records a failed TWOC and starts a flip-flow schedule; every page passes axe", async () => {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const watch = watchPage(page, server.url);
-  await signInAs(page, server.url, "nurse");
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const watch = watchPage(page, env.server.url);
+  await signInAs(page, env.server.url, "nurse");
 
-  await page.goto(`${server.url}/ward`);
+  await page.goto(`${env.server.url}/ward`);
   await check(page, "ward board");
   await page.click("a:has-text('OKAFOR, Grace')");
   await page.waitForLoadState("load");
@@ -76,10 +67,10 @@ test("a nurse records a failed TWOC and starts a flip-flow schedule; every page 
 
 for (const width of [1280, 768]) {
   test(`the ward board and the bladder chart at ${width} px`, async () => {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const watch = watchPage(page, server.url);
-    await signInAs(page, server.url, "nurse");
-    await page.goto(`${server.url}/ward`);
+    const page = await env.browser.newPage({ viewport: { width, height: 900 } });
+    const watch = watchPage(page, env.server.url);
+    await signInAs(page, env.server.url, "nurse");
+    await page.goto(`${env.server.url}/ward`);
     assert.match((await page.textContent("#ward-board")) ?? "", /HUGHES, David/);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     assert.ok(overflow <= 0, `no sideways scrolling at ${width} px (${overflow} px over)`);
