@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { formErrors, loadEpisode } from "../patients/routes.ts";
 import { HttpError, NotFoundError, ValidationError } from "../web/errors.ts";
-import { dateFields, idParam, instantFields } from "../web/form-values.ts";
+import { dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL, CLINICIANS } from "../web/routing.ts";
 import { londonDate } from "../web/time.ts";
@@ -21,10 +21,6 @@ const FINDING_ITEMS = (what: string) => [
   { value: "not-assessed", text: "Not re-assessed at this appointment" },
 ];
 const REFERRAL_ITEMS = Object.entries(REFERRAL_NAMES).map(([value, text]) => ({ value, text }));
-const YES_NO = [
-  { value: "yes", text: "Yes" },
-  { value: "no", text: "No" },
-];
 
 export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -95,7 +91,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       episode,
       domain,
       info: DOMAINS[domain],
-      yesNo: YES_NO,
+      yesNo: YES_NO_ITEMS,
       values: values ?? (issue ? { ongoing: issue.ongoing ? "yes" : "no", details: issue.details ?? "" } : {}),
       errors,
     });

@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { surgicalRecordFlags } from "../pathway/index.ts";
 import { NotFoundError, ValidationError, ConflictError } from "../web/errors.ts";
-import { boolField, dateFields, idParam, instantFields } from "../web/form-values.ts";
+import { boolField, dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
 import { londonDate } from "../web/time.ts";
@@ -19,10 +19,6 @@ const SEX_ITEMS = [
   { value: "male", text: "Male" },
   { value: "indeterminate", text: "Indeterminate" },
   { value: "not-known", text: "Not known" },
-];
-const YES_NO = [
-  { value: "yes", text: "Yes" },
-  { value: "no", text: "No" },
 ];
 const PRESENTATION_ITEMS = [
   { value: "CES-I", text: "CES-I: incomplete" },
@@ -68,7 +64,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   });
 
   const renderPatientForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("patients/form", { sexItems: SEX_ITEMS, yesNo: YES_NO, ...model });
+    res.status(status).render("patients/form", { sexItems: SEX_ITEMS, yesNo: YES_NO_ITEMS, ...model });
 
   pages.get("/patients/new", CLINICAL, (_req, res) => renderPatientForm(res, { title: "Register a patient", action: "/patients", values: {} }));
 
@@ -111,7 +107,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   });
 
   const renderEpisodeForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("patients/episode-form", { presentationItems: PRESENTATION_ITEMS, procedureItems: PROCEDURE_ITEMS, yesNo: YES_NO, ...model });
+    res.status(status).render("patients/episode-form", { presentationItems: PRESENTATION_ITEMS, procedureItems: PROCEDURE_ITEMS, yesNo: YES_NO_ITEMS, ...model });
 
   pages.get("/patients/:patientId/episodes/new", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);

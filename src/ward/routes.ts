@@ -4,7 +4,7 @@ import type { Episode, Patient } from "../patients/model.ts";
 import { findEpisode } from "../patients/repository.ts";
 import { formErrors, loadEpisode } from "../patients/routes.ts";
 import { ConflictError, HttpError, NotFoundError, ValidationError } from "../web/errors.ts";
-import { idParam, instantFields } from "../web/form-values.ts";
+import { idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import { CLINICAL, CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { formatDateTime, formatDuration, formatTime } from "../web/time.ts";
 import { InputReader } from "../web/validation.ts";
@@ -111,10 +111,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
         { value: "pre-void", text: "Pre-void (before passing urine)" },
         { value: "post-void", text: "Post-void (after passing urine)" },
       ],
-      yesNo: [
-        { value: "yes", text: "Yes" },
-        { value: "no", text: "No" },
-      ],
+      yesNo: YES_NO_ITEMS,
       catheterItems: CATHETER_TYPES.map((value) => ({ value, text: CATHETER_TYPE_NAMES[value] })),
       values,
       errors,
@@ -173,10 +170,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
         { value: "pre-void", text: "Pre-void" },
         { value: "post-void", text: "Post-void" },
       ],
-      yesNo: [
-        { value: "yes", text: "Yes" },
-        { value: "no", text: "No" },
-      ],
+      yesNo: YES_NO_ITEMS,
       catheterItems: CATHETER_TYPES.map((value) => ({ value, text: CATHETER_TYPE_NAMES[value] })),
       values,
       errors,

@@ -1,5 +1,11 @@
 import { londonParts } from "./time.ts";
 
+/** The items of a yes/no radio group (forms read them with InputReader.bool). */
+export const YES_NO_ITEMS = [
+  { value: "yes", text: "Yes" },
+  { value: "no", text: "No" },
+] as const;
+
 /** Form fields for a date input: `${name}-day`, `-month`, `-year` from YYYY-MM-DD. */
 export function dateFields(name: string, date: string | null): Record<string, string> {
   if (!date) return {};
