@@ -3,12 +3,13 @@ import type { Db } from "../src/db/knex.ts";
 import type { SeedContext } from "../src/db/migrate.ts";
 import { recordDischarge, registerEpisode, registerPatient } from "../src/patients/service.ts";
 import type { EpisodeInput, PatientInput } from "../src/patients/model.ts";
+import { londonDate, londonLocalToInstant } from "../src/web/time.ts";
 
 export const DEMO_WARD = "Ward 3 (Spinal)";
 const HOUR = 3600_000;
 
 /** Demo patients with valid (public test) NHS numbers. Later seeds add ward and follow-up data to them. */
-export const DEMO_PATIENTS: (PatientInput & { key: string; surgeryHoursAgo: number; bed: string; episode: Partial<EpisodeInput> })[] = [
+export const DEMO_PATIENTS: (PatientInput & { key: string; surgeryHoursAgo: number; nightTime?: string; bed: string; episode: Partial<EpisodeInput> })[] = [
   {
     key: "twoc-under-way",
     nhsNumber: "9434765919", familyName: "Okafor", givenName: "Grace", dateOfBirth: "1978-04-12", sex: "female",
@@ -35,16 +36,18 @@ export const DEMO_PATIENTS: (PatientInput & { key: string; surgeryHoursAgo: numb
     nhsNumber: "4010232137", familyName: "Brown", givenName: "Sam", dateOfBirth: "1990-07-04", sex: "not-known",
     email: null, emailConsent: false,
     gp: { name: "Leeds Road Surgery", address: "1 Leeds Road, Wakefield WF1 1AA", email: "leedsroad.surgery@example.nhs.uk" },
-    surgeryHoursAgo: 8, bed: "11", episode: { presentation: "CES-R", procedure: "laminotomy", level: "L4/5", consentRecorded: false, bsrRegistered: null },
+    // Anaesthesia at 02:15 UK time with no consultant sanction recorded (S-NIGHT), whatever the hour of the demo.
+    surgeryHoursAgo: 8, nightTime: "02:15", bed: "11",
+    episode: { presentation: "CES-R", procedure: "laminotomy", level: "L4/5", consentRecorded: false, bsrRegistered: null, consultantSanction: null },
   },
 ];
 
 export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   if (await db("patients").first()) return;
   for (const demo of DEMO_PATIENTS) {
-    const { key: _key, surgeryHoursAgo, bed, episode, ...input } = demo;
+    const { key: _key, surgeryHoursAgo, nightTime, bed, episode, ...input } = demo;
     const patient = await registerPatient(db, SYSTEM_ACTOR, input, now.toISOString());
-    const anaesthesia = new Date(now.getTime() - surgeryHoursAgo * HOUR);
+    const anaesthesia = surgeryTime(now, surgeryHoursAgo, nightTime);
     const created = await registerEpisode(
       db,
       SYSTEM_ACTOR,
@@ -60,7 +63,8 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
         ward: DEMO_WARD,
         bed,
         delayReason: null,
-        consultantSanction: null,
+        // Demo surgeries fall at whatever hour the demo starts: sanctioned, so only Sam Brown shows S-NIGHT.
+        consultantSanction: true,
         preopReviewAt: new Date(anaesthesia.getTime() - 3 * HOUR).toISOString(),
         consentRecorded: true,
         bsrRegistered: true,
@@ -74,4 +78,12 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
       await recordDischarge(db, SYSTEM_ACTOR, created.id, { dischargedAt, destination: "Home", catheterStatus: "none" }, now.toISOString());
     }
   }
+}
+
+/** Hours before now; or, for the night-time demo, that time of day (UK) on the date of those hours ago. */
+function surgeryTime(now: Date, hoursAgo: number, nightTime?: string): Date {
+  const earlier = new Date(now.getTime() - hoursAgo * HOUR);
+  if (!nightTime) return earlier;
+  const local = londonLocalToInstant(londonDate(earlier), nightTime);
+  return local.ok ? new Date(local.instant) : earlier;
 }
