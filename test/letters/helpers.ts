@@ -1,11 +1,20 @@
-import { spawnSync } from "node:child_process";
+import { getDocument } from "pdfjs-dist/legacy/build/pdf.mjs";
 import type { SignedInAgent } from "../helpers/app.ts";
 
-/** The text of a PDF, as poppler's pdftotext reads it (layout kept, so table rows stay on one line). */
-export function pdfText(pdf: Buffer): string {
-  const out = spawnSync("pdftotext", ["-layout", "-enc", "UTF-8", "-", "-"], { input: pdf });
-  if (out.status !== 0) throw new Error(`pdftotext failed: ${out.stderr.toString()}`);
-  return out.stdout.toString("utf8");
+/**
+ * The text of a PDF as a reader's copy-and-paste would give it, line by line, read with PDF.js
+ * (pure JavaScript: no system tool needed to run the tests).
+ */
+export async function pdfText(pdf: Buffer): Promise<string> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), disableFontFace: true, verbosity: 0 }).promise;
+  let text = "";
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    for (const item of content.items) if ("str" in item) text += item.str + (item.hasEOL ? "\n" : "");
+    text += "\n";
+  }
+  await doc.destroy();
+  return text;
 }
 
 /** Downloads a PDF with a signed-in agent. */

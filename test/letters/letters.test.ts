@@ -75,7 +75,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.equal(pdf.status, 200);
     assert.match(pdf.type, /application\/pdf/);
     assert.equal(pdf.body.subarray(0, 5).toString(), "%PDF-");
-    const text = flat(pdfText(pdf.body));
+    const text = flat(await pdfText(pdf.body));
     assert.match(text, /David Hughes, NHS number 900 000 0009, born 30 November 1965/);
     assert.match(text, /\w{3}, \d{1,2} \w{3} 2026, \d{2}:\d{2} GMT Pre-void scan 620 ml No sensation to void/);
     assert.match(text, /U7: Failed trial without catheter/);
@@ -93,7 +93,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(text, /TWOC outcome Failed \(U3, U-SAFE\)/);
     assert.match(text, /Bladder scans .*Pre-void scan 620 ml \(No sensation to void\)/);
     const pdf = await getPdf(clinician, `/letters/${letterId}/versions/1/pack/pdf`);
-    assert.match(flat(pdfText(pdf.body)), /NHS number 900 000 0009/);
+    assert.match(flat(await pdfText(pdf.body)), /NHS number 900 000 0009/);
   });
 
   test("regenerating a draft takes the record as it is now", async () => {
@@ -139,7 +139,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     const v1 = pageText((await clinician.agent.get(`/letters/${letterId}/versions/1`)).text);
     assert.doesNotMatch(v1, /X3 Sexual dysfunction/);
     assert.match(v1, /This version is frozen/);
-    const v1pdf = flat(pdfText((await getPdf(clinician, `/letters/${letterId}/versions/1/pdf`)).body));
+    const v1pdf = flat(await pdfText((await getPdf(clinician, `/letters/${letterId}/versions/1/pdf`)).body));
     assert.doesNotMatch(v1pdf, /X3/);
     assert.match(v1pdf, /sent 2026-11-24T10:00:00.000Z by Dr Cara Clinician/);
     const twice = await clinician.submit(`/letters/${letterId}/versions`, {});
@@ -162,7 +162,7 @@ describe("GP, continence and failed-TWOC letters", () => {
     const id = (await demoEpisode(ctx.db, "outpatient-review-due"))!.id;
     const res = await clinician.submit(`/episodes/${id}/letters`, { kind: "gp" });
     assert.equal(res.status, 303);
-    const text = flat(pdfText((await getPdf(clinician, `${res.headers.location}/pdf`)).body));
+    const text = flat(await pdfText((await getPdf(clinician, `${res.headers.location}/pdf`)).body));
     assert.match(text, /Castle Health Centre 5 Castle Street, Pontefract WF8 1AB/);
     for (const r of ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]) assert.match(text, new RegExp(`${r}: `), r);
     assert.match(text, /P4: please review Priya Patel's pain medicines 1 to 2 weeks after discharge, between 2 September 2026 and 9 September 2026/);
@@ -176,12 +176,12 @@ describe("GP, continence and failed-TWOC letters", () => {
     const urology = (await ctx.db("letter_recipients").where({ kind: "urology" }).first()).id;
     const c = await clinician.submit(`/episodes/${id}/letters`, { kind: "continence", recipientId: String(continence) });
     assert.equal(c.status, 303);
-    const ct = flat(pdfText((await getPdf(clinician, `${c.headers.location}/pdf`)).body));
+    const ct = flat(await pdfText((await getPdf(clinician, `${c.headers.location}/pdf`)).body));
     assert.match(ct, /teach intermittent self-catheterisation \(ISC\) as quickly as possible \(U5, U8\)/);
     assert.match(ct, /Pre-void scan 620 ml/);
     const f = await clinician.submit(`/episodes/${id}/letters`, { kind: "failed-twoc", recipientId: String(urology) });
     assert.equal(f.status, 303);
-    const ft = flat(pdfText((await getPdf(clinician, `${f.headers.location}/pdf`)).body));
+    const ft = flat(await pdfText((await getPdf(clinician, `${f.headers.location}/pdf`)).body));
     assert.match(ft, /The trial without catheter failed; under U7/);
     assert.match(ft, /Re-catheterised Long-term catheter with flip-flow valve/);
     assert.match(ft, /Flip-flow valve Open the valve every \d/);
@@ -219,7 +219,7 @@ describe("escaping in letters", () => {
     }
     const preview = (await clinician.agent.get(res.headers.location)).text;
     assert.match(preview, /&lt;img src&#x3D;x onerror&#x3D;alert\(2\)&gt; &amp; more/);
-    const text = flat(pdfText((await getPdf(clinician, `${res.headers.location}/pdf`)).body));
+    const text = flat(await pdfText((await getPdf(clinician, `${res.headers.location}/pdf`)).body));
     assert.ok(text.includes(`${HOSTILE_GIVEN} ${HOSTILE_FAMILY}, NHS number 450 557 7104`), text.slice(0, 800));
     assert.ok(text.includes("<img src=x onerror=alert(2)> & more"));
     assert.ok(text.includes("<b>Moor</b> Surgery"));
