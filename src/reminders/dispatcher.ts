@@ -18,9 +18,11 @@ import {
   type RetryPolicy,
   claimBatch,
   enqueue,
+  enqueueMany,
   markAttemptFailed,
   markSending,
   markSent,
+  unmarkSending,
   recoverExpiredLeases,
   releaseClaims,
 } from "./outbox.ts";
@@ -121,6 +123,9 @@ export class Dispatcher {
           .limit(500)
           .select("r.*", "e.ward as episode_ward", "e.bed as episode_bed", "p.email as patient_email", "p.email_consent", "p.email_opted_out_at", "w.email as ward_email", "w.phone as ward_phone");
         if (rows.length === 0) return true;
+        const messages: OutboxMessage[] = [];
+        const firedIds: number[] = [];
+        const skippedByReason = new Map<string, number[]>();
         for (const row of rows) {
           const r: ReminderForEmail = {
             id: row.id,
@@ -135,13 +140,24 @@ export class Dispatcher {
           const message = buildMessage(r, row, this.o.settings, nowIso);
           touched.add(r.episodeId);
           if ("skip" in message) {
-            await trx("reminders").where({ id: r.id }).update({ status: "skipped", status_reason: message.skip, updated_at: nowIso });
-            report.skipped++;
+            skippedByReason.set(message.skip, [...(skippedByReason.get(message.skip) ?? []), r.id]);
             continue;
           }
-          const outboxId = (await enqueue(trx, message, nowIso)) ?? (await trx("outbox").where({ key: message.key }).first("id"))?.id;
-          await trx("reminders").where({ id: r.id }).update({ status: "fired", outbox_id: outboxId, updated_at: nowIso });
-          report.fired++;
+          messages.push(message);
+          firedIds.push(r.id);
+        }
+        // A few statements per batch rather than several per reminder. A reminder's message carries
+        // the reminder's key, so each reminder finds its outbox row by key.
+        for (const [reason, ids] of skippedByReason) {
+          await trx("reminders").whereIn("id", ids).update({ status: "skipped", status_reason: reason, updated_at: nowIso });
+          report.skipped += ids.length;
+        }
+        await enqueueMany(trx, messages, nowIso);
+        if (firedIds.length > 0) {
+          await trx("reminders")
+            .whereIn("id", firedIds)
+            .update({ status: "fired", outbox_id: trx.raw("(select o.id from outbox o where o.key = reminders.key)"), updated_at: nowIso });
+          report.fired += firedIds.length;
         }
         return rows.length < 500;
       });
@@ -162,12 +178,19 @@ export class Dispatcher {
     while (!this.stopping) {
       const batch = await claimBatch(db, { instanceId: this.instanceId, nowIso: this.now(), leaseMs: this.leaseMs, limit: this.batchSize });
       if (batch.length === 0) return;
-      for (const row of batch) {
+      // A message is marked "sending" just before it goes to the transport; recording one as sent
+      // marks the next as sending in the same transaction (nextStarted), so at most one is ever
+      // in doubt after a crash.
+      let nextStarted = false;
+      for (const [i, row] of batch.entries()) {
         if (this.stopping) {
+          if (nextStarted) await unmarkSending(db, row.id, this.instanceId, this.now());
           await releaseClaims(db, this.instanceId, this.now());
           return;
         }
-        if (!(await markSending(db, row.id, this.instanceId, this.now(), this.leaseMs))) continue;
+        const started = nextStarted || (await markSending(db, row.id, this.instanceId, this.now(), this.leaseMs));
+        nextStarted = false;
+        if (!started) continue;
         let result;
         try {
           result = await transport.send(toMail(row, this.o.settings.from), `${row.id}.eml`);
@@ -179,7 +202,10 @@ export class Dispatcher {
           continue;
         }
         if (this.o.afterSend) await this.o.afterSend(row);
-        if (await markSent(db, row, this.instanceId, result, this.now())) report.sent++;
+        const next = this.stopping ? undefined : batch[i + 1];
+        const outcome = await markSent(db, row, this.instanceId, result, this.now(), next && { id: next.id, leaseMs: this.leaseMs });
+        if (outcome.recorded) report.sent++;
+        nextStarted = outcome.nextStarted;
       }
     }
   }

@@ -164,6 +164,34 @@ describe("outbox delivery: never lost, never sent twice", () => {
     }
   });
 
+  it("a stop that lands while a delivery is being recorded leaves nothing marked sending or in doubt", async () => {
+    const smtp = await new TestSmtpServer(false).start();
+    const keys = await queue(8);
+    const transport = smtpTransport(smtp.url);
+    let sends = 0;
+    const first = dispatcher(ctx.db, transport, ctx.clock.now, {
+      // Asked to stop a moment later: while the third delivery is recorded and the fourth is started.
+      afterSend: () => {
+        if (++sends === 3) setImmediate(() => void first.stop());
+      },
+    });
+    try {
+      await first.tick();
+      await first.stop();
+      const mid = await statuses(keys);
+      assert.deepEqual(Object.keys(mid).sort(), ["queued", "sent"], `only sent and queued messages: ${JSON.stringify(mid)}`);
+      assert.equal(mid.sent + mid.queued, 8);
+      const second = dispatcher(ctx.db, transport, ctx.clock.now);
+      await second.tick();
+      await second.stop();
+      assert.deepEqual(await statuses(keys), { sent: 8 });
+      assert.deepEqual(receivedByKey(smtp, keys), keys.map(() => 1));
+    } finally {
+      transport.close();
+      await smtp.stop();
+    }
+  });
+
   it("two dispatchers sharing one database never send a message twice", async () => {
     const smtp = await new TestSmtpServer(false).start();
     const keys = await queue(120);

@@ -65,6 +65,9 @@ describe("reminder emails through a real SMTP server", () => {
       assert.equal(sent.length, 2, "each patient email is recorded against the patient");
       const audit = await ctx.db("audit_events").where({ patient_id: patient.id, entity: "email", action: "sent" });
       assert.equal(audit.length, 2);
+      const fired = await ctx.db("reminders as r").join("outbox as o", "o.id", "r.outbox_id").where("r.patient_id", patient.id).select("r.key as reminder_key", "o.key as outbox_key");
+      assert.ok(fired.length >= 2, "each fired reminder points at its outbox message");
+      for (const f of fired) assert.equal(f.outbox_key, f.reminder_key);
     } finally {
       await d.stop();
       transport.close();
