@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
 import path from "node:path";
 
 export interface Config {
@@ -32,11 +33,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port,
     databaseUrl,
     sqliteFile: path.join(dataDir, "ces.sqlite"),
-    sessionSecret: env.SESSION_SECRET ?? randomBytes(32).toString("hex"),
+    sessionSecret: env.SESSION_SECRET ?? (mode === "development" ? developmentSecret(dataDir) : randomBytes(32).toString("hex")),
     sessionIdleMinutes: Number(env.SESSION_IDLE_MINUTES ?? 30),
     dataDir,
     smtpUrl: env.SMTP_URL?.trim() || null,
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
     seedDemoData: mode !== "production",
   };
+}
+
+/**
+ * Without SESSION_SECRET, development keeps a generated secret under data/, so a restart of
+ * `npm start` neither signs everyone out nor breaks the unsubscribe links already emailed.
+ */
+function developmentSecret(dataDir: string): string {
+  const file = path.join(dataDir, "session-secret");
+  if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
+  const secret = randomBytes(32).toString("hex");
+  fs.mkdirSync(dataDir, { recursive: true });
+  fs.writeFileSync(file, secret, { mode: 0o600 });
+  return secret;
 }
