@@ -121,9 +121,10 @@ export async function markSending(db: Conn, id: number, instanceId: string, nowI
 }
 
 /**
- * Records a delivered message, and against the patient (audit trail) when it went to one. With
- * `next`, the same transaction marks the next message of the batch as sending: one commit per
- * message instead of two, and still never more than one message of this dispatcher in "sending".
+ * Records a delivered message. Its audit row against the patient is written by the database in
+ * the same statement (trigger outbox_sent_audit, migration 006). With `next`, the next message of
+ * the batch is marked sending only after this delivery is recorded: a crash between the two
+ * leaves the next one merely claimed (sent later, once), never two messages in doubt.
  */
 export async function markSent(
   db: Db,
@@ -133,25 +134,11 @@ export async function markSent(
   nowIso: string,
   next?: { id: number; leaseMs: number },
 ): Promise<{ recorded: boolean; nextStarted: boolean }> {
-  return db.transaction(async (trx) => {
-    const n = await trx("outbox")
-      .where({ id: row.id, status: "sending", claimed_by: instanceId })
-      .update({ status: "sent", sent_at: nowIso, message_id: result.messageId, eml_file: result.emlFile, claimed_by: null, claimed_until: null, last_error: null, updated_at: nowIso });
-    if (n === 1 && row.patientId) {
-      await writeAudit(trx, {
-        at: nowIso,
-        actor: { type: "system", id: null, name: "reminder dispatcher" },
-        patientId: row.patientId,
-        entity: "email",
-        entityId: row.id,
-        action: "sent",
-        before: null,
-        after: { to: row.recipient, subject: row.subject, kind: row.kind },
-      });
-    }
-    const nextStarted = next ? await markSending(trx, next.id, instanceId, nowIso, next.leaseMs) : false;
-    return { recorded: n === 1, nextStarted };
-  });
+  const n = await db("outbox")
+    .where({ id: row.id, status: "sending", claimed_by: instanceId })
+    .update({ status: "sent", sent_at: nowIso, message_id: result.messageId, eml_file: result.emlFile, claimed_by: null, claimed_until: null, last_error: null, updated_at: nowIso });
+  const nextStarted = next ? await markSending(db, next.id, instanceId, nowIso, next.leaseMs) : false;
+  return { recorded: n === 1, nextStarted };
 }
 
 export interface RetryPolicy {

@@ -65,6 +65,13 @@ describe("reminder emails through a real SMTP server", () => {
       assert.equal(sent.length, 2, "each patient email is recorded against the patient");
       const audit = await ctx.db("audit_events").where({ patient_id: patient.id, entity: "email", action: "sent" });
       assert.equal(audit.length, 2);
+      for (const a of audit) {
+        const message = sent.find((m) => m.id === a.entity_id);
+        assert.ok(message, "the audit row names the outbox message");
+        assert.deepEqual(JSON.parse(a.after), { to: message.recipient, subject: message.subject, kind: message.kind });
+        assert.equal(new Date(a.at).toISOString(), new Date(message.sent_at).toISOString());
+        assert.equal(a.actor_name, "reminder dispatcher");
+      }
       const fired = await ctx.db("reminders as r").join("outbox as o", "o.id", "r.outbox_id").where("r.patient_id", patient.id).select("r.key as reminder_key", "o.key as outbox_key");
       assert.ok(fired.length >= 2, "each fired reminder points at its outbox message");
       for (const f of fired) assert.equal(f.outbox_key, f.reminder_key);
