@@ -84,6 +84,8 @@ export function setUpViews(app: Express, options: { cache: boolean }): void {
   });
   app.set("view engine", "hbs");
   app.set("views", viewsDir);
+  // Express then also remembers where each view file is, instead of looking on disk per render.
+  app.set("view cache", options.cache);
 }
 
 function listFiles(dir: string): string[] {
