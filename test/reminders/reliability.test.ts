@@ -137,59 +137,49 @@ describe("outbox delivery: never lost, never sent twice", () => {
     }
   });
 
-  it("a graceful stop mid-dispatch gives unsent claims back; the next start sends them once", async () => {
+  /**
+   * Asks the dispatcher to stop after the third delivery, at once or a moment later (while that
+   * delivery is recorded and the next started), then lets a second dispatcher finish the queue.
+   */
+  async function stopMidDispatch(when: "at once" | "a moment later") {
     const smtp = await new TestSmtpServer(false).start();
     const keys = await queue(8);
     const transport = smtpTransport(smtp.url);
     let sends = 0;
     const first = dispatcher(ctx.db, transport, ctx.clock.now, {
       afterSend: () => {
-        if (++sends === 3) void first.stop();
+        if (++sends !== 3) return;
+        if (when === "at once") void first.stop();
+        else setImmediate(() => void first.stop());
       },
     });
     try {
       await first.tick();
       await first.stop();
       const mid = await statuses(keys);
-      assert.equal(mid.sent, 3);
-      assert.equal(mid.queued, 5);
       const second = dispatcher(ctx.db, transport, ctx.clock.now);
       await second.tick();
       await second.stop();
-      assert.deepEqual(await statuses(keys), { sent: 8 });
-      assert.deepEqual(receivedByKey(smtp, keys), keys.map(() => 1));
+      return { mid, after: await statuses(keys), received: receivedByKey(smtp, keys), keys };
     } finally {
       transport.close();
       await smtp.stop();
     }
+  }
+
+  it("a graceful stop mid-dispatch gives unsent claims back; the next start sends them once", async () => {
+    const { mid, after, received, keys } = await stopMidDispatch("at once");
+    assert.deepEqual(mid, { sent: 3, queued: 5 });
+    assert.deepEqual(after, { sent: 8 });
+    assert.deepEqual(received, keys.map(() => 1));
   });
 
   it("a stop that lands while a delivery is being recorded leaves nothing marked sending or in doubt", async () => {
-    const smtp = await new TestSmtpServer(false).start();
-    const keys = await queue(8);
-    const transport = smtpTransport(smtp.url);
-    let sends = 0;
-    const first = dispatcher(ctx.db, transport, ctx.clock.now, {
-      // Asked to stop a moment later: while the third delivery is recorded and the fourth is started.
-      afterSend: () => {
-        if (++sends === 3) setImmediate(() => void first.stop());
-      },
-    });
-    try {
-      await first.tick();
-      await first.stop();
-      const mid = await statuses(keys);
-      assert.deepEqual(Object.keys(mid).sort(), ["queued", "sent"], `only sent and queued messages: ${JSON.stringify(mid)}`);
-      assert.equal(mid.sent + mid.queued, 8);
-      const second = dispatcher(ctx.db, transport, ctx.clock.now);
-      await second.tick();
-      await second.stop();
-      assert.deepEqual(await statuses(keys), { sent: 8 });
-      assert.deepEqual(receivedByKey(smtp, keys), keys.map(() => 1));
-    } finally {
-      transport.close();
-      await smtp.stop();
-    }
+    const { mid, after, received, keys } = await stopMidDispatch("a moment later");
+    assert.deepEqual(Object.keys(mid).sort(), ["queued", "sent"], `only sent and queued messages: ${JSON.stringify(mid)}`);
+    assert.equal(mid.sent + mid.queued, 8);
+    assert.deepEqual(after, { sent: 8 });
+    assert.deepEqual(received, keys.map(() => 1));
   });
 
   it("two dispatchers sharing one database never send a message twice", async () => {
