@@ -72,7 +72,13 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.post("/admin/users/:userId/disable", ADMINS, async (req, res) => {
     const user = await loadUser(req.params.userId);
     const disable = (req.body as Record<string, unknown>).disable !== "no";
-    if (disable && user.id === res.locals.user!.id) throw new ValidationError([{ field: "disable", message: "You cannot disable your own account" }]);
+    if (disable && user.id === res.locals.user!.id) {
+      return res.status(400).render("admin/users", {
+        title: "Users",
+        users: await listUsers(db),
+        errors: [{ field: `disable-${user.id}`, message: "You cannot disable your own account: ask another administrator" }],
+      });
+    }
     await setDisabled(db, user.id, disable, now());
     await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: user.id, action: disable ? "disable" : "enable", before: null, after: null });
     req.session.flash = `${user.username} ${disable ? "disabled" : "enabled"}`;

@@ -114,7 +114,9 @@ describe("administering users", () => {
     const me = (await ctx.db("users").where({ username: "admin" }).first()).id;
     const res = await admin.submit(`/admin/users/${me}/disable`, { disable: "yes" });
     assert.equal(res.status, 400);
-    assert.match(pageText(res.text), /You cannot disable your own account/);
+    assert.match(pageText(res.text), /There is a problem You cannot disable your own account/);
+    assert.match(res.text, new RegExp(`href="#disable-${me}"`), "the error summary links to the button");
+    assert.match(pageText(res.text), /Users .*Username/, "shown on the users page");
     assert.equal((await ctx.db("users").where({ id: me }).first()).disabled_at, null);
     assert.equal((await admin.agent.get("/admin/users").redirects(0)).status, 200, "still signed in");
   });
