@@ -5,6 +5,7 @@ import { writeAudit } from "../audit/audit.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { STAFF } from "../web/routing.ts";
 import { CONTROL_CHARACTERS } from "../web/validation.ts";
+import { DbAttemptStore } from "./attempt-store.ts";
 import { authenticate } from "./users.ts";
 
 /** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
@@ -17,8 +18,9 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
       errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
     });
   // Failed sign-ins only: 10 per 15 minutes for one username from one address, and 50 for any
-  // usernames from one address (guessing many usernames). Kept per app instance.
+  // usernames from one address (guessing many usernames). Counted in the database, across instances.
   const perUsername = rateLimit({
+    store: new DbAttemptStore(db, "user:"),
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
@@ -26,6 +28,7 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     handler: tooMany,
   });
   const perAddress = rateLimit({
+    store: new DbAttemptStore(db, "address:"),
     windowMs: 15 * 60_000,
     limit: 50,
     skipSuccessfulRequests: true,

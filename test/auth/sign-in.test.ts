@@ -2,6 +2,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import supertest from "supertest";
 import { DEMO_SIGN_INS } from "../../seeds/01_users.ts";
+import { createApp } from "../../src/app.ts";
+import { loadConfig } from "../../src/config.ts";
+import { EpisodePanels } from "../../src/patients/episode-panels.ts";
 import { createTestApp, csrfFrom, pageText, signIn, type TestContext } from "../helpers/app.ts";
 
 const nurse = DEMO_SIGN_INS.find((u) => u.role === "nurse")!;
@@ -149,6 +152,26 @@ describe("signing in and out", () => {
       assert.equal((await attempt(nurse.username, nurse.password)).status, 429, "the 51st failure from the address is refused");
     } finally {
       await fresh.close();
+    }
+  });
+});
+
+describe("the sign-in limit across app instances", () => {
+  test("failures counted by one instance count on another sharing the database", async () => {
+    const ctx = await createTestApp();
+    try {
+      const other = createApp({ db: ctx.db, config: { ...loadConfig({ NODE_ENV: "test" }), sessionSecret: "test-secret" }, clock: ctx.clock.now, episodePanels: new EpisodePanels() });
+      const attempt = async (app: typeof other, password: string) => {
+        const agent = supertest.agent(app);
+        const csrf = csrfFrom((await agent.get("/sign-in")).text);
+        return agent.post("/sign-in").type("form").send({ _csrf: csrf, username: nurse.username, password }).redirects(0);
+      };
+      for (let i = 1; i <= 5; i++) assert.equal((await attempt(ctx.app, `wrong-${i}-password`)).status, 401);
+      for (let i = 6; i <= 10; i++) assert.equal((await attempt(other, `wrong-${i}-password`)).status, 401);
+      assert.equal((await attempt(ctx.app, nurse.password)).status, 429, "the 11th attempt is refused whichever instance it reaches");
+      assert.equal((await attempt(other, nurse.password)).status, 429);
+    } finally {
+      await ctx.close();
     }
   });
 });
