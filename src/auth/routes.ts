@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { Request, Response } from "express";
 import { ipKeyGenerator, rateLimit } from "express-rate-limit";
 import type { AppDeps } from "../deps.ts";
@@ -24,7 +25,9 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${String(req.body?.username ?? "").toLowerCase().slice(0, 80)}`,
+    // The username as sign-in reads it (first 80 characters, trimmed, any case), hashed so that
+    // whatever was typed (control characters included) makes a safe key.
+    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${createHash("sha256").update(String(req.body?.username ?? "").slice(0, 80).trim().toLowerCase()).digest("hex")}`,
     handler: tooMany,
   });
   const perAddress = rateLimit({
