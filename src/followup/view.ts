@@ -1,4 +1,4 @@
-import { CATHETER_STATUS_NAMES, type Episode, type Patient } from "../patients/model.ts";
+import { CATHETER_STATUS_NAMES, type Episode, type Patient, patientDisplayName } from "../patients/model.ts";
 import type { Role } from "../web/routing.ts";
 import { REFERRAL_NAMES } from "./model.ts";
 import { type FollowupView, mayTick } from "./state.ts";
@@ -9,7 +9,7 @@ const WHEN_NAMES = { inpatient: "Inpatient", discharge: "Before discharge", outp
 /** The follow-up page's model: the view plus what this user may do. */
 export function followupPage(episode: Episode, patient: Patient, view: FollowupView, role: Role | undefined) {
   return {
-    title: `Follow-up: ${patient.familyName.toUpperCase()}, ${patient.givenName}`,
+    title: `Follow-up: ${patientDisplayName(patient)}`,
     backLink: { href: `/episodes/${episode.id}`, text: "Back to the episode" },
     patient,
     episode,

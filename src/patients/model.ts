@@ -80,6 +80,11 @@ export interface Episode extends EpisodeInput {
   updatedAt: string;
 }
 
+/** "O'BRIEN, Mary": how patients are named on screens (family name first, in capitals). */
+export function patientDisplayName(p: { familyName: string; givenName: string }): string {
+  return `${p.familyName.toUpperCase()}, ${p.givenName}`;
+}
+
 /** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */
 export function surgeryDate(episode: Pick<Episode, "anaesthesiaStartAt">, londonDate: (instant: string) => string): string {
   return londonDate(episode.anaesthesiaStartAt);

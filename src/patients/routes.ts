@@ -7,7 +7,7 @@ import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
 import { londonDate } from "../web/time.ts";
 import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
-import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
+import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
 import { episodesForPatient, findEpisode, findPatient, searchPatients } from "./repository.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
 import { readDischarge, readEpisode, readPatient } from "./validation.ts";
@@ -84,7 +84,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/patients/:patientId", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
     const episodes = await episodesForPatient(db, patient.id);
-    res.render("patients/show", { title: `${patient.familyName.toUpperCase()}, ${patient.givenName}`, patient, episodes: episodes.map(episodeSummary) });
+    res.render("patients/show", { title: patientDisplayName(patient), patient, episodes: episodes.map(episodeSummary) });
   });
 
   pages.get("/patients/:patientId/edit", CLINICAL, async (req, res) => {
@@ -132,7 +132,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     const { episode, patient } = await loadEpisode(deps, req);
     const panels = await deps.episodePanels.render({ db, episode, patient, now: clock() });
     res.render("patients/episode", {
-      title: `Episode: ${patient.familyName.toUpperCase()}, ${patient.givenName}`,
+      title: `Episode: ${patientDisplayName(patient)}`,
       patient,
       episode: episodeSummary(episode),
       flags: surgicalRecordFlags(surgicalRecordOf(episode)),

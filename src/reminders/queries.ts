@@ -1,6 +1,7 @@
 /** Read models for the reminder pages. */
 import type { Db } from "../db/knex.ts";
 import { toInstant, toInstantOrNull } from "../db/values.ts";
+import { patientDisplayName } from "../patients/model.ts";
 import type { ReminderKind } from "./derive.ts";
 import { KIND_TITLES } from "./emails.ts";
 import { type OutboxRow, toOutboxRow } from "./outbox.ts";
@@ -55,7 +56,7 @@ export async function dueItems(db: Db, nowIso: string, filter: { ward?: string; 
     const state = now >= Date.parse(overdueAt ?? dueAt) ? "overdue" : now >= Date.parse(dueAt) ? "due" : "upcoming";
     return {
       id: row.id, episodeId: row.episode_id, patientId: row.patient_id,
-      patientName: `${String(row.family_name).toUpperCase()}, ${row.given_name}`,
+      patientName: patientDisplayName({ familyName: String(row.family_name), givenName: String(row.given_name) }),
       ward: row.ward, bed: row.bed, surgeon: row.surgeon,
       kind: row.kind, title: KIND_TITLES[row.kind as ReminderKind] ?? row.kind, audience: row.audience, channel: row.channel,
       dueAt, overdueAt, state, markable: MARKABLE_KINDS.includes(row.kind), rules: JSON.parse(row.rules), reason: row.reason,

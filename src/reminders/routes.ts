@@ -2,6 +2,7 @@ import type { Request, Response } from "express";
 import { writeAudit } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
 import { loadPatient } from "../patients/routes.ts";
+import { patientDisplayName } from "../patients/model.ts";
 import { NotFoundError } from "../web/errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
@@ -93,7 +94,7 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   pages.get("/patients/:patientId/emails", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
     res.render("reminders/patient-emails", {
-      title: `Emails to ${patient.familyName.toUpperCase()}, ${patient.givenName}`,
+      title: `Emails to ${patientDisplayName(patient)}`,
       patient,
       rows: await outboxRows(db, { patientId: patient.id, limit: 500 }),
       backLink: { href: `/patients/${patient.id}`, text: "Back to the patient" },

@@ -1,4 +1,5 @@
 import type { Db } from "../db/knex.ts";
+import { patientDisplayName } from "../patients/model.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
 import { formatDuration } from "../web/time.ts";
 import type { FlipFlowState } from "./model.ts";
@@ -60,7 +61,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     const safeAlert = twoc.rules.includes("U-SAFE") && !recathAfter;
     const row: BoardRow = {
       episodeId: id,
-      patientName: `${String(e.family_name).toUpperCase()}, ${e.given_name}`,
+      patientName: patientDisplayName({ familyName: String(e.family_name), givenName: String(e.given_name) }),
       nhsNumber: e.nhs_number as string,
       bed: (e.bed as string) ?? null,
       twoc,

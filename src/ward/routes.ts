@@ -1,6 +1,6 @@
 import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
-import type { Episode, Patient } from "../patients/model.ts";
+import { type Episode, type Patient, patientDisplayName } from "../patients/model.ts";
 import { findEpisode } from "../patients/repository.ts";
 import { formErrors, loadEpisode } from "../patients/routes.ts";
 import { ConflictError, HttpError, NotFoundError, ValidationError } from "../web/errors.ts";
@@ -24,9 +24,6 @@ const DEFAULT_INTERVAL = 240;
 const INTERVAL_CHOICES = [240, 210, 180, 150, 120, 90, 60, 30];
 const MINUTE = 60_000;
 
-function patientLabel(p: Patient): string {
-  return `${p.familyName.toUpperCase()}, ${p.givenName}`;
-}
 
 export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -71,7 +68,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     const at = now();
     const [state, history] = await Promise.all([getWardState(db, episode.id, at), eventHistory(db, episode.id)]);
     res.status(status).render("ward/bladder", {
-      title: `Bladder: ${patientLabel(patient)}`,
+      title: `Bladder: ${patientDisplayName(patient)}`,
       patient,
       episode,
       panel: { ...twocPanel(state, at, episode.id), forms: true },
@@ -93,7 +90,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
 
   const renderRecordForm = (res: Response, episode: Episode, patient: Patient, type: EventType, values: Record<string, unknown>, errors?: unknown, status = 200) =>
     res.status(status).render("ward/record", {
-      title: `${EVENT_TYPE_NAMES[type]}: ${patientLabel(patient)}`,
+      title: `${EVENT_TYPE_NAMES[type]}: ${patientDisplayName(patient)}`,
       heading: EVENT_TYPE_NAMES[type],
       patient,
       episode,
@@ -158,7 +155,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
 
   const renderCorrectForm = (res: Response, episode: Episode, patient: Patient, original: Awaited<ReturnType<typeof loadActiveEvent>>, values: Record<string, unknown>, errors?: unknown, status = 200) =>
     res.status(status).render("ward/correct", {
-      title: `Correct a record: ${patientLabel(patient)}`,
+      title: `Correct a record: ${patientDisplayName(patient)}`,
       patient,
       episode,
       original: { ...original, text: eventDescription(original), when: formatDateTime(original.at) },
@@ -220,9 +217,9 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     const state = await getWardState(db, episode.id, at);
-    const chart = bladderChartSvg(state.events, at, patientLabel(patient));
+    const chart = bladderChartSvg(state.events, at, patientDisplayName(patient));
     res.render("ward/chart", {
-      title: `Bladder chart: ${patientLabel(patient)}`,
+      title: `Bladder chart: ${patientDisplayName(patient)}`,
       patient,
       episode,
       svg: chart.svg,
@@ -236,7 +233,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
   // ---------------------------------------------------------------- U6 override and the failed-TWOC checklist
   const renderOverride = (res: Response, episode: Episode, patient: Patient, state: WardState, values: Record<string, unknown>, errors?: unknown, status = 200) =>
     res.status(status).render("ward/override", {
-      title: `Override the U6 lock: ${patientLabel(patient)}`,
+      title: `Override the U6 lock: ${patientDisplayName(patient)}`,
       patient,
       episode,
       twoc: state.twoc,
@@ -298,7 +295,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     const at = now();
     const [state, schedules] = await Promise.all([getWardState(db, episode.id, at), scheduleHistory(db, episode.id)]);
     res.status(status).render("ward/flip-flow", {
-      title: `Flip-flow schedule: ${patientLabel(patient)}`,
+      title: `Flip-flow schedule: ${patientDisplayName(patient)}`,
       patient,
       episode,
       ...flipFlowView(state, at),
@@ -313,7 +310,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
   const renderStart = (res: Response, episode: Episode, patient: Patient, values: Record<string, unknown>, errors?: unknown, status = 200) => {
     const isClinician = res.locals.user?.role === "clinician";
     res.status(status).render("ward/flip-flow-start", {
-      title: `Start a flip-flow schedule: ${patientLabel(patient)}`,
+      title: `Start a flip-flow schedule: ${patientDisplayName(patient)}`,
       patient,
       episode,
       isClinician,
@@ -415,7 +412,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     const at = now();
     const state = await getWardState(db, episode.id, at);
     res.render("ward/flip-flow-sheet", {
-      title: `Flip-flow valve: bedside sheet for ${patientLabel(patient)}`,
+      title: `Flip-flow valve: bedside sheet for ${patientDisplayName(patient)}`,
       patient,
       episode,
       printedAt: formatDateTime(at),
