@@ -22,7 +22,8 @@ declare global {
     interface Locals {
       user?: SignedInUser;
       actor?: Actor;
-      csrfToken?: string;
+      /** The session's form token, made on first read (`{{@root.csrf.token}}` in templates). */
+      csrf?: { readonly token: string };
       flash?: string;
       currentPath?: string;
       cspNonce?: string;

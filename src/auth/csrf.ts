@@ -10,13 +10,14 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   // Page handlers read form fields from req.body. Express 5 leaves it undefined when the body is
   // not a form (JSON, text, none), so give them an empty form rather than a TypeError (a 500).
   req.body ??= {};
-  // The token is made when a page is rendered (every rendered page may hold a form), not for
-  // redirects: a flood of signed-out requests to protected pages stores no sessions.
-  Object.defineProperty(res.locals, "csrfToken", {
-    configurable: true,
-    enumerable: true,
-    get: () => (req.session.csrfToken ??= randomBytes(32).toString("base64url")),
-  });
+  // The token is made only when a template prints it, so redirects and pages without a form (a
+  // signed-out 404, say) store no session. Rendering copies res.locals, which would run a getter
+  // on res.locals itself, so the getter sits one level down, read only as `csrf.token`.
+  res.locals.csrf = {
+    get token() {
+      return (req.session.csrfToken ??= randomBytes(32).toString("base64url"));
+    },
+  };
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   if (!req.session.csrfToken) return next(expired());
   const sent = (req.body as Record<string, unknown>)._csrf ?? req.get("x-csrf-token");

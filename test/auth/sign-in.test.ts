@@ -177,13 +177,17 @@ describe("the sign-in limit across app instances", () => {
 });
 
 describe("signed-out visitors", () => {
-  test("requests for protected pages store no session; the sign-in page stores one, with its form token", async () => {
+  test("requests for protected or unknown pages store no session; the sign-in page stores one, with its form token", async () => {
     const ctx = await createTestApp();
     try {
       const sessions = async () => Number((await ctx.db("sessions").count({ n: "*" }))[0].n);
       for (const path of ["/patients", "/ward", "/admin/users", "/episodes/1"]) {
         assert.equal((await supertest(ctx.app).get(path).redirects(0)).status, 303, path);
       }
+      const unknown = await supertest(ctx.app).get("/no-such-page");
+      assert.equal(unknown.status, 404);
+      assert.match(unknown.text, /Page not found/);
+      assert.equal(unknown.headers["set-cookie"], undefined, "a page with no form sets no session cookie");
       assert.equal(await sessions(), 0);
       const page = await supertest(ctx.app).get("/sign-in");
       assert.match(csrfFrom(page.text), /^[A-Za-z0-9_-]{40,}$/);
