@@ -4,7 +4,8 @@ import { HOUR_MS, describeLondon, formatLondon, parseInstant, requireVolume } fr
 export type BladderEvent =
   | { type: "catheter-removed"; at: string }
   | { type: "scan"; at: string; phase: "pre-void" | "post-void"; volumeMl: number; sensationToVoid?: boolean }
-  | { type: "void"; at: string; volumeMl?: number };
+  | { type: "void"; at: string; volumeMl?: number }
+  | { type: "recatheterised"; at: string };
 
 export type TwocStatus = "not-started" | "in-progress" | "passed" | "failed" | "review";
 
@@ -21,7 +22,8 @@ export const NO_VOID_LIMIT_MS = 6 * HOUR_MS;
 type Timed =
   | { type: "catheter-removed"; t: number; index: number }
   | { type: "scan"; t: number; index: number; phase: "pre-void" | "post-void"; volumeMl: number; sensationToVoid?: boolean }
-  | { type: "void"; t: number; index: number };
+  | { type: "void"; t: number; index: number }
+  | { type: "recatheterised"; t: number; index: number };
 
 function validate(events: unknown, nowMs: number): Timed[] {
   if (!Array.isArray(events)) {
@@ -47,6 +49,8 @@ function validate(events: unknown, nowMs: number): Timed[] {
       case "void":
         if (e.volumeMl !== undefined) requireVolume(e.volumeMl, `${field}.volumeMl`);
         return { type: "void", t, index };
+      case "recatheterised":
+        return { type: "recatheterised", t, index };
       case "scan": {
         if (e.phase !== "pre-void" && e.phase !== "post-void") {
           throw new PathwayInputError("invalid-value", `${field}.phase`, `${field}.phase must be "pre-void" or "post-void".`);
@@ -68,7 +72,7 @@ function validate(events: unknown, nowMs: number): Timed[] {
         throw new PathwayInputError(
           "invalid-value",
           `${field}.type`,
-          `${field}.type must be "catheter-removed", "scan" or "void".`,
+          `${field}.type must be "catheter-removed", "scan", "void" or "recatheterised".`,
         );
     }
   });
@@ -84,6 +88,8 @@ const SAFE_TEXT = "bladder over 600 ml: catheterise, document whether sensate an
  * U4 fires at exactly 6 h after the later of removal and the last void; an event at or after that
  * instant cannot rescue the attempt. A post-void scan does not by itself count as a void: record
  * the void. U-SAFE is added when any scan in the attempt, up to the deciding event, is over 600 ml.
+ * A re-catheterisation before any rule decides ends the trial undecided: the pathway does not say
+ * whether that is a pass or a failure, so it asks for clinical review and the U4 clock stops.
  */
 export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment {
   const nowMs = parseInstant(now, "now");
@@ -127,6 +133,14 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
       continue;
     }
     if (e.type === "catheter-removed") continue; // same instant as the latest removal
+    if (e.type === "recatheterised") {
+      return {
+        status: "review",
+        rules: withSafe(["U-REVIEW"]),
+        reason: `Re-catheterised at ${describeLondon(e.t)} before a pass (U2) or a failure (U3, U4) was recorded: the pathway does not say how to read a trial ended this way - clinical review; the no-void clock (U4) stops while the catheter is in${safeSuffix()}.`,
+        noVoidDeadline: null,
+      };
+    }
     largest = Math.max(largest, e.volumeMl);
     if (e.phase === "pre-void" && e.volumeMl > 500 && e.sensationToVoid === false) {
       return {

@@ -13,8 +13,8 @@ export type { FlipFlowState, OpeningSlot, WardEvent, WardState } from "./model.t
  * {
  *   episodeId: number,
  *   events: WardEvent[]            current (not superseded) events in time order, each with its row id:
- *                                  the engine's BladderEvent ("catheter-removed" | "scan" | "void") plus
- *                                  {type: "recatheterised", at, catheterType} and {type: "flip-flow-opening", at, volumeMl}
+ *                                  the engine's BladderEvent ("catheter-removed" | "scan" | "void" | "recatheterised",
+ *                                  here with its catheterType) plus {type: "flip-flow-opening", at, volumeMl}
  *   twoc: TwocAssessment           assessTwoc(events, now) for the latest attempt
  *                                  {status, rules, reason, noVoidDeadline (London offset ISO or null)}
  *   flipFlow: null | {             the schedule in force

@@ -42,7 +42,7 @@ export interface BladderEventInput {
 
 /** The events the rule engine reads, with their row id; plus the ward's own event kinds. */
 export type WardEvent =
-  | (BladderEvent & { id: number })
+  | (Exclude<BladderEvent, { type: "recatheterised" }> & { id: number })
   | { id: number; type: "recatheterised"; at: string; catheterType: CatheterType | null }
   | { id: number; type: "flip-flow-opening"; at: string; volumeMl: number };
 

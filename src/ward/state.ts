@@ -33,7 +33,9 @@ export function toWardEvents(rows: StoredEvent[]): WardEvent[] {
 }
 
 export function engineEvents(events: WardEvent[]): (BladderEvent & { id: number })[] {
-  return events.filter((e): e is BladderEvent & { id: number } => e.type === "catheter-removed" || e.type === "scan" || e.type === "void");
+  return events
+    .filter((e) => e.type !== "flip-flow-opening")
+    .map((e): BladderEvent & { id: number } => (e.type === "recatheterised" ? { id: e.id, type: e.type, at: e.at } : e));
 }
 
 /** The engine's answer for the latest attempt, now. */

@@ -153,6 +153,42 @@ describe("U-REVIEW: post-void >= 100 ml with no failure", () => {
   });
 });
 
+describe("re-catheterised before a decision: clinical review, the U4 clock stops", () => {
+  const recath = (hhmm: string): BladderEvent => ({ type: "recatheterised", at: at(hhmm) });
+  const table: [string, BladderEvent[], string, string, string[]][] = [
+    ["re-catheterised 5 h 59 min after removal", [removed, recath("13:59")], "14:30", "review", ["U-REVIEW"]],
+    ["re-catheterised exactly 6 h after removal (U4 fired first)", [removed, recath("14:00")], "14:30", "failed", ["U4"]],
+    ["re-catheterised 5 h 59 min after the last void", [removed, voided("10:00"), recath("15:59")], "16:30", "review", ["U-REVIEW"]],
+    ["re-catheterised after a pass (U2 is final)", [removed, voided("09:00"), post("09:05", 99), recath("10:00")], "11:00", "passed", ["U2"]],
+    ["re-catheterised after a U3 failure", [removed, pre("09:00", 501, false), recath("09:10")], "11:00", "failed", ["U3"]],
+    ["re-catheterised during clinical review (post-void 100 ml)", [removed, voided("09:00"), post("09:05", 100), recath("10:00")], "11:00", "review", ["U-REVIEW"]],
+    ["re-catheterised after a 601 ml scan", [removed, pre("09:00", 601, true), recath("09:10")], "11:00", "review", ["U-REVIEW", "U-SAFE"]],
+    ["re-catheterised before the removal (an earlier attempt)", [recath("07:00"), removed], "10:00", "in-progress", ["U1"]],
+  ];
+  for (const [name, events, now, status, ids] of table) {
+    test(`U-REVIEW boundary: ${name} -> ${status} ${ids.join("+")}`, () => {
+      const r = assessTwoc(events, at(now));
+      assert.equal(r.status, status);
+      assert.deepEqual(r.rules, ids);
+      if (status === "review") {
+        assert.equal(r.noVoidDeadline, null, "no no-void deadline while the catheter is in");
+        assert.match(r.reason, /^Re-catheterised at \d\d:\d\d on 10 January 2026 before a pass \(U2\) or a failure \(U3, U4\)/);
+        assert.match(r.reason, /clinical review/);
+      }
+    });
+  }
+  test("U-REVIEW: the review stands hours later; it never turns into a U4 failure", () => {
+    const r = assessTwoc([removed, voided("09:00"), recath("10:00")], "2026-01-11T08:00:00Z");
+    assert.equal(r.status, "review");
+    assert.equal(r.noVoidDeadline, null);
+  });
+  test("U1: a new catheter removal after the re-catheterisation starts a new attempt", () => {
+    const r = assessTwoc([removed, recath("10:00"), { type: "catheter-removed", at: at("12:00") }], at("13:00"));
+    assert.equal(r.status, "in-progress");
+    assert.equal(r.noVoidDeadline, "2026-01-10T18:00:00+00:00");
+  });
+});
+
 describe("U-SAFE: any scan > 600 ml", () => {
   const table: [string, BladderEvent[], string, string[]][] = [
     ["pre-void 600 ml (with sensation)", [pre("09:00", 600, true)], "in-progress", ["U1"]],
@@ -215,6 +251,7 @@ describe("PathwayInputError for bladder events", () => {
     ["sensationToVoid not a boolean", [removed, { type: "scan", at: at("09:00"), phase: "post-void", volumeMl: 30, sensationToVoid: "yes" }], "invalid-value", "events[1].sensationToVoid"],
     ["unknown scan phase", [removed, { type: "scan", at: at("09:00"), phase: "mid-void", volumeMl: 30 }], "invalid-value", "events[1].phase"],
     ["unknown event type", [{ type: "catheter-inserted", at: at("08:00") }], "invalid-value", "events[0].type"],
+    ["re-catheterised after now", [removed, { type: "recatheterised", at: at("11:00") }], "event-after-now", "events[1].at"],
     ["event not an object", [null], "invalid-value", "events[0]"],
     ["time missing", [{ type: "void" }], "missing-field", "events[0].at"],
   ];
@@ -238,6 +275,7 @@ const eventArb: fc.Arbitrary<BladderEvent> = fc.oneof(
     .record({ m: fc.integer({ min: 0, max: 600 }), v: fc.integer({ min: 0, max: 3000 }), phase: fc.constantFrom("pre-void" as const, "post-void" as const), s: fc.boolean() })
     .map(({ m, v, phase, s }) => (phase === "pre-void" ? { type: "scan" as const, at: iso(m), phase, volumeMl: v, sensationToVoid: s } : { type: "scan" as const, at: iso(m), phase, volumeMl: v })),
   fc.integer({ min: 0, max: 600 }).map((m) => ({ type: "catheter-removed" as const, at: iso(m) })),
+  fc.integer({ min: 0, max: 600 }).map((m) => ({ type: "recatheterised" as const, at: iso(m) })),
 );
 function iso(minutes: number): string {
   return new Date(BASE + minutes * 60_000).toISOString();
@@ -254,7 +292,10 @@ describe("properties", () => {
         assert.ok(!(passed && failed));
         assert.equal(passed, r.status === "passed");
         assert.equal(failed, r.status === "failed");
-        assert.equal(r.noVoidDeadline === null, r.status !== "in-progress" && r.status !== "review");
+        // In progress always has a deadline, a decision never; a review has one unless re-catheterised.
+        if (r.status === "in-progress") assert.notEqual(r.noVoidDeadline, null);
+        if (r.status === "passed" || r.status === "failed") assert.equal(r.noVoidDeadline, null);
+        if (r.status === "review") assert.equal(r.noVoidDeadline === null, r.reason.startsWith("Re-catheterised"));
         for (const id of r.rules) assert.ok(id in rules, id);
       }),
       { numRuns: 500 },

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { recordBladderEvent } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { newEpisode } from "./helpers.ts";
+import { formKey, newEpisode } from "./helpers.ts";
 
 const removal = (at: string) => ({ type: "catheter-removed" as const, at, phase: null, volumeMl: null, sensationToVoid: null, catheterType: null });
 
@@ -70,3 +70,41 @@ for (const c of [
     });
   });
 }
+
+describe("TWOC panel: re-catheterised before the trial was decided", () => {
+  const NOW = "2026-11-24T03:00:00Z";
+  let ctx: TestContext;
+  let nurse: SignedInAgent;
+  let episode: Episode;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    nurse = await signIn(ctx.app, "nurse");
+    episode = await newEpisode(ctx.db, { now: NOW, ward: "Recath ward" });
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, episode, removal("2026-11-23T23:00:00Z"), "test:removal", "system", NOW);
+  });
+  after(() => ctx.close());
+
+  const scheduledU4 = () => ctx.db("reminders").where({ episode_id: episode.id, kind: "twoc-no-void-deadline", status: "scheduled" }).first();
+
+  test("the nurse's re-catheterisation stops the no-void clock and asks for clinical review, not a U4 failure", async () => {
+    assert.ok(await scheduledU4(), "while the trial runs, the ward is to be alerted at the U4 deadline");
+    const saved = await nurse.submit(`/episodes/${episode.id}/bladder/record/recatheterised`, { formKey: formKey(), when: "now", catheterType: "other" });
+    assert.equal(saved.status, 303);
+
+    const page = await nurse.agent.get(`/episodes/${episode.id}/bladder`);
+    const text = pageText(page.text);
+    assert.match(text, /Clinical review/);
+    assert.match(text, /Re-catheterised at 03:00 on 24 November 2026 before a pass \(U2\) or a failure \(U3, U4\)/);
+    assert.doesNotMatch(page.text, /id="no-void-deadline"/, "no deadline for a patient with a catheter in");
+    assert.equal(await scheduledU4(), undefined, "no 'no void for 6 hours' alert for a catheterised patient");
+
+    // Past the old deadline (05:00) nothing turns into a failure or locks the next TWOC (U6).
+    ctx.clock.set("2026-11-24T06:00:00Z");
+    const later = pageText((await nurse.agent.get(`/episodes/${episode.id}/bladder`)).text);
+    assert.match(later, /Clinical review/);
+    assert.doesNotMatch(later, /TWOC failed/);
+    const board = pageText((await nurse.agent.get(`/ward?ward=${encodeURIComponent("Recath ward")}`)).text);
+    assert.match(board, /Clinical review U-REVIEW/);
+    assert.doesNotMatch(board, /No-void deadline/);
+  });
+});
