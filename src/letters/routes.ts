@@ -256,7 +256,9 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
 function indication(kind: LetterKind, view: Awaited<ReturnType<typeof loadFollowup>>): string {
   switch (kind) {
     case "sci-referral":
-      return view.sci.indicated ? `Indicated (R1): ${view.sci.reasons.map((r) => r.rule).join(", ")}` : "Not indicated by what is recorded (R1)";
+      return view.sci.indicated
+        ? `Indicated (R1) because: ${view.sci.reasons.map((r) => `${r.text.replace(/\.$/, "")} (${r.rule})`).join("; ")}.`
+        : "Not indicated by what is recorded (R1)";
     case "gp":
       return view.gpDrugReview ? `P4: GP drug review due ${formatCalendarDate(view.gpDrugReview.from)} to ${formatCalendarDate(view.gpDrugReview.to)}` : "Pain guidance P1 to P8 and the P4 drug review";
     case "continence":

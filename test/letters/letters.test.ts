@@ -32,7 +32,8 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     const res = await clinician.agent.get(`/episodes/${episodeId}/letters`);
     assert.equal(res.status, 200);
     const text = pageText(res.text);
-    assert.match(text, /Indicated \(R1\): U7, U7/);
+    assert.match(text, /Indicated \(R1\) because: Failed trial without catheter: follow-up with the regional SCI service or a locally agreed urology service \(U7\); Dependent on a catheter or intermittent self-catheterisation \(U7\)\./);
+    assert.match(text, /SCI referral: Indicated not sent U7 Failed trial without catheter/, "the status line lists the reasons in words");
     assert.match(text, /TWOC failed: follow-up required \(U7\)/);
     const options = [...res.text.matchAll(/<select[^>]*id="recipient-sci-referral"[\s\S]*?<\/select>/g)][0][0].match(/<option/g)!;
     assert.equal(options.length, 8);
