@@ -7,8 +7,11 @@ import { formatDateTime } from "../web/time.ts";
 export interface Actor {
   type: "user" | "api" | "system";
   id: number | null;
+  /** As the audit trail shows it: "Dr Cara Clinician (clinician)". */
   name: string;
   role?: string;
+  /** A user's own name, for what they sign (letters): "Dr Cara Clinician". */
+  displayName?: string;
 }
 
 export const SYSTEM_ACTOR: Actor = { type: "system", id: null, name: "system" };

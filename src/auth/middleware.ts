@@ -13,7 +13,7 @@ export function loadUser(db: Db): RequestHandler {
       const user = await findUser(db, userId);
       if (user && !user.disabledAt) {
         res.locals.user = { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
-        res.locals.actor = { type: "user", id: user.id, name: `${user.displayName} (${user.username})`, role: user.role };
+        res.locals.actor = { type: "user", id: user.id, name: `${user.displayName} (${user.username})`, role: user.role, displayName: user.displayName };
       } else {
         delete req.session.userId;
       }

@@ -56,7 +56,7 @@ export async function createLetter(db: Db, actor: Actor, episode: Episode, kind:
 
 async function insertVersion(trx: Knex.Transaction, actor: Actor, letter: Letter, version: number, recipientId: number | null, freeText: string | null, now: string): Promise<void> {
   const { episode, patient, recipient } = await context(trx, letter, recipientId);
-  const g = await generate(trx, letter.kind, episode, patient, recipient, actor.name, freeText, now);
+  const g = await generate(trx, letter.kind, episode, patient, recipient, actor.displayName ?? actor.name, freeText, now);
   await trx("letter_versions").insert({
     letter_id: letter.id,
     version,
@@ -77,7 +77,7 @@ export async function regenerateDraft(db: Db, actor: Actor, letter: Letter, vers
     if (!before) throw new NotFoundError("Letter version");
     if (before.status === "sent") throw new ConflictError(`Version ${version} was sent and cannot be changed: make a new version`);
     const { episode, patient, recipient } = await context(trx, letter, recipientId);
-    const g = await generate(trx, letter.kind, episode, patient, recipient, actor.name, freeText, now);
+    const g = await generate(trx, letter.kind, episode, patient, recipient, actor.displayName ?? actor.name, freeText, now);
     const updated = await trx("letter_versions")
       .where({ id: before.id, status: "draft" })
       .update({ recipient_id: recipientId, free_text: freeText, data_json: JSON.stringify({ facts: g.facts, doc: g.doc }), html: g.html, generated_at: now, generated_by: actor.name });
