@@ -87,7 +87,8 @@ const SAFE_TEXT = "bladder over 600 ml: catheterise, document whether sensate an
  * deciding event decides and passed/failed are final for the attempt: later events are not read.
  * U4 fires at exactly 6 h after the later of removal and the last void; an event at or after that
  * instant cannot rescue the attempt. A post-void scan does not by itself count as a void: record
- * the void. U-SAFE is added when any scan in the attempt, up to the deciding event, is over 600 ml.
+ * the void. U-SAFE (up to the deciding event) follows the source's two cases: a post-void residual
+ * over 600 ml, or a pre-void scan over 600 ml with no void recorded after it (unable to void).
  * A re-catheterisation before any rule decides ends the trial undecided: the pathway does not say
  * whether that is a pass or a failure, so it asks for clinical review and the U4 clock stops.
  */
@@ -114,10 +115,12 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
 
   let clockFrom = removal.t;
   let clockLabel = `catheter removal at ${describeLondon(removal.t)}`;
-  let largest = -1;
+  let largestPostVoid = -1;
+  let largestPreVoidSinceVoid = -1; // a void shows the patient is able to void
   let review: number | undefined;
-  const withSafe = (ids: string[]): string[] => (largest > 600 ? [...ids, "U-SAFE"] : ids);
-  const safeSuffix = (): string => (largest > 600 ? `; largest scan ${largest} ml - ${SAFE_TEXT}` : "");
+  const safeMl = (): number => Math.max(largestPostVoid, largestPreVoidSinceVoid);
+  const withSafe = (ids: string[]): string[] => (safeMl() > 600 ? [...ids, "U-SAFE"] : ids);
+  const safeSuffix = (): string => (safeMl() > 600 ? `; largest scan ${safeMl()} ml - ${SAFE_TEXT}` : "");
   const failU4 = (): TwocAssessment => ({
     status: "failed",
     rules: withSafe(["U4"]),
@@ -128,6 +131,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
   for (const e of attempt) {
     if (e.t >= clockFrom + NO_VOID_LIMIT_MS) return failU4();
     if (e.type === "void") {
+      largestPreVoidSinceVoid = -1;
       clockFrom = e.t;
       clockLabel = `last void at ${describeLondon(e.t)}`;
       continue;
@@ -141,7 +145,8 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
         noVoidDeadline: null,
       };
     }
-    largest = Math.max(largest, e.volumeMl);
+    if (e.phase === "post-void") largestPostVoid = Math.max(largestPostVoid, e.volumeMl);
+    else largestPreVoidSinceVoid = Math.max(largestPreVoidSinceVoid, e.volumeMl);
     if (e.phase === "pre-void" && e.volumeMl > 500 && e.sensationToVoid === false) {
       return {
         status: "failed",

@@ -196,7 +196,12 @@ describe("U-SAFE: any scan > 600 ml", () => {
     ["pre-void 600 ml no sensation", [pre("09:00", 600, false)], "failed", ["U3"]],
     ["pre-void 601 ml no sensation", [pre("09:00", 601, false)], "failed", ["U3", "U-SAFE"]],
     ["post-void 601 ml", [voided("09:00"), post("09:05", 601)], "review", ["U-REVIEW", "U-SAFE"]],
-    ["pre-void 700 ml then pass", [pre("09:00", 700, true), voided("09:10"), post("09:15", 20)], "passed", ["U2", "U-SAFE"]],
+    ["pre-void 700 ml, no void yet", [pre("09:00", 700, true)], "in-progress", ["U1", "U-SAFE"]],
+    ["pre-void 700 ml, then a void (able to void) and a pass", [pre("09:00", 700, true), voided("09:10"), post("09:15", 20)], "passed", ["U2"]],
+    ["pre-void 700 ml, then a void and a post-void 150 ml", [pre("09:00", 700, true), voided("09:10"), post("09:15", 150)], "review", ["U-REVIEW"]],
+    ["post-void 600 ml", [voided("09:00"), post("09:05", 600)], "review", ["U-REVIEW"]],
+    ["post-void 650 ml, then a void and a pass (a residual over 600 ml stays)", [voided("09:00"), post("09:05", 650), voided("09:30"), post("09:35", 40)], "passed", ["U2", "U-SAFE"]],
+    ["void, then pre-void 601 ml with sensation", [voided("09:00"), pre("09:30", 601, true)], "in-progress", ["U1", "U-SAFE"]],
   ];
   for (const [name, events, status, ids] of table) {
     test(`U-SAFE boundary: ${name} -> ${status} ${ids.join("+")}`, () => {
@@ -206,6 +211,10 @@ describe("U-SAFE: any scan > 600 ml", () => {
       if (ids.includes("U-SAFE")) assert.match(r.reason, /catheter tug/);
     });
   }
+  test("U-SAFE: the reason names the scan behind the alert", () => {
+    const r = assessTwoc([removed, pre("09:00", 700, true)], at("10:00"));
+    assert.match(r.reason, /largest scan 700 ml - bladder over 600 ml: catheterise, document whether sensate and perform a catheter tug/);
+  });
   test("U-SAFE with U4: the alert travels with the failure", () => {
     const r = assessTwoc([removed, pre("09:00", 650, true)], at("14:00"));
     assert.deepEqual(r.rules, ["U4", "U-SAFE"]);
