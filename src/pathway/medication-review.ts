@@ -33,13 +33,13 @@ function namesOf(m: Medicine): string[][] {
 
 const CATALOGUE = medicines.map((m) => ({ medicine: m, names: namesOf(m) }));
 
-/** A corticosteroid in one of these forms is not an oral steroid (P6). */
+/** A corticosteroid in one of these forms is not an oral steroid (P6). "Depo" and "Solu" are the injectable brands (Depo-Medrone, Solu-Medrone). */
 const NOT_BY_MOUTH = [
-  "cream", "ointment", "gel", "lotion", "foam", "drops", "spray", "inhaler", "inhalation", "enema",
-  "suppository", "suppositories", "injection", "epidural", "intra articular",
+  "cream", "ointment", "gel", "emulgel", "lotion", "foam", "drops", "spray", "inhaler", "inhalation", "enema",
+  "suppository", "suppositories", "injection", "epidural", "intra articular", "depo", "solu",
 ].map(words);
 /** An NSAID in one of these forms acts on the skin: P2's GI protection is not needed. */
-const ON_THE_SKIN = ["cream", "ointment", "gel", "lotion", "foam", "spray", "plaster", "patch", "drops"].map(words);
+const ON_THE_SKIN = ["cream", "ointment", "gel", "emulgel", "lotion", "foam", "spray", "plaster", "patch", "drops"].map(words);
 
 export interface Classification {
   /** Matched medicines' generic names. */

@@ -3,8 +3,9 @@
  * add an entry { generic, brands, classes }. Names are matched case-insensitively on whole words
  * (strength and form are ignored), so "Zapain 30mg/500mg tablets" matches the brand "Zapain".
  * A combination product lists the classes of all its components and names them in `generic`.
- * A brand name that covers products with different contents (e.g. plain "Solpadeine") is left
- * out on purpose, so that it is reported as not classified rather than guessed.
+ * A brand name that covers products with different contents (e.g. plain "Solpadeine", or plain
+ * "Migraleve", whose Ultra is sumatriptan) is left out on purpose, so that it is reported as not
+ * classified rather than guessed.
  *
  * Classes the review reads: opioid, nsaid, gabapentinoid, anti-epileptic, oral-corticosteroid,
  * benzodiazepine, laxative, gi-protection, pde5-inhibitor, paracetamol.
@@ -35,7 +36,7 @@ export const medicines: readonly Medicine[] = [
 
   // Opioids (P3, P5)
   { generic: "codeine", aliases: ["codeine phosphate"], brands: [], classes: ["opioid"] },
-  { generic: "dihydrocodeine", brands: ["DF118 Forte", "DHC Continus"], classes: ["opioid"] },
+  { generic: "dihydrocodeine", brands: ["DF118", "DF118 Forte", "DHC Continus"], classes: ["opioid"] },
   { generic: "tramadol", brands: ["Zydol", "Zamadol", "Tramquel", "Maxitram", "Marol", "Invodol"], classes: ["opioid"] },
   { generic: "tapentadol", brands: ["Palexia"], classes: ["opioid"] },
   { generic: "morphine", aliases: ["morphine sulfate", "morphine sulphate"], brands: ["Oramorph", "Zomorph", "MST Continus", "Sevredol", "MXL"], classes: ["opioid"] },
@@ -50,7 +51,7 @@ export const medicines: readonly Medicine[] = [
   { generic: "meptazinol", brands: ["Meptid"], classes: ["opioid"] },
   { generic: "pentazocine", brands: [], classes: ["opioid"] },
   // Opioid combinations
-  { generic: "co-codamol (codeine with paracetamol)", aliases: ["co-codamol", "cocodamol"], brands: ["Zapain", "Solpadol", "Kapake", "Tylex", "Codipar", "Emcozin", "Solpadeine Plus", "Solpadeine Max", "Migraleve"], classes: ["opioid", "paracetamol"] },
+  { generic: "co-codamol (codeine with paracetamol)", aliases: ["co-codamol", "cocodamol"], brands: ["Zapain", "Solpadol", "Kapake", "Tylex", "Codipar", "Emcozin", "Solpadeine Plus", "Solpadeine Max", "Migraleve Pink", "Migraleve Yellow"], classes: ["opioid", "paracetamol"] },
   { generic: "co-dydramol (dihydrocodeine with paracetamol)", aliases: ["co-dydramol", "codydramol"], brands: ["Remedeine"], classes: ["opioid", "paracetamol"] },
   { generic: "tramadol with paracetamol", brands: ["Tramacet"], classes: ["opioid", "paracetamol"] },
   { generic: "co-codaprin (codeine with aspirin)", aliases: ["co-codaprin"], brands: [], classes: ["opioid", "nsaid"] },

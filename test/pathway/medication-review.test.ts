@@ -29,6 +29,8 @@ describe("medicine data", () => {
     ["Solpadeine Plus tablets", ["opioid", "paracetamol"]],
     ["Solpadeine Max", ["opioid", "paracetamol"]],
     ["Nurofen Plus", ["nsaid", "opioid"]],
+    ["Migraleve Pink", ["opioid", "paracetamol"]],
+    ["DF118 30mg", ["opioid"]],
     ["Arthrotec 75", ["gi-protection", "nsaid"]],
     ["Dulcolax Pico liquid", ["laxative"]],
     ["gabapentin 300 mg capsules", ["anti-epileptic", "gabapentinoid"]],
@@ -38,7 +40,7 @@ describe("medicine data", () => {
       assert.deepEqual([...(classifyMedication(name)?.classes ?? [])].sort(), classes);
     });
   }
-  const unknown = ["Solpadeine", "aspirin 75mg", "xyz", "codamol", "paracetamolx", "amitriptyline 10mg", "zapainful", "omeprazol"];
+  const unknown = ["Solpadeine", "Migraleve", "Migraleve Ultra 50mg", "aspirin 75mg", "xyz", "codamol", "paracetamolx", "amitriptyline 10mg", "zapainful", "omeprazol"];
   for (const name of unknown) {
     test(`P2-P6: "${name}" is not classified (no guessing, whole words only)`, () => {
       assert.equal(classifyMedication(name), undefined);
@@ -72,6 +74,10 @@ describe("P6 chronic: no gabapentinoids, anti-epileptics, oral steroids, benzodi
     ["P6: clonazepam (benzodiazepine and anti-epileptic)", "Clonazepam 500 micrograms", true],
     ["P6: hydrocortisone cream is not an oral steroid", "Hydrocortisone 1% cream", false],
     ["P6: methylprednisolone injection (root block) is not an oral steroid", "methylprednisolone injection 40mg", false],
+    ["P6: Depo-Medrone (the root block's depot injection) is not an oral steroid", "Depo-Medrone 40mg/ml", false],
+    ["P6: Depo-Medrone with Lidocaine is not an oral steroid", "Depo-Medrone with Lidocaine", false],
+    ["P6: Solu-Medrone is not an oral steroid", "Solu-Medrone 500 mg", false],
+    ["P6: Medrone tablets are an oral steroid", "Medrone 4mg tablets", true],
     ["P6: sildenafil is not a P6 drug", "Sildenafil 50mg", false],
   ];
   for (const [name, med, flagged] of table) {
@@ -115,6 +121,7 @@ describe("P2 either phase: NSAID needs GI protection", () => {
     ["P2: ibuprofen with misoprostol", "acute", ["ibuprofen", "misoprostol"], []],
     ["P2: Arthrotec carries its own misoprostol", "acute", ["Arthrotec 50"], []],
     ["P2: topical ibuprofen gel needs none", "acute", ["Ibuprofen 5% gel"], []],
+    ["P2: Voltarol Emulgel (diclofenac on the skin) needs none", "acute", ["Voltarol 12 Hour Emulgel 2.32%"], []],
     ["P2 and P3: Nurofen Plus, nothing else", "acute", ["Nurofen Plus"], ["Nurofen Plus:P3", "Nurofen Plus:P2"]],
     ["P2 and P5: Nurofen Plus in chronic", "chronic", ["Nurofen Plus"], ["Nurofen Plus:P5", "Nurofen Plus:P2"]],
   ];
