@@ -97,7 +97,7 @@ describe("CES surgery episodes from the form", () => {
   test("a complete record raises no flag, and is audited", async () => {
     const { id, text, html } = await register(episodeForm());
     assert.deepEqual(flags(html), []);
-    assert.match(text, /All surgical record checks are met/);
+    assert.match(text, /All surgical record checks are met \(S-DOC, S-CONSENT, S-BSR, S-CATH, S-TIME-R, S-NIGHT\)/, "every id cited is a rule book id");
     assert.equal(await ctx.db("audit_events").where({ entity: "episode", entity_id: id, action: "register" }).count({ n: "*" }).then((r) => Number(r[0].n)), 1);
   });
 
