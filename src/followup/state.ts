@@ -10,7 +10,7 @@ import {
   type SciFindings,
   sciReferralReasons,
 } from "../pathway/index.ts";
-import { chronicPhaseStarts } from "../pathway/pain.ts";
+import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { type Episode, surgeryDate } from "../patients/model.ts";
 import { londonDate } from "../web/time.ts";
 import type { Role } from "../web/routing.ts";
@@ -130,8 +130,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
   let gpDrugReview: FollowupView["gpDrugReview"] = null;
   if (episode.discharge) {
     const discharged = londonDate(episode.discharge.dischargedAt);
-    // P4 applies in the acute phase: the GP reviews the drugs 1 to 2 weeks after discharge.
-    if (phaseOn(surgery, discharged) === "acute") gpDrugReview = { from: addDays(discharged, 7), to: addDays(discharged, 14) };
+    gpDrugReview = gpDrugReviewWindow(surgery, discharged < surgery ? surgery : discharged);
   }
 
   return {

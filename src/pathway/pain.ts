@@ -1,5 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
-import { type CalendarDate, daysInMonth, formatDate, parseDate } from "./time.ts";
+import { addDays, type CalendarDate, daysInMonth, formatDate, parseDate } from "./time.ts";
 
 export type PainPhase = "acute" | "chronic";
 
@@ -16,6 +16,17 @@ function addThreeMonths(d: CalendarDate): CalendarDate {
   const year = d.year + Math.floor(zeroBased / 12);
   const month = (zeroBased % 12) + 1;
   return { year, month, day: Math.min(d.day, daysInMonth(year, month)) };
+}
+
+/**
+ * P4: when the patient leaves hospital in the acute phase, the GP reviews the drugs 1 to 2 weeks
+ * after discharge: from the discharge date + 7 days to + 14 days. Null for a chronic-phase discharge.
+ * One answer for the GP letter that asks for the review and the reminder that checks it happened.
+ */
+export function gpDrugReviewWindow(surgeryDate: string, dischargeDate: string): { from: string; to: string } | null {
+  const discharged = parseDate(dischargeDate, "dischargeDate");
+  if (painPhase(surgeryDate, dischargeDate) === "chronic") return null;
+  return { from: formatDate(addDays(discharged, 7)), to: formatDate(addDays(discharged, 14)) };
 }
 
 /** P3/P4 before the surgery date + 3 calendar months; P5-P8 from that day (the day itself is chronic). */

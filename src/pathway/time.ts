@@ -87,6 +87,12 @@ export function parseDate(value: unknown, field: string): CalendarDate {
   return { year: Number(m[1]), month: Number(m[2]), day: Number(m[3]) };
 }
 
+/** A calendar date plus whole days (negative to go back). */
+export function addDays(date: CalendarDate, days: number): CalendarDate {
+  const d = new Date(Date.UTC(date.year, date.month - 1, date.day + days));
+  return { year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate() };
+}
+
 export function formatDate(date: CalendarDate): string {
   return `${String(date.year).padStart(4, "0")}-${pad(date.month)}-${pad(date.day)}`;
 }

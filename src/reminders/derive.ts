@@ -6,7 +6,7 @@
  */
 import { flipFlowSchedule } from "../pathway/index.ts";
 import { MAX_INTERVAL_MINUTES } from "../pathway/flip-flow.ts";
-import { chronicPhaseStarts } from "../pathway/pain.ts";
+import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { londonDate, londonLocalToInstant } from "../web/time.ts";
 
 export type Audience = "patient" | "ward" | "clinician" | "gp";
@@ -74,9 +74,6 @@ const HOUR = 3600_000;
 export const PATIENT_OPENINGS_AHEAD_MS = 24 * HOUR;
 /** Appointment emails go the day before (a service decision, not a clinical one). */
 export const APPOINTMENT_NOTICE_MS = 24 * HOUR;
-/** P4: the GP reviews the drugs 1-2 weeks after discharge. */
-export const P4_DUE_DAYS = 7;
-export const P4_OVERDUE_DAYS = 14;
 /** Local time at which day-based reminders fall due (and the daily digest is sent). */
 export const DAY_REMINDER_TIME = "08:00";
 
@@ -91,11 +88,9 @@ export function patientEmailable(p: EpisodeState["patient"]): boolean {
   return Boolean(p.email) && p.emailConsent && !p.emailOptedOutAt;
 }
 
-/** YYYY-MM-DD plus whole calendar days. */
-export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+/** A London date no earlier than the surgery date (a discharge recorded before it reads as that day). */
+function clampedDate(date: string, notBefore: string): string {
+  return date < notBefore ? notBefore : date;
 }
 
 /**
@@ -159,14 +154,10 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
   // P4: the GP reviews the drugs 1-2 weeks after discharge (acute phase).
   const surgeryDate = londonDate(state.episode.anaesthesiaStartAt);
   const chronicFrom = state.followup?.chronicFrom ?? chronicPhaseStarts(surgeryDate);
-  if (state.episode.dischargedAt) {
-    const dischargeDate = londonDate(state.episode.dischargedAt);
-    const due = londonInstant(addDays(dischargeDate, P4_DUE_DAYS), DAY_REMINDER_TIME);
-    const overdue = londonInstant(addDays(dischargeDate, P4_OVERDUE_DAYS), DAY_REMINDER_TIME);
-    if (addDays(dischargeDate, P4_DUE_DAYS) < chronicFrom) {
-      add("gp-drug-review", "clinician", "screen", due, ["P4"],
-        "Check the GP has reviewed the pain medicines 1-2 weeks after discharge (P4); overdue after 14 days.", overdue);
-    }
+  const review = state.episode.dischargedAt ? gpDrugReviewWindow(surgeryDate, clampedDate(londonDate(state.episode.dischargedAt), surgeryDate)) : null;
+  if (review) {
+    add("gp-drug-review", "clinician", "screen", londonInstant(review.from, DAY_REMINDER_TIME), ["P4"],
+      "Check the GP has reviewed the pain medicines 1-2 weeks after discharge (P4); overdue after 14 days.", londonInstant(review.to, DAY_REMINDER_TIME));
   }
 
   // P5-P8: the pain phase turns chronic 3 calendar months after surgery.

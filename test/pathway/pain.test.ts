@@ -1,7 +1,7 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
 import { painPhase } from "../../src/pathway/index.ts";
-import { chronicPhaseStarts } from "../../src/pathway/pain.ts";
+import { chronicPhaseStarts, gpDrugReviewWindow } from "../../src/pathway/pain.ts";
 import { throwsInput } from "./helpers.ts";
 
 describe("P3-P8 pain phase: chronic from surgery date + 3 calendar months", () => {
@@ -42,5 +42,24 @@ describe("P3-P8 pain phase: chronic from surgery date + 3 calendar months", () =
     throwsInput(() => painPhase("2026-01-15", "15/04/2026"), "invalid-date", "onDate");
     throwsInput(() => painPhase("2026-01-15", "2026-04-15T10:00:00Z"), "invalid-date", "onDate");
     throwsInput(() => painPhase(undefined as unknown as string, "2026-04-15"), "missing-field", "surgeryDate");
+  });
+});
+
+describe("P4 GP drug review: 1-2 weeks after a discharge in the acute phase", () => {
+  const table: [string, string, string, { from: string; to: string } | null][] = [
+    ["discharged on the surgery day", "2026-01-15", "2026-01-15", { from: "2026-01-22", to: "2026-01-29" }],
+    ["discharged the day before the phase turns chronic (the review falls after it)", "2026-01-15", "2026-04-14", { from: "2026-04-21", to: "2026-04-28" }],
+    ["discharged on the first chronic day", "2026-01-15", "2026-04-15", null],
+    ["month end: 30 Nov surgery, discharged 27 Feb (acute to 27 Feb)", "2026-11-30", "2027-02-27", { from: "2027-03-06", to: "2027-03-13" }],
+    ["month end: 30 Nov surgery, discharged 28 Feb (chronic)", "2026-11-30", "2027-02-28", null],
+    ["across a year end", "2026-12-20", "2026-12-28", { from: "2027-01-04", to: "2027-01-11" }],
+    ["across 29 February in a leap year", "2028-02-01", "2028-02-25", { from: "2028-03-03", to: "2028-03-10" }],
+  ];
+  for (const [name, surgery, discharged, window] of table) {
+    test(`P4: ${name}`, () => assert.deepEqual(gpDrugReviewWindow(surgery, discharged), window));
+  }
+  test("P4 PathwayInputError: a discharge date that is not a date, or before the surgery", () => {
+    throwsInput(() => gpDrugReviewWindow("2026-01-15", "2026-02-30"), "invalid-date", "dischargeDate");
+    throwsInput(() => gpDrugReviewWindow("2026-01-15", "2026-01-14"), "date-before-surgery", "onDate");
   });
 });

@@ -110,6 +110,16 @@ describe("reminder derivation", () => {
     assert.equal(p4.overdueAt, "2026-11-04T08:00:00.000Z");
   });
 
+  it("P4: a discharge 3 days before the phase turns chronic still gets the check the GP letter asks for", () => {
+    // Surgery 20 January: chronic from 20 April. Discharged 17 April (acute): review 24 April to 1 May.
+    const list = deriveReminders(state({ episode: { id: 7, ward: null, anaesthesiaStartAt: "2026-01-20T10:00:00Z", dischargedAt: "2026-04-17T12:00:00Z" } }), "2026-04-18T10:00:00Z");
+    const [p4] = only(list, "gp-drug-review");
+    assert.equal(p4.dueAt, "2026-04-24T07:00:00.000Z");
+    assert.equal(p4.overdueAt, "2026-05-01T07:00:00.000Z");
+    const chronic = deriveReminders(state({ episode: { id: 7, ward: null, anaesthesiaStartAt: "2026-01-20T10:00:00Z", dischargedAt: "2026-04-20T12:00:00Z" } }), "2026-04-21T10:00:00Z");
+    assert.deepEqual(only(chronic, "gp-drug-review"), [], "no P4 check after a chronic-phase discharge");
+  });
+
   it("no P4 reminder before discharge", () => {
     assert.deepEqual(only(deriveReminders(state(), "2026-11-24T10:00:00Z"), "gp-drug-review"), []);
   });
