@@ -17,6 +17,7 @@ import { reminderRoutes } from "./reminders/routes.ts";
 import { wardRoutes } from "./ward/routes.ts";
 import { errorHandler, notFound } from "./web/error-handler.ts";
 import { RoleRouter, type RouteSpec } from "./web/routing.ts";
+import { oncePerForm } from "./web/once.ts";
 import { noStore, securityHeaders } from "./web/security.ts";
 import { setUpViews } from "./web/views.ts";
 
@@ -69,7 +70,7 @@ export function createApp(deps: AppDeps): App {
     }),
   );
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
-  app.use(noStore, loadUser(deps.db), csrfProtection, (req, res, next) => {
+  app.use(noStore, loadUser(deps.db), csrfProtection, oncePerForm(deps.db), (req, res, next) => {
     res.locals.currentPath = req.path;
     if (req.session.flash) {
       res.locals.flash = req.session.flash;

@@ -19,6 +19,12 @@ export function toBoolOrNull(value: unknown): boolean | null {
   return value === null || value === undefined ? null : toBool(value);
 }
 
+/** A write broke a unique index (PostgreSQL or SQLite). */
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === "23505" || (e?.code === "SQLITE_CONSTRAINT" && /UNIQUE/i.test(e.message ?? ""));
+}
+
 /** Current time as the stored instant format. The one place app code reads the clock. */
 export function nowInstant(clock: () => Date = () => new Date()): string {
   return clock().toISOString();

@@ -1,6 +1,7 @@
 import type { Knex } from "knex";
 import { writeAudit, type Actor } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
+import { isUniqueViolation } from "../db/values.ts";
 import type { Episode } from "../patients/model.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
 import { refreshReminders } from "../reminders/index.ts";
@@ -11,11 +12,6 @@ import type { BladderEventInput, StoredEvent, TwocAction } from "./model.ts";
 import { findEvent, findEventByKey, type Conn } from "./repository.ts";
 
 type Trx = Knex.Transaction;
-
-function isUniqueViolation(err: unknown): boolean {
-  const e = err as { code?: string; message?: string };
-  return e?.code === "23505" || (e?.code === "SQLITE_CONSTRAINT" && /UNIQUE/i.test(e.message ?? ""));
-}
 
 /**
  * Runs a write once per idempotency key: a repeated key returns what the first write stored.

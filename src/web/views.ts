@@ -5,6 +5,7 @@ import type { Express } from "express";
 import Handlebars from "handlebars";
 import { formatCalendarDate, formatDate, formatDateTime, formatDuration, formatTime } from "./time.ts";
 import type { FieldError } from "./errors.ts";
+import { newOnceKey } from "./once.ts";
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
 
@@ -38,6 +39,8 @@ export const helpers = {
   concat: (...args: unknown[]) => args.slice(0, -1).join(""),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
   lowerCase: (v: unknown) => String(v ?? "").toLowerCase(),
+  /** A fresh one-time key for each form printed, so the form is saved once however often it is sent. */
+  onceKey: () => newOnceKey(),
 };
 
 type Template = Handlebars.TemplateDelegate;
