@@ -73,13 +73,17 @@ export function formatDuration(ms: number): string {
   return h > 0 ? `${h} h ${m} min` : `${m} min`;
 }
 
-export type LocalTimeResult = { ok: true; instant: string } | { ok: false; reason: "invalid" | "nonexistent" };
+/** Which of October's two 01:xx times is meant: the first (BST) or the second (GMT). */
+export type UkZone = "BST" | "GMT";
+
+export type LocalTimeResult = { ok: true; instant: string; repeated: boolean } | { ok: false; reason: "invalid" | "nonexistent" };
 
 /**
- * The UTC instant of a London wall-clock time. In October's repeated hour the first (BST)
- * occurrence is taken; in March's skipped hour there is no such time and the caller says so.
+ * The UTC instant of a London wall-clock time. In October's repeated hour (`repeated`) the zone
+ * chooses; without one the first (BST) occurrence is taken. In March's skipped hour there is no
+ * such time and the caller says so.
  */
-export function londonLocalToInstant(date: string, time: string): LocalTimeResult {
+export function londonLocalToInstant(date: string, time: string, zone?: UkZone): LocalTimeResult {
   const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
   const t = /^(\d{1,2}):(\d{2})$/.exec(time);
   if (!d || !t) return { ok: false, reason: "invalid" };
@@ -90,14 +94,15 @@ export function londonLocalToInstant(date: string, time: string): LocalTimeResul
   if (check.getUTCFullYear() !== year || check.getUTCMonth() !== month - 1 || check.getUTCDate() !== day) {
     return { ok: false, reason: "invalid" };
   }
-  for (const offsetHours of [1, 0]) {
-    const candidate = new Date(asUtc - offsetHours * 3600_000);
-    const p = londonParts(candidate);
-    if (p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute) {
-      return { ok: true, instant: candidate.toISOString() };
-    }
-  }
-  return { ok: false, reason: "nonexistent" };
+  const matches = [1, 0]
+    .map((offsetHours) => new Date(asUtc - offsetHours * 3600_000))
+    .filter((candidate) => {
+      const p = londonParts(candidate);
+      return p.year === year && p.month === month && p.day === day && p.hour === hour && p.minute === minute;
+    });
+  if (matches.length === 0) return { ok: false, reason: "nonexistent" };
+  const chosen = matches.length === 2 && zone === "GMT" ? matches[1] : matches[0];
+  return { ok: true, instant: chosen.toISOString(), repeated: matches.length === 2 };
 }
 
 function pad(n: number): string {

@@ -160,7 +160,13 @@ export class InputReader {
     if (typeof timeValue !== "string" || !/^\d{1,2}[:.]\d{2}$/.test(timeValue.trim())) {
       return this.fail(field, `Enter the time of ${lowerFirst(options.label)} as hours and minutes, like 14:30`);
     }
-    const local = londonLocalToInstant(date, timeValue.trim().replace(".", ":"));
+    const zoneValue = this.body[`${field}-zone`];
+    const zone = zoneValue === "BST" || zoneValue === "GMT" ? zoneValue : undefined;
+    const time = timeValue.trim().replace(".", ":");
+    const local = londonLocalToInstant(date, time, zone);
+    if (local.ok && local.repeated && !zone) {
+      return this.fail(field, `${options.label}: ${time} happened twice that night (the clocks went back): choose BST for the first ${time} or GMT for the second`);
+    }
     if (!local.ok) {
       return this.fail(
         field,

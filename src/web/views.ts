@@ -5,6 +5,7 @@ import type { Express } from "express";
 import Handlebars from "handlebars";
 import { formatCalendarDate, formatDate, formatDateTime, formatDuration, formatTime } from "./time.ts";
 import type { FieldError } from "./errors.ts";
+import { repeatedHour } from "./form-values.ts";
 import { newOnceKey } from "./once.ts";
 
 export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
@@ -41,6 +42,8 @@ export const helpers = {
   lowerCase: (v: unknown) => String(v ?? "").toLowerCase(),
   /** A fresh one-time key for each form printed, so the form is saved once however often it is sent. */
   onceKey: () => newOnceKey(),
+  /** The date-and-time input asks BST or GMT only for October's repeated hour. */
+  repeatedHour: (values: unknown, name: unknown) => repeatedHour((values ?? {}) as Record<string, unknown>, String(name)),
 };
 
 type Template = Handlebars.TemplateDelegate;

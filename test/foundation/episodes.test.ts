@@ -129,6 +129,32 @@ describe("CES surgery episodes from the form", () => {
     assert.match(edit.text, /id="anaesthesiaStartAt-time" name="anaesthesiaStartAt-time" type="text" inputmode="numeric" value="02:00"/);
   });
 
+  test("25 October's repeated 01:00-02:00: the form asks BST or GMT, and an unchanged edit keeps both times", async () => {
+    const night = { ...at("mriAt", 25, 10, 2026, "01:50"), ...at("preopReviewAt", 25, 10, 2026, "00:10"), ...at("anaesthesiaStartAt", 25, 10, 2026, "01:30") };
+    const ask = await nurse.submit(`/patients/${patientId}/episodes`, episodeForm(night));
+    assert.equal(ask.status, 400);
+    assert.match(pageText(ask.text), /MRI time: 01:50 happened twice that night \(the clocks went back\): choose BST for the first 01:50 or GMT for the second/);
+    assert.match(ask.text, /name="anaesthesiaStartAt-zone" type="radio" value="GMT"/, "the choice is offered beside the time");
+    assert.doesNotMatch(ask.text, /name="preopReviewAt-zone"/, "00:10 happened once: no choice");
+
+    const chosen = await register(episodeForm({ ...night, "mriAt-zone": "BST", "anaesthesiaStartAt-zone": "GMT" }));
+    const stored = async () => {
+      const row = await ctx.db("episodes").where({ id: chosen.id }).first();
+      return [toInstant(row.mri_at), toInstant(row.anaesthesia_start_at)];
+    };
+    assert.deepEqual(await stored(), ["2026-10-25T00:50:00.000Z", "2026-10-25T01:30:00.000Z"]);
+    assert.match(chosen.text, /MRI Sun, 25 Oct 2026, 01:50 BST/);
+    assert.match(chosen.text, /Anaesthesia started Sun, 25 Oct 2026, 01:30 GMT/);
+
+    // The edit form comes back with each zone chosen as stored; sending it unchanged changes nothing.
+    const edit = await nurse.agent.get(`/episodes/${chosen.id}/edit`);
+    assert.match(edit.text, /name="mriAt-zone" type="radio" value="BST" checked/);
+    assert.match(edit.text, /name="anaesthesiaStartAt-zone" type="radio" value="GMT" checked/);
+    const resent = await nurse.submit(`/episodes/${chosen.id}/edit`, episodeForm({ ...night, "mriAt-zone": "BST", "anaesthesiaStartAt-zone": "GMT", reason: "Checked" }));
+    assert.equal(resent.status, 303, pageText(resent.text ?? "").slice(0, 400));
+    assert.deepEqual(await stored(), ["2026-10-25T00:50:00.000Z", "2026-10-25T01:30:00.000Z"]);
+  });
+
   test("CES-R surgery 30 hours after the MRI without a reason is flagged S-TIME-R; a reason clears it", async () => {
     const late = await register(episodeForm({ ...at("mriAt", 22, 11, 2026, "08:00"), ...at("preopReviewAt", 22, 11, 2026, "12:00"), ...at("anaesthesiaStartAt", 23, 11, 2026, "14:00") }));
     assert.deepEqual(flags(late.html), ["S-TIME-R"]);
