@@ -46,7 +46,7 @@ export function apiGuard(db: Db, access: Access): RequestHandler {
       res.set("WWW-Authenticate", 'Bearer realm="ces"');
       return next(new HttpError(401, "A valid bearer token is required", "unauthorised"));
     }
-    if (!roleAllowed(access, token.role)) return next(new HttpError(403, `A ${token.role} token cannot use this endpoint`, "forbidden"));
+    if (!roleAllowed(access, token.role)) return next(new HttpError(403, `${/^[aeiou]/.test(token.role) ? "An" : "A"} ${token.role} token cannot use this endpoint`, "forbidden"));
     res.locals.actor = { type: "api", id: token.id, name: `API token "${token.name}"`, role: token.role };
     next();
   };

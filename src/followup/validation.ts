@@ -17,7 +17,7 @@ export function readReassessment(input: InputReader, today: string, surgery: str
 }
 
 export function readIssue(input: InputReader, issueLabel: string): { ongoing: boolean; details: string | null } {
-  const ongoing = input.bool("ongoing", { label: `${issueLabel} are ongoing`, required: true });
+  const ongoing = input.bool("ongoing", { label: `the patient has ${issueLabel.charAt(0).toLowerCase()}${issueLabel.slice(1)}`, required: true });
   const details = input.text("details", { label: "Details", max: 2000 });
   if (ongoing === true && details === null) input.fail("details", "Describe the ongoing issue");
   return input.result({ ongoing: ongoing!, details });

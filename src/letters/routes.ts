@@ -7,7 +7,7 @@ import { NotFoundError } from "../web/errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
-import { formatCalendarDate } from "../web/time.ts";
+import { formatCalendarDate, formatDateTime } from "../web/time.ts";
 import { InputReader } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
 import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";
@@ -158,7 +158,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
   pages.get("/letters/:letterId/versions/:version/pdf", CLINICIANS, async (req, res) => {
     const { letter, version } = await loadVersion(req);
     const { doc } = storedOf(version);
-    const status = version.status === "sent" ? `sent ${version.sentAt} by ${version.sentBy}` : "DRAFT, not sent";
+    const status = version.status === "sent" ? `sent ${formatDateTime(version.sentAt!)} by ${version.sentBy}` : "DRAFT, not sent";
     const pdf = await renderLetterPdf(doc, `${doc.title}, version ${version.version} (${status}). Generated from the CES follow-up record.`);
     res.set("Content-Type", "application/pdf");
     res.set("Content-Disposition", `attachment; filename="${letter.kind}-letter-${letter.id}-v${version.version}.pdf"`);

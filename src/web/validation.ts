@@ -79,12 +79,12 @@ export class InputReader {
       return options.required ? this.fail(field, `Select whether ${lowerFirst(options.label)}`) : null;
     }
     if (this.mode === "json") {
-      if (typeof value !== "boolean") return this.fail(field, `${options.label} must be true or false`);
+      if (typeof value !== "boolean") return this.fail(field, `${field} must be true or false`);
       return value;
     }
     if (value === "yes" || value === "true") return true;
     if (value === "no" || value === "false") return false;
-    return this.fail(field, `${options.label} must be yes or no`);
+    return this.fail(field, `Select yes or no for whether ${lowerFirst(options.label)}`);
   }
 
   /** A checkbox: present means ticked. */

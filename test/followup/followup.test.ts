@@ -88,6 +88,9 @@ describe("follow-up page and checklists", () => {
     const bad = await nurse.submit(`/episodes/${twocId}/follow-up/issues/psychological`, { ongoing: "yes", details: "" });
     assert.equal(bad.status, 400);
     assert.match(pageText(bad.text), /There is a problem Describe the ongoing issue/);
+    const unanswered = await nurse.submit(`/episodes/${twocId}/follow-up/issues/pain`, { details: "" });
+    assert.equal(unanswered.status, 400);
+    assert.match(pageText(unanswered.text), /Select whether the patient has persistent neuropathic pain/);
     assert.equal(await ctx.db("followup_issues").where({ episode_id: twocId }).first(), undefined);
 
     const ok = await nurse.submit(`/episodes/${twocId}/follow-up/issues/psychological`, { ongoing: "yes", details: "Saddle numbness on the left" });

@@ -143,7 +143,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(v1, /This version is frozen/);
     const v1pdf = flat(await pdfText((await getPdf(clinician, `/letters/${letterId}/versions/1/pdf`)).body));
     assert.doesNotMatch(v1pdf, /X3/);
-    assert.match(v1pdf, /sent 2026-11-24T10:00:00.000Z by Dr Cara Clinician/);
+    assert.match(v1pdf, /sent Tue, 24 Nov 2026, 10:00 GMT by Dr Cara Clinician/, "the PDF shows when it was sent in UK time, as the page does");
     const twice = await clinician.submit(`/letters/${letterId}/versions`, {});
     assert.equal(twice.status, 409, "a second draft while one is open is refused");
     assert.equal((await clinician.agent.get(`/letters/${letterId}/versions/9`)).status, 404);

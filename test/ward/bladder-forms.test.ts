@@ -31,6 +31,9 @@ describe("recording bladder events from the forms", () => {
       assert.match(res.text, /name="formKey" value="[0-9a-f]{32}"/);
       assert.match(res.text, /value="now" checked/);
       assert.match(res.text, /id="at-time"[^>]*value="03:00"/, "the earlier-time field is prefilled with now in UK time");
+      for (const input of res.text.match(/<input [^>]*>/g) ?? []) {
+        assert.match(input, /type="(text|hidden|radio|checkbox|search)"/, `${type}: every input has a real HTML type: ${input}`);
+      }
     }
     const a = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
     const b = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
@@ -120,6 +123,8 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("a nurse cannot record the clinician override (403) and nothing is stored", async () => {
+    assert.doesNotMatch((await nurse.agent.get(`/episodes/${episode.id}/bladder`)).text, /href="\/episodes\/\d+\/twoc\/override"/, "no link a nurse cannot open");
+    assert.match((await clinician.agent.get(`/episodes/${episode.id}/bladder`)).text, /href="\/episodes\/\d+\/twoc\/override">Clinician override/);
     assert.equal((await nurse.agent.get(`/episodes/${episode.id}/twoc/override`)).status, 403);
     const res = await nurse.submit(`/episodes/${episode.id}/twoc/override`, { formKey: formKey(), reason: "I think it will be fine" });
     assert.equal(res.status, 403);
