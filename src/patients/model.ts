@@ -85,6 +85,17 @@ export function patientDisplayName(p: { familyName: string; givenName: string })
   return `${p.familyName.toUpperCase()}, ${p.givenName}`;
 }
 
+/**
+ * Words a name is searched by: lower case, accents dropped, split at spaces, hyphens and
+ * apostrophes, with apostrophes also closed up: "Ó'Brien-Smith" -> ["o", "brien", "obrien", "smith"].
+ * A search word matches the start of any of them, so "brien", "obrien", "o'brien" and "smith" all find her.
+ */
+export function searchWords(text: string): string[] {
+  const plain = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
+  const words = [...plain.split(/[^\p{L}\p{N}]+/u), ...plain.replace(/['\u2019]/g, "").split(/[^\p{L}\p{N}]+/u)];
+  return [...new Set(words.filter((w) => w !== ""))];
+}
+
 /** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */
 export function surgeryDate(episode: Pick<Episode, "anaesthesiaStartAt">, londonDate: (instant: string) => string): string {
   return londonDate(episode.anaesthesiaStartAt);

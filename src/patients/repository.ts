@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
-import type { CatheterStatus, Episode, EpisodeInput, Patient, PatientInput, Presentation, Procedure, Sex } from "./model.ts";
+import { searchWords, type CatheterStatus, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
 
 type Conn = Db | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -39,7 +39,7 @@ export function patientColumns(input: PatientInput): Row {
     gp_practice_name: input.gp.name,
     gp_address: input.gp.address,
     gp_email: input.gp.email,
-    search_name: `${input.familyName} ${input.givenName}`.toLowerCase(),
+    search_name: searchWords(`${input.familyName} ${input.givenName}`).join(" ").slice(0, 210),
   };
 }
 
@@ -118,10 +118,11 @@ export async function searchPatients(db: Db, query: string, page: number, pageSi
   const base = db("patients");
   if (/^\d{1,10}$/.test(digits)) base.where("nhs_number", "like", `${digits}%`);
   else if (query.trim()) {
-    const words = query.trim().toLowerCase().split(/\s+/).slice(0, 3);
+    // Apostrophes close up first ("O'Brien" -> "obrien"), as names are stored both ways.
+    const words = searchWords(query.replace(/['\u2019]/g, "")).slice(0, 3);
+    if (words.length === 0) base.whereRaw("1 = 0"); // only punctuation or wildcards: nothing to find
     for (const word of words) {
-      const escaped = word.replace(/[\\%_]/g, ""); // LIKE wildcards are not searched for
-      base.where((q) => q.where("search_name", "like", `${escaped}%`).orWhere("search_name", "like", `% ${escaped}%`));
+      base.where((q) => q.where("search_name", "like", `${word}%`).orWhere("search_name", "like", `% ${word}%`));
     }
   }
   // Two queries: a window count(*) over () would make SQLite build every matching row, not 50.
