@@ -5,6 +5,7 @@ import path from "node:path";
 import type { Server } from "node:http";
 import autocannon from "autocannon";
 import express from "express";
+import session from "express-session";
 import Handlebars from "handlebars";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
@@ -12,6 +13,7 @@ import { createDb, type Db } from "../src/db/knex.ts";
 import { migrateLatest, runSeeds } from "../src/db/migrate.ts";
 import { EpisodePanels } from "../src/patients/episode-panels.ts";
 import type { Role } from "../src/web/routing.ts";
+import { noStore, securityHeaders } from "../src/web/security.ts";
 import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
 
 export interface BenchResult {
@@ -75,11 +77,12 @@ export async function startBenchServer(options: { sqliteFile?: string; now?: Dat
   return { url: urlOf(server), db, dir, close };
 }
 
+const BARE_TEMPLATE =
+  "<!DOCTYPE html><html lang=\"en\"><head><title>{{title}}</title></head><body><h1>{{title}}</h1><ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul></body></html>";
+
 /** The baseline: a bare Express page rendering a fixed Handlebars template, in the same process and run. */
 export async function startBareServer(): Promise<{ url: string; close: () => Promise<void> }> {
-  const template = Handlebars.compile(
-    "<!DOCTYPE html><html lang=\"en\"><head><title>{{title}}</title></head><body><h1>{{title}}</h1><ul>{{#each items}}<li>{{this}}</li>{{/each}}</ul></body></html>",
-  );
+  const template = Handlebars.compile(BARE_TEMPLATE);
   const app = express();
   app.get("/", (_req, res) => {
     res.send(template({ title: "Bare page", items: ["one", "two", "three"] }));
@@ -87,6 +90,27 @@ export async function startBareServer(): Promise<{ url: string; close: () => Pro
   const server = app.listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   return { url: urlOf(server), close: () => closeServer(server, async () => undefined) };
+}
+
+/**
+ * The bare page behind the app's security headers and an express-session cookie session kept in
+ * memory (no database): what Express itself costs a signed-in page before any of the app's work.
+ * Returns the Cookie header of a session it made.
+ */
+export async function startFrameworkFloorServer(): Promise<{ url: string; cookie: string; close: () => Promise<void> }> {
+  const template = Handlebars.compile(BARE_TEMPLATE);
+  const app = express();
+  app.use(securityHeaders(), noStore);
+  app.use(session({ secret: "bench-secret", name: "ces.sid", resave: false, saveUninitialized: false, rolling: true, cookie: { httpOnly: true, sameSite: "lax", maxAge: 30 * 60_000 } }));
+  app.get("/", (req, res) => {
+    (req.session as { visits?: number }).visits ??= 1;
+    res.send(template({ title: "Bare page", items: ["one", "two", "three"] }));
+  });
+  const server = app.listen(0, "127.0.0.1");
+  await new Promise((resolve) => server.once("listening", resolve));
+  const url = urlOf(server);
+  const cookie = ((await fetch(url)).headers.get("set-cookie") ?? "").split(";")[0];
+  return { url, cookie, close: () => closeServer(server, async () => undefined) };
 }
 
 /** Signs in as a demo user and returns the Cookie header of the session. */

@@ -1,6 +1,6 @@
 // patient-list-vs-bare: the signed-in patient list with 1,000 patients against a bare
 // Express + Handlebars page, both loaded with autocannon (50 connections, 10 s) in the same run.
-import { load, round, signInCookie, startBareServer, startBenchServer, type BenchResult } from "./lib.ts";
+import { load, round, signInCookie, startBareServer, startBenchServer, startFrameworkFloorServer, type BenchResult } from "./lib.ts";
 
 export default async function run(): Promise<BenchResult[]> {
   const app = await startBenchServer();
@@ -23,6 +23,10 @@ export default async function run(): Promise<BenchResult[]> {
     // session and the user from the database, checks CSRF and renders the NHS.UK layout.
     const floor = await load(`${app.url}/patients/new`, { headers: { cookie } });
     if (floor.non2xx > 0 || floor.errors > 0) throw new Error(`the empty form answered ${floor.non2xx} non-2xx and ${floor.errors} errors`);
+    // Under that: the bare page with only the app's security headers and express-session in memory.
+    const framework = await startFrameworkFloorServer();
+    const frameworkLoad = await load(framework.url, { headers: { cookie: framework.cookie } });
+    await framework.close();
     return [
       {
         name: "patient-list-vs-bare",
@@ -39,6 +43,14 @@ export default async function run(): Promise<BenchResult[]> {
         baseline: round(baseline.requestsPerSecond, 1),
         target: null,
         requestsPerSecond: round(floor.requestsPerSecond, 1),
+      },
+      {
+        name: "framework-floor-vs-bare",
+        value: round(frameworkLoad.requestsPerSecond / baseline.requestsPerSecond),
+        unit: "ratio of requests/s (the bare page plus security headers and an in-memory express-session: no database, no layout)",
+        baseline: round(baseline.requestsPerSecond, 1),
+        target: null,
+        requestsPerSecond: round(frameworkLoad.requestsPerSecond, 1),
       },
     ];
   } finally {
