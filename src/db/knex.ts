@@ -72,3 +72,14 @@ function serialiseTransactions(db: Knex): void {
 export function isPostgres(db: Db): boolean {
   return db.client.config.client === "pg";
 }
+
+/**
+ * Independent reads, together on the pool; one after another inside a transaction, which is one
+ * connection (overlapping queries on a PostgreSQL client are deprecated and go in pg 9).
+ */
+export async function readAll<T extends unknown[]>(conn: Knex | Knex.Transaction, ...reads: { [K in keyof T]: () => Promise<T[K]> }): Promise<T> {
+  if (!(conn as { isTransaction?: boolean }).isTransaction) return (await Promise.all(reads.map((read) => read()))) as T;
+  const results: unknown[] = [];
+  for (const read of reads) results.push(await read());
+  return results as T;
+}

@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import type { Db } from "../db/knex.ts";
+import { type Db, readAll } from "../db/knex.ts";
 import {
   checklist,
   type ChecklistItem,
@@ -92,16 +92,17 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
   const today = londonDate(nowIso);
   const surgery = surgeryDate(episode, londonDate);
   const phase = phaseOn(surgery, today);
-  const [ticks, issues, appointment, reassessments, medications, sent, gpSent, ward] = await Promise.all([
-    latestTicks(db, episode.id),
-    issuesFor(db, episode.id),
-    appointmentFor(db, episode.id),
-    reassessmentsFor(db, episode.id),
-    medicationsFor(db, episode.id),
-    firstSentLetter(db, episode.id, "sci-referral"),
-    firstSentLetter(db, episode.id, "gp"),
-    wardSummary(db, episode.id, nowIso),
-  ]);
+  const [ticks, issues, appointment, reassessments, medications, sent, gpSent, ward] = await readAll(
+    db,
+    () => latestTicks(db, episode.id),
+    () => issuesFor(db, episode.id),
+    () => appointmentFor(db, episode.id),
+    () => reassessmentsFor(db, episode.id),
+    () => medicationsFor(db, episode.id),
+    () => firstSentLetter(db, episode.id, "sci-referral"),
+    () => firstSentLetter(db, episode.id, "gp"),
+    () => wardSummary(db, episode.id, nowIso),
+  );
 
   const sections = FOLLOWUP_DOMAINS.map((domain): FollowupSection => ({
     domain,

@@ -1,4 +1,5 @@
 import type { Knex } from "knex";
+import { readAll } from "../db/knex.ts";
 import type { WardState } from "./model.ts";
 import { activeEvents, activeSchedules, latestActions, overrides } from "./repository.ts";
 import { anyAttemptFailed, assess, flipFlowState, latestRemoval, toWardEvents } from "./state.ts";
@@ -35,12 +36,13 @@ export type { FlipFlowState, OpeningSlot, WardEvent, WardState } from "./model.t
  * All instants are UTC ISO strings unless noted.
  */
 export async function getWardState(db: Knex | Knex.Transaction, episodeId: number, nowIso: string): Promise<WardState> {
-  const [rows, schedules, overrideRows, actions] = await Promise.all([
-    activeEvents(db, [episodeId]),
-    activeSchedules(db, [episodeId]),
-    overrides(db, episodeId),
-    latestActions(db, episodeId),
-  ]);
+  const [rows, schedules, overrideRows, actions] = await readAll(
+    db,
+    () => activeEvents(db, [episodeId]),
+    () => activeSchedules(db, [episodeId]),
+    () => overrides(db, episodeId),
+    () => latestActions(db, episodeId),
+  );
   const events = toWardEvents(rows.filter((r) => Date.parse(r.at) <= Date.parse(nowIso)));
   const twoc = assess(events, nowIso);
   const removal = latestRemoval(events);
