@@ -99,7 +99,8 @@ export class InputReader {
     if (value === undefined || value === null || value === "") {
       return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
     }
-    const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : null;
+    // JSON callers send numbers, as the OpenAPI document says; forms send text.
+    const text = typeof value === "number" ? String(value) : typeof value === "string" && this.mode === "form" ? value.trim() : null;
     if (text === null || !/^-?\d+$/.test(text)) {
       return this.fail(field, `${options.label} must be a whole number${unit ? ` of${unit}` : ""}`);
     }
@@ -202,7 +203,8 @@ function isRealIsoInstant(text: string): boolean {
   if (!m || !isRealDate(text.slice(0, 10))) return false;
   const [hour, minute, second] = [text.slice(11, 13), text.slice(14, 16), m[1] ? text.slice(17, 19) : "0"].map(Number);
   const offset = /([+-])(\d{2}):(\d{2})$/.exec(text);
-  if (offset && (Number(offset[2]) > 14 || Number(offset[3]) > 59)) return false;
+  // No zone is more than 14 hours from UTC.
+  if (offset && (Number(offset[3]) > 59 || Number(offset[2]) * 60 + Number(offset[3]) > 14 * 60)) return false;
   return hour < 24 && minute < 60 && second < 60 && !Number.isNaN(Date.parse(text));
 }
 

@@ -40,6 +40,8 @@ describe("bladder events API", () => {
       [{ type: "scan", at: NOW, phase: "pre-void", volumeMl: 1.5, sensationToVoid: true }, "volumeMl"],
       [{ type: "scan", at: NOW, phase: "pre-void", volumeMl: "300", sensationToVoid: "yes" }, "sensationToVoid"],
       [{ type: "scan", at: NOW, phase: "pre-void", volumeMl: 300 }, "sensationToVoid"],
+      [{ type: "scan", at: NOW, phase: "post-void", volumeMl: "100" }, "volumeMl"],
+      [{ type: "scan", at: "2026-11-24T23:59:00+14:59", phase: "post-void", volumeMl: 30 }, "at"],
       [{ type: "scan", at: "2026-11-24 10:00", phase: "post-void", volumeMl: 30 }, "at"],
       [{ type: "wee", at: NOW }, "type"],
       [{ type: "void", at: NOW, colour: "amber" }, "colour"],
