@@ -252,6 +252,8 @@ function buildMessage(r: ReminderForEmail, row: Joined, settings: EmailSettings,
 /**
  * From 08:00 Europe/London each day, one digest per ward and per clinician of their overdue
  * items. The key holds the London date, so each goes once a day whatever the clock change.
+ * A ward gets its inpatients' items, and a discharged patient's items only when no clinician's
+ * name matches the surgeon (so they reach someone, without filling the ward's inbox otherwise).
  */
 export async function queueDigests(db: Db, nowIso: string, settings: EmailSettings): Promise<number> {
   const today = londonDate(nowIso);
@@ -262,21 +264,23 @@ export async function queueDigests(db: Db, nowIso: string, settings: EmailSettin
     .whereIn("r.audience", ["ward", "clinician", "gp"])
     .andWhere((q) => q.where("r.overdue_at", "<=", nowIso).orWhere((q2) => q2.whereNull("r.overdue_at").andWhere("r.due_at", "<=", nowIso)))
     .orderBy("r.due_at")
-    .select("r.kind", "r.episode_id", "r.due_at", "r.rules", "r.audience", "e.ward", "e.bed", "e.surgeon");
+    .select("r.kind", "r.episode_id", "r.due_at", "r.rules", "r.audience", "e.ward", "e.bed", "e.surgeon", "e.discharged_at");
   if (rows.length === 0) return 0;
   const items = rows.map((row) => ({
     item: { kind: row.kind, episodeId: row.episode_id, dueAt: new Date(row.due_at).toISOString(), rules: JSON.parse(row.rules), place: { ward: row.ward, bed: row.bed } } as DigestItem,
     ward: row.ward as string | null,
     surgeon: ((row.surgeon as string | null) ?? "").trim().toLowerCase(),
     audience: row.audience as string,
+    inpatient: row.discharged_at === null,
   }));
   let queued = 0;
   await db.transaction(async (trx) => {
+    const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
+    const clinicianNames = new Set(clinicians.map((u) => String(u.display_name).trim().toLowerCase()));
     for (const ward of await trx("wards").whereNotNull("email").select("id", "name", "email")) {
-      const list = items.filter((i) => i.ward === ward.name).map((i) => i.item);
+      const list = items.filter((i) => i.ward === ward.name && (i.inpatient || !clinicianNames.has(i.surgeon))).map((i) => i.item);
       if (list.length && (await enqueue(trx, digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), nowIso))) queued++;
     }
-    const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
     for (const user of clinicians) {
       const name = String(user.display_name).trim().toLowerCase();
       const list = items.filter((i) => i.audience !== "ward" && i.surgeon === name).map((i) => i.item);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
+import { recordDischarge } from "../../src/patients/service.ts";
 import { queueDigests } from "../../src/reminders/dispatcher.ts";
 import { enqueue } from "../../src/reminders/outbox.ts";
 import { unsubscribeToken } from "../../src/reminders/unsubscribe.ts";
@@ -117,6 +119,26 @@ describe("reminder pages", () => {
     const sentMail = pageText((await admin.agent.get("/admin/sent-mail")).text);
     assert.match(sentMail, /doubt@example.com/);
     assert.match(pageText((await admin.agent.get(`/admin/sent-mail/${doubt}`)).text), /Confirmed delivered by staff/);
+  });
+
+  it("the ward's digest has its inpatients' items; a discharged patient's go to the matching clinician, or to the ward when none matches", async () => {
+    const now = "2026-05-01T10:00:00Z";
+    const day = "2026-05-04";
+    const discharge = (episodeId: number) => recordDischarge(ctx.db, SYSTEM_ACTOR, episodeId, { dischargedAt: "2026-04-01T12:00:00Z", destination: "Home", catheterStatus: "none" }, now);
+    const owned = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    const unowned = await makeEpisode(ctx.db, { now, surgeon: "Mr Locum Nobody" });
+    const inpatient = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    await discharge(owned.episode.id);
+    await discharge(unowned.episode.id);
+    for (const e of [owned, unowned, inpatient]) {
+      await schedule(ctx.db, e.episode.id, e.patient.id, [reminder(e.episode.id, "sci-referral-outstanding", "2026-05-01T09:00:00Z", "clinician", "screen", ["R1"])], now);
+    }
+    await queueDigests(ctx.db, `${day}T07:00:00Z`, settings);
+    const sent = await ctx.db("outbox").where("kind", "digest").where("key", "like", `digest:%:${day}`);
+    const episodesIn = (recipient: string) => [...(sent.find((r) => r.recipient === recipient)?.body_text ?? "").matchAll(/\/episodes\/(\d+)/g)].map((m) => Number(m[1])).sort();
+    const ward = (await ctx.db("wards").where({ name: "Ward 3 (Spinal)" }).first()).email;
+    assert.deepEqual(episodesIn(ward), [unowned.episode.id, inpatient.episode.id].sort());
+    assert.deepEqual(episodesIn("clinician@example.nhs.uk"), [owned.episode.id, inpatient.episode.id].sort());
   });
 
   it("the 08:00 digest goes at 08:00 London on the clock-change mornings (07:00Z on 29 March, 08:00Z on 25 October), once a day", async () => {
