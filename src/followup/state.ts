@@ -131,7 +131,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
   let gpDrugReview: FollowupView["gpDrugReview"] = null;
   if (episode.discharge) {
     const discharged = londonDate(episode.discharge.dischargedAt);
-    gpDrugReview = gpDrugReviewWindow(surgery, discharged < surgery ? surgery : discharged);
+    gpDrugReview = gpDrugReviewWindow(surgery, discharged);
   }
 
   return {

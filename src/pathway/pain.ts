@@ -22,10 +22,13 @@ function addThreeMonths(d: CalendarDate): CalendarDate {
  * P4: when the patient leaves hospital in the acute phase, the GP reviews the drugs 1 to 2 weeks
  * after discharge: from the discharge date + 7 days to + 14 days. Null for a chronic-phase discharge.
  * One answer for the GP letter that asks for the review and the reminder that checks it happened.
+ * A discharge dated before the surgery (a record corrected out of order) counts as on the surgery day.
  */
 export function gpDrugReviewWindow(surgeryDate: string, dischargeDate: string): { from: string; to: string } | null {
-  const discharged = parseDate(dischargeDate, "dischargeDate");
-  if (painPhase(surgeryDate, dischargeDate) === "chronic") return null;
+  const surgery = parseDate(surgeryDate, "surgeryDate");
+  const given = parseDate(dischargeDate, "dischargeDate");
+  const discharged = formatDate(given) < formatDate(surgery) ? surgery : given;
+  if (painPhase(formatDate(surgery), formatDate(discharged)) === "chronic") return null;
   return { from: formatDate(addDays(discharged, 7)), to: formatDate(addDays(discharged, 14)) };
 }
 

@@ -88,10 +88,6 @@ export function patientEmailable(p: EpisodeState["patient"]): boolean {
   return Boolean(p.email) && p.emailConsent && !p.emailOptedOutAt;
 }
 
-/** A London date no earlier than the surgery date (a discharge recorded before it reads as that day). */
-function clampedDate(date: string, notBefore: string): string {
-  return date < notBefore ? notBefore : date;
-}
 
 /**
  * The UTC instant of a London wall-clock time on a date. In March's skipped hour the time an
@@ -154,7 +150,7 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
   // P4: the GP reviews the drugs 1-2 weeks after discharge (acute phase).
   const surgeryDate = londonDate(state.episode.anaesthesiaStartAt);
   const chronicFrom = state.followup?.chronicFrom ?? chronicPhaseStarts(surgeryDate);
-  const review = state.episode.dischargedAt ? gpDrugReviewWindow(surgeryDate, clampedDate(londonDate(state.episode.dischargedAt), surgeryDate)) : null;
+  const review = state.episode.dischargedAt ? gpDrugReviewWindow(surgeryDate, londonDate(state.episode.dischargedAt)) : null;
   if (review) {
     add("gp-drug-review", "clinician", "screen", londonInstant(review.from, DAY_REMINDER_TIME), ["P4"],
       "Check the GP has reviewed the pain medicines 1-2 weeks after discharge (P4); overdue after 14 days.", londonInstant(review.to, DAY_REMINDER_TIME));

@@ -58,8 +58,11 @@ describe("P4 GP drug review: 1-2 weeks after a discharge in the acute phase", ()
   for (const [name, surgery, discharged, window] of table) {
     test(`P4: ${name}`, () => assert.deepEqual(gpDrugReviewWindow(surgery, discharged), window));
   }
-  test("P4 PathwayInputError: a discharge date that is not a date, or before the surgery", () => {
+  test("P4: a discharge dated before the surgery counts from the surgery day", () => {
+    assert.deepEqual(gpDrugReviewWindow("2026-01-15", "2026-01-14"), { from: "2026-01-22", to: "2026-01-29" });
+  });
+  test("P4 PathwayInputError: a date that is not a date", () => {
     throwsInput(() => gpDrugReviewWindow("2026-01-15", "2026-02-30"), "invalid-date", "dischargeDate");
-    throwsInput(() => gpDrugReviewWindow("2026-01-15", "2026-01-14"), "date-before-surgery", "onDate");
+    throwsInput(() => gpDrugReviewWindow("15/01/2026", "2026-02-01"), "invalid-date", "surgeryDate");
   });
 });
