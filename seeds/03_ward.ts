@@ -17,7 +17,7 @@ type Step =
   | { ago: number; schedule: { intervalMinutes: number; firstOpeningAgo: number } }
   | { ago: number; tick: TwocAction };
 
-/** Two more ward inpatients: a passed TWOC and one outside the pathway's thresholds (clinical review). */
+/** More ward inpatients: a passed TWOC, one outside the pathway's thresholds and one re-catheterised mid-trial (both clinical review). */
 const EXTRA: (PatientInput & { key: string; bed: string; surgeryHoursAgo: number })[] = [
   {
     key: "twoc-passed",
@@ -32,6 +32,13 @@ const EXTRA: (PatientInput & { key: string; bed: string; surgeryHoursAgo: number
     email: null, emailConsent: false,
     gp: { name: "Park View Medical Centre", address: "22 Park View, Leeds LS6 2XY", email: "parkview.mc@example.nhs.uk" },
     bed: "14", surgeryHoursAgo: 28,
+  },
+  {
+    key: "twoc-recatheterised-undecided",
+    nhsNumber: "9434765021", familyName: "Lewis", givenName: "Owen", dateOfBirth: "1980-06-02", sex: "male",
+    email: null, emailConsent: false,
+    gp: { name: "Castle Health Centre", address: "5 Castle Street, Pontefract WF8 1AB", email: "castle.hc@example.nhs.uk" },
+    bed: "5", surgeryHoursAgo: 30,
   },
 ];
 
@@ -71,6 +78,12 @@ const STORIES: Record<string, Step[]> = {
     { ago: 5 * 60, event: { type: "catheter-removed" } },
     { ago: 2 * 60, event: { type: "void", volumeMl: 150 } },
     { ago: 115, event: { type: "scan", phase: "post-void", volumeMl: 250 } },
+  ],
+  // Re-catheterised (uncomfortable) before any rule decided the trial: clinical review, no U4 clock.
+  "twoc-recatheterised-undecided": [
+    { ago: 4 * 60, event: { type: "catheter-removed" } },
+    { ago: 3 * 60, event: { type: "scan", phase: "pre-void", volumeMl: 380, sensationToVoid: true } },
+    { ago: 2 * 60, event: { type: "recatheterised", catheterType: "other" } },
   ],
   // "night-surgery-flags": catheter in situ, TWOC not started: no events.
 };

@@ -18,6 +18,7 @@ describe("demo data", () => {
         const board = pageText((await nurse.agent.get("/ward")).text);
         assert.match(board, /OKAFOR, Grace .*TWOC in progress/);
         assert.match(board, /HUGHES, David .*TWOC failed U3 U-SAFE .*Flip-flow/);
+        assert.match(board, /LEWIS, Owen .*Clinical review U-REVIEW Nothing timed/, "re-catheterised mid-trial: review, no no-void clock");
         assert.match(await episodePageOf(ctx, "9876543210", nurse), /Outpatient appointment: \w{3}, /);
         const brown = await episodePageOf(ctx, "4010232137", nurse);
         assert.match(brown, /S-NIGHT Anaesthesia started at 02:15/);
