@@ -1,5 +1,5 @@
 import type { Knex } from "knex";
-import { searchWords } from "../src/patients/model.ts";
+import { searchName } from "../src/patients/model.ts";
 
 /** Data only: patients' search words without accents and split at hyphens and apostrophes. */
 export async function up(knex: Knex): Promise<void> {
@@ -11,7 +11,7 @@ export async function up(knex: Knex): Promise<void> {
       .limit(500);
     if (rows.length === 0) return;
     for (const row of rows) {
-      await knex("patients").where({ id: row.id }).update({ search_name: searchWords(`${row.family_name} ${row.given_name}`).join(" ").slice(0, 210) });
+      await knex("patients").where({ id: row.id }).update({ search_name: searchName(row.family_name, row.given_name) });
     }
     lastId = rows[rows.length - 1].id;
   }

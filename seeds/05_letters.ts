@@ -1,4 +1,5 @@
-import { SYSTEM_ACTOR, type Actor } from "../src/audit/audit.ts";
+import { SYSTEM_ACTOR } from "../src/audit/audit.ts";
+import { findUser, userActor } from "../src/auth/users.ts";
 import type { Db } from "../src/db/knex.ts";
 import type { SeedContext } from "../src/db/migrate.ts";
 import { createLetter } from "../src/letters/service.ts";
@@ -37,9 +38,8 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   if (!review) return;
   const regional = await db("letter_recipients").where({ kind: "sci-centre", regional: true }).first("id");
   // Drafted by the demo clinician, so the demo letter is signed as a real one would be.
-  const clinician = await db("users").where({ username: "clinician" }).first("id", "display_name", "username");
-  const author: Actor = clinician
-    ? { type: "user", id: clinician.id, name: `${clinician.display_name} (${clinician.username})`, role: "clinician", displayName: clinician.display_name }
-    : SYSTEM_ACTOR;
+  const row = await db("users").where({ username: "clinician" }).first("id");
+  const clinician = row ? await findUser(db, row.id) : null;
+  const author = clinician ? userActor(clinician) : SYSTEM_ACTOR;
   await createLetter(db, author, review, "sci-referral", regional?.id ?? null, "Bowel symptoms have not settled with the current regime; she would value specialist bowel management advice.", at);
 }

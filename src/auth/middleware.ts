@@ -3,7 +3,7 @@ import type { Db } from "../db/knex.ts";
 import { HttpError } from "../web/errors.ts";
 import { type Access, roleAllowed } from "../web/routing.ts";
 import { findActiveToken } from "./api-tokens.ts";
-import { findUser } from "./users.ts";
+import { findUser, userActor } from "./users.ts";
 
 /** Puts the signed-in user (if any, and not disabled) on res.locals. */
 export function loadUser(db: Db): RequestHandler {
@@ -13,7 +13,7 @@ export function loadUser(db: Db): RequestHandler {
       const user = await findUser(db, userId);
       if (user && !user.disabledAt) {
         res.locals.user = { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
-        res.locals.actor = { type: "user", id: user.id, name: `${user.displayName} (${user.username})`, role: user.role, displayName: user.displayName };
+        res.locals.actor = userActor(user);
       } else {
         delete req.session.userId;
       }

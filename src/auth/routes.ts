@@ -7,7 +7,7 @@ import type { RoleRouter } from "../web/routing.ts";
 import { STAFF } from "../web/routing.ts";
 import { CONTROL_CHARACTERS } from "../web/validation.ts";
 import { DbAttemptStore } from "./attempt-store.ts";
-import { authenticate } from "./users.ts";
+import { authenticate, userActor } from "./users.ts";
 
 /** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
 const HOME_BY_ROLE = { nurse: "/ward", clinician: "/patients", admin: "/admin/users" } as const;
@@ -67,7 +67,7 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
       req.session.userId = user.id;
       await writeAudit(db, {
         at: clock().toISOString(),
-        actor: { type: "user", id: user.id, name: `${user.displayName} (${user.username})` },
+        actor: userActor(user),
         patientId: null,
         entity: "user",
         entityId: user.id,

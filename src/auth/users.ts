@@ -1,3 +1,4 @@
+import type { Actor } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import { toInstantOrNull } from "../db/values.ts";
 import type { SignedInUser } from "../types.d.ts";
@@ -28,6 +29,11 @@ function toUser(row: UserRow): User {
     email: row.email,
     disabledAt: toInstantOrNull(row.disabled_at),
   };
+}
+
+/** A signed-in user as the audit trail names them ("Dr Cara Clinician (clinician)") and as they sign letters. */
+export function userActor(user: SignedInUser): Actor {
+  return { type: "user", id: user.id, name: `${user.displayName} (${user.username})`, role: user.role, displayName: user.displayName };
 }
 
 export async function findUser(db: Db, id: number): Promise<User | null> {

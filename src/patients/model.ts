@@ -96,6 +96,11 @@ export function searchWords(text: string): string[] {
   return [...new Set(words.filter((w) => w !== ""))];
 }
 
+/** The stored search words of a patient's name (the `search_name` column). */
+export function searchName(familyName: string, givenName: string): string {
+  return searchWords(`${familyName} ${givenName}`).join(" ").slice(0, 210);
+}
+
 /** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */
 export function surgeryDate(episode: Pick<Episode, "anaesthesiaStartAt">, londonDate: (instant: string) => string): string {
   return londonDate(episode.anaesthesiaStartAt);

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
-import { searchWords, type CatheterStatus, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
+import { searchName, searchWords, type CatheterStatus, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
 
 type Conn = Db | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -39,7 +39,7 @@ export function patientColumns(input: PatientInput): Row {
     gp_practice_name: input.gp.name,
     gp_address: input.gp.address,
     gp_email: input.gp.email,
-    search_name: searchWords(`${input.familyName} ${input.givenName}`).join(" ").slice(0, 210),
+    search_name: searchName(input.familyName, input.givenName),
   };
 }
 
