@@ -3,7 +3,7 @@ import type { Db } from "../src/db/knex.ts";
 import type { SeedContext } from "../src/db/migrate.ts";
 import { recordDischarge, registerEpisode, registerPatient } from "../src/patients/service.ts";
 import type { EpisodeInput, PatientInput } from "../src/patients/model.ts";
-import { londonDate, londonLocalToInstant } from "../src/web/time.ts";
+import { londonDate, londonLocalToInstant } from "../src/time.ts";
 
 export const DEMO_WARD = "Ward 3 (Spinal)";
 const HOUR = 3600_000;

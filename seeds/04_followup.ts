@@ -5,7 +5,7 @@ import { addMedication, setAppointment, setIssue, setTick } from "../src/followu
 import { addDays } from "../src/followup/state.ts";
 import { checklist } from "../src/pathway/index.ts";
 import { findEpisode } from "../src/patients/repository.ts";
-import { londonDate, londonLocalToInstant } from "../src/web/time.ts";
+import { londonDate, londonLocalToInstant } from "../src/time.ts";
 import { DEMO_PATIENTS } from "./02_patients.ts";
 
 /** The demo patient's latest episode, by the demo key. */

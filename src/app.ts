@@ -1,5 +1,4 @@
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import express, { type Express } from "express";
 import session from "express-session";
 import { adminRoutes } from "./admin/routes.ts";
@@ -20,8 +19,8 @@ import { RoleRouter, type RouteSpec } from "./web/routing.ts";
 import { oncePerForm } from "./web/once.ts";
 import { noStore, securityHeaders } from "./web/security.ts";
 import { setUpViews } from "./web/views.ts";
+import { rootDir as root } from "./paths.ts";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 export interface App extends Express {
   /** Every route the app declared, with the roles allowed: tests check each one is locked. */

@@ -4,8 +4,8 @@ import { createApiToken, listApiTokens, revokeApiToken } from "../auth/api-token
 import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { createUser, findUser, listUsers, setDisabled, setPassword, usernameTaken } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
-import { formErrors } from "../patients/routes.ts";
-import { NotFoundError, ValidationError } from "../web/errors.ts";
+import { formErrors } from "../web/forms.ts";
+import { NotFoundError, ValidationError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, ROLES } from "../web/routing.ts";

@@ -2,10 +2,10 @@ import type { AppDeps } from "../deps.ts";
 import { findPatient } from "../patients/repository.ts";
 import { registerEpisode, registerPatient } from "../patients/service.ts";
 import { EPISODE_FIELDS, PATIENT_FIELDS, readEpisode, readPatient } from "../patients/validation.ts";
-import { NotFoundError } from "../web/errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { Role, RoleRouter } from "../web/routing.ts";
-import { londonDate } from "../web/time.ts";
+import { londonDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { buildOpenApi, episodeBodySchema, errorResponses, patientBodySchema } from "./openapi.ts";
 

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toInstant } from "../db/values.ts";
-import { formatDateTime } from "../web/time.ts";
+import { formatDateTime } from "../time.ts";
 
 /** Who made a change: a signed-in user, an API token, or the app itself (scheduler, seeds). */
 export interface Actor {

@@ -1,5 +1,5 @@
 import type { AppDeps } from "../deps.ts";
-import { loadPatient } from "../patients/routes.ts";
+import { loadPatient } from "../patients/load.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
 import { auditForPatient } from "./audit.ts";

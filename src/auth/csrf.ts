@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { RequestHandler } from "express";
-import { HttpError } from "../web/errors.ts";
+import { HttpError } from "../errors.ts";
 
 /**
  * Synchroniser-token CSRF protection: one token per session, put in every form as `_csrf`

@@ -1,6 +1,6 @@
 import type { RequestHandler } from "express";
 import type { Db } from "../db/knex.ts";
-import { HttpError } from "../web/errors.ts";
+import { HttpError } from "../errors.ts";
 import { type Access, roleAllowed } from "../web/routing.ts";
 import { findActiveToken } from "./api-tokens.ts";
 import { findUser, userActor } from "./users.ts";

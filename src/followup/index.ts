@@ -1,7 +1,7 @@
 import type { Db } from "../db/knex.ts";
 import type { PainPhase } from "../pathway/index.ts";
 import { findEpisode } from "../patients/repository.ts";
-import { NotFoundError } from "../web/errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { loadFollowup } from "./state.ts";
 
 /**

@@ -1,11 +1,12 @@
 import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
-import { formErrors, loadEpisode } from "../patients/routes.ts";
-import { HttpError, NotFoundError, ValidationError } from "../web/errors.ts";
+import { loadEpisode } from "../patients/load.ts";
+import { formErrors } from "../web/forms.ts";
+import { HttpError, NotFoundError, ValidationError } from "../errors.ts";
 import { dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL, CLINICIANS } from "../web/routing.ts";
-import { londonDate } from "../web/time.ts";
+import { londonDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { getFollowupState } from "./index.ts";
 import { DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, REFERRAL_NAMES } from "./model.ts";

@@ -5,7 +5,7 @@ import type { Db } from "../db/knex.ts";
 import type { ChecklistItem } from "../pathway/index.ts";
 import type { Episode } from "../patients/model.ts";
 import { refreshReminders } from "../reminders/index.ts";
-import { ConflictError, NotFoundError } from "../web/errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { DOMAINS, type FollowupDomain, type MedicationInput, type ReassessmentInput } from "./model.ts";
 import { appointmentFor, findMedication, issuesFor, latestTicks, toMedication } from "./repository.ts";
 

@@ -12,7 +12,7 @@ import {
 } from "../pathway/index.ts";
 import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { type Episode, surgeryDate } from "../patients/model.ts";
-import { londonDate } from "../web/time.ts";
+import { londonDate } from "../time.ts";
 import type { Role } from "../web/routing.ts";
 import { type Appointment, DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, type Medication, type OngoingIssue, type Reassessment, type Tick } from "./model.ts";
 import { appointmentFor, firstSentLetter, issuesFor, latestTicks, medicationsFor, reassessmentsFor } from "./repository.ts";

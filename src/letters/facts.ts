@@ -3,8 +3,8 @@ import { loadFollowup, type FollowupView } from "../followup/state.ts";
 import { REFERRAL_NAMES } from "../followup/model.ts";
 import { classifyMedication } from "../pathway/medication-review.ts";
 import { CATHETER_STATUS_NAMES, type Episode, type Patient, PROCEDURE_NAMES } from "../patients/model.ts";
-import { formatCalendarDate, formatDateTime, londonDate } from "../web/time.ts";
-import { formatNhsNumber } from "../web/views.ts";
+import { formatCalendarDate, formatDateTime, londonDate } from "../time.ts";
+import { formatNhsNumber } from "../pathway/nhs-number.ts";
 import type { LetterKind, Recipient } from "./model.ts";
 
 const PRESENTATION_TEXT = {

@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
-import { viewsDir } from "../web/views.ts";
+import { viewsDir } from "../paths.ts";
 import type { LetterDoc } from "./document.ts";
 
 const hbs = Handlebars.create();

@@ -1,13 +1,14 @@
 import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { loadFollowup } from "../followup/state.ts";
-import { formErrors, loadEpisode } from "../patients/routes.ts";
+import { loadEpisode } from "../patients/load.ts";
+import { formErrors } from "../web/forms.ts";
 import { findEpisode, findPatient } from "../patients/repository.ts";
-import { NotFoundError } from "../web/errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
-import { formatCalendarDate, formatDateTime } from "../web/time.ts";
+import { formatCalendarDate, formatDateTime } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
 import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";

@@ -5,7 +5,7 @@ import type { Db } from "../db/knex.ts";
 import type { Episode, Patient } from "../patients/model.ts";
 import { findEpisode, findPatient } from "../patients/repository.ts";
 import { refreshReminders } from "../reminders/index.ts";
-import { ConflictError, NotFoundError } from "../web/errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { composeLetter } from "./compose.ts";
 import type { LetterDoc } from "./document.ts";
 import { letterFacts, type LetterFacts } from "./facts.ts";

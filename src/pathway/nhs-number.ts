@@ -11,3 +11,9 @@ export function isValidNhsNumber(value: string): boolean {
   const check = (11 - (sum % 11)) % 11;
   return check !== 10 && check === Number(digits[9]);
 }
+
+/** "9434765919" -> "943 476 5919", the way NHS numbers are read out and printed. */
+export function formatNhsNumber(value: string): string {
+  const digits = value.replace(/\s/g, "");
+  return digits.length === 10 ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : digits;
+}

@@ -1,14 +1,15 @@
-import type { Request, Response } from "express";
+import type { Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { surgicalRecordFlags } from "../pathway/index.ts";
-import { NotFoundError, ValidationError, ConflictError } from "../web/errors.ts";
-import { boolField, dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
+import { boolField, dateFields, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
-import { londonDate } from "../web/time.ts";
+import { londonDate } from "../time.ts";
 import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
 import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
-import { episodesForPatient, findEpisode, findPatient, searchPatients } from "./repository.ts";
+import { episodesForPatient, searchPatients } from "./repository.ts";
+import { loadEpisode, loadPatient } from "./load.ts";
+import { formErrors } from "../web/forms.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
 import { readDischarge, readEpisode, readPatient } from "./validation.ts";
 
@@ -26,21 +27,6 @@ const PRESENTATION_ITEMS = [
 ];
 const PROCEDURE_ITEMS = PROCEDURES.map((value) => ({ value, text: PROCEDURE_NAMES[value] }));
 const CATHETER_ITEMS = CATHETER_STATUSES.map((value) => ({ value, text: CATHETER_STATUS_NAMES[value] }));
-
-export async function loadPatient(deps: AppDeps, req: Request): Promise<Patient> {
-  const id = idParam(req.params.patientId);
-  const patient = id ? await findPatient(deps.db, id) : null;
-  if (!patient) throw new NotFoundError("Patient");
-  return patient;
-}
-
-export async function loadEpisode(deps: AppDeps, req: Request): Promise<{ episode: Episode; patient: Patient }> {
-  const id = idParam(req.params.episodeId);
-  const episode = id ? await findEpisode(deps.db, id) : null;
-  if (!episode) throw new NotFoundError("Episode");
-  const patient = (await findPatient(deps.db, episode.patientId))!;
-  return { episode, patient };
-}
 
 export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -183,13 +169,6 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
       renderDischargeForm(res, { title: "Record discharge", patient, episode, values: req.body, errors }, 400);
     }
   });
-}
-
-/** Field errors to show on a form, or null for an error the error handler should deal with. */
-export function formErrors(err: unknown) {
-  if (err instanceof ValidationError) return err.errors;
-  if (err instanceof ConflictError) return [{ field: err.field ?? "", message: err.message }];
-  return null;
 }
 
 export function surgicalRecordOf(e: Episode) {

@@ -1,7 +1,7 @@
 import type { Actor } from "../audit/audit.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
-import { ConflictError, NotFoundError } from "../web/errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
 import { episodeColumns, findEpisode, findPatient, patientColumns, toEpisode, toPatient } from "./repository.ts";
 

@@ -7,7 +7,7 @@
 import { flipFlowSchedule } from "../pathway/index.ts";
 import { MAX_INTERVAL_MINUTES } from "../pathway/flip-flow.ts";
 import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
-import { londonDate, londonLocalToInstant } from "../web/time.ts";
+import { londonDate, londonLocalToInstant } from "../time.ts";
 
 export type Audience = "patient" | "ward" | "clinician" | "gp";
 export type Channel = "email" | "screen";

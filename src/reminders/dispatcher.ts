@@ -8,7 +8,7 @@ import { createHash, randomBytes } from "node:crypto";
 import os from "node:os";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Db } from "../db/knex.ts";
-import { londonDate } from "../web/time.ts";
+import { londonDate } from "../time.ts";
 import { APPOINTMENT_NOTICE_MS, DAY_REMINDER_TIME, type ReminderKind, londonInstant } from "./derive.ts";
 import { type DigestItem, type EmailSettings, type OutboxMessage, type ReminderForEmail, digestEmail, patientEmail, wardAlert } from "./emails.ts";
 import type { MailTransport } from "./mailer.ts";

@@ -3,8 +3,8 @@ import fs from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
 import ical from "ical-generator";
-import { viewsDir } from "../web/views.ts";
-import { formatDate, formatDateTime } from "../web/time.ts";
+import { viewsDir } from "../paths.ts";
+import { formatDate, formatDateTime } from "../time.ts";
 import type { ReminderKind } from "./derive.ts";
 import { unsubscribeToken } from "./unsubscribe.ts";
 

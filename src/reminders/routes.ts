@@ -1,9 +1,9 @@
 import type { Request, Response } from "express";
 import { writeAudit } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
-import { loadPatient } from "../patients/routes.ts";
+import { loadPatient } from "../patients/load.ts";
 import { patientDisplayName } from "../patients/model.ts";
-import { NotFoundError } from "../web/errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";

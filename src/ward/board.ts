@@ -1,7 +1,7 @@
 import type { Db } from "../db/knex.ts";
 import { patientDisplayName } from "../patients/model.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
-import { formatDuration } from "../web/time.ts";
+import { formatDuration } from "../time.ts";
 import type { FlipFlowState } from "./model.ts";
 import { activeEvents, activeSchedules } from "./repository.ts";
 import { assess, flipFlowState, toWardEvents } from "./state.ts";

@@ -1,4 +1,4 @@
-import { formatDateTime, londonParts } from "../web/time.ts";
+import { formatDateTime, londonParts } from "../time.ts";
 import type { WardEvent } from "./model.ts";
 
 const W = 900;

@@ -1,4 +1,4 @@
-import { londonParts } from "../web/time.ts";
+import { londonParts } from "../time.ts";
 
 /**
  * A small RFC 5545 calendar of flip-flow openings in Europe/London. Each opening is its own event

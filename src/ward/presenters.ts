@@ -1,4 +1,4 @@
-import { formatDateTime, formatDuration, formatTime } from "../web/time.ts";
+import { formatDateTime, formatDuration, formatTime } from "../time.ts";
 import { describeInterval, TWOC_STATUS_TAGS } from "./format.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT, TWOC_ACTIONS, type StoredEvent, type WardEvent, type WardState } from "./model.ts";
 

@@ -5,7 +5,7 @@ import { isUniqueViolation } from "../db/values.ts";
 import type { Episode } from "../patients/model.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
 import { refreshReminders } from "../reminders/index.ts";
-import { ConflictError, NotFoundError } from "../web/errors.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
 import { describeInterval } from "./format.ts";
 import { getWardState } from "./index.ts";
 import type { BladderEventInput, StoredEvent, TwocAction } from "./model.ts";

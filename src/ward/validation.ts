@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { formatDateTime, formatTime } from "../web/time.ts";
+import { formatDateTime, formatTime } from "../time.ts";
 import type { InputReader } from "../web/validation.ts";
 import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type EventType } from "./model.ts";
 

@@ -1,5 +1,5 @@
 import type { ErrorRequestHandler, RequestHandler } from "express";
-import { HttpError, ValidationError } from "./errors.ts";
+import { HttpError, ValidationError } from "../errors.ts";
 
 export const notFound: RequestHandler = (_req, _res, next) => next(new HttpError(404, "Page not found", "not-found"));
 

@@ -1,4 +1,4 @@
-import { londonLocalToInstant, londonParts } from "./time.ts";
+import { londonLocalToInstant, londonParts } from "../time.ts";
 
 /** The items of a yes/no radio group (forms read them with InputReader.bool). */
 export const YES_NO_ITEMS = [

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { RequestHandler, Response } from "express";
 import type { Db } from "../db/knex.ts";
 import { isUniqueViolation } from "../db/values.ts";
-import { HttpError } from "./errors.ts";
+import { HttpError } from "../errors.ts";
 
 /** Every rendered form carries a fresh one of these as `_once` (see views/partials/csrf.hbs). */
 export function newOnceKey(): string {

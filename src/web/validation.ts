@@ -1,6 +1,6 @@
-import type { FieldError } from "./errors.ts";
-import { ValidationError } from "./errors.ts";
-import { londonLocalToInstant } from "./time.ts";
+import type { FieldError } from "../errors.ts";
+import { ValidationError } from "../errors.ts";
+import { londonLocalToInstant } from "../time.ts";
 
 const MAX_TEXT = 2000;
 const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;

@@ -1,20 +1,15 @@
 import fs from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { Express } from "express";
 import Handlebars from "handlebars";
-import { formatCalendarDate, formatDate, formatDateTime, formatDuration, formatTime } from "./time.ts";
-import type { FieldError } from "./errors.ts";
+import { formatCalendarDate, formatDate, formatDateTime, formatDuration, formatTime } from "../time.ts";
+import type { FieldError } from "../errors.ts";
 import { repeatedHour } from "./form-values.ts";
 import { newOnceKey } from "./once.ts";
+import { formatNhsNumber } from "../pathway/nhs-number.ts";
+import { viewsDir } from "../paths.ts";
+export { viewsDir };
 
-export const viewsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../views");
-
-/** "9434765919" -> "943 476 5919", the way NHS numbers are read out and printed. */
-export function formatNhsNumber(value: string): string {
-  const digits = String(value ?? "").replace(/\s/g, "");
-  return digits.length === 10 ? `${digits.slice(0, 3)} ${digits.slice(3, 6)} ${digits.slice(6)}` : digits;
-}
 
 export const helpers = {
   eq: (a: unknown, b: unknown) => a === b,

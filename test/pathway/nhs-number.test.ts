@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { isValidNhsNumber } from "../../src/pathway/index.ts";
+import { formatNhsNumber } from "../../src/pathway/nhs-number.ts";
 
 const cases: [string, unknown, boolean][] = [
   ["public example 9434765919", "9434765919", true],
@@ -22,4 +23,12 @@ for (const [name, value, expected] of cases) {
   test(`NHS number Modulus 11: ${name}`, () => {
     assert.equal(isValidNhsNumber(value as string), expected);
   });
+}
+
+for (const [value, expected] of [
+  ["9434765919", "943 476 5919"],
+  ["943 476 5919", "943 476 5919"],
+  ["12345", "12345"],
+] as const) {
+  test(`formatNhsNumber: ${value} -> ${expected}`, () => assert.equal(formatNhsNumber(value), expected));
 }

@@ -1,5 +1,5 @@
 /** Europe/London display and entry of instants. Everything is stored in UTC. */
-import { londonParts as pathwayLondonParts } from "../pathway/time.ts";
+import { londonParts as pathwayLondonParts } from "./pathway/time.ts";
 
 export const ZONE = "Europe/London";
 
