@@ -10,6 +10,7 @@ import Handlebars from "handlebars";
 import { createApp } from "../src/app.ts";
 import { loadConfig } from "../src/config.ts";
 import { createDb, type Db } from "../src/db/knex.ts";
+import { openRecord } from "../src/record.ts";
 import { migrateLatest, runSeeds } from "../src/db/migrate.ts";
 import { EpisodePanels } from "../src/patients/episode-panels.ts";
 import type { Role } from "../src/web/routing.ts";
@@ -61,7 +62,7 @@ export interface BenchServer {
 export async function startBenchServer(options: { sqliteFile?: string; now?: Date } = {}): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ces-bench-"));
   const config = { ...loadConfig({ NODE_ENV: "production", SESSION_SECRET: "bench-secret", DATA_DIR: dir }), env: "test" as const };
-  const db = createDb({ databaseUrl: null, sqliteFile: options.sqliteFile ?? path.join(dir, "bench.sqlite") });
+  const db = openRecord(createDb({ databaseUrl: null, sqliteFile: options.sqliteFile ?? path.join(dir, "bench.sqlite") }));
   await migrateLatest(db);
   await runSeeds(db, { now: options.now ?? new Date() });
   const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });

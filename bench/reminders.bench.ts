@@ -7,6 +7,7 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import { SYSTEM_ACTOR } from "../src/audit/audit.ts";
 import { createDb } from "../src/db/knex.ts";
+import { openRecord } from "../src/record.ts";
 import { migrateLatest } from "../src/db/migrate.ts";
 import { registerEpisode, registerPatient } from "../src/patients/service.ts";
 import { reminderKey } from "../src/reminders/derive.ts";
@@ -37,7 +38,7 @@ function tally(smtp: TestSmtpServer, keys: string[]): { duplicates: number; lost
 
 export default async function run(): Promise<BenchResult[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "reminders-bench-"));
-  const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "bench.sqlite") });
+  const db = openRecord(createDb({ databaseUrl: null, sqliteFile: path.join(dir, "bench.sqlite") }));
   const smtp = await new TestSmtpServer(false).start();
   try {
     await migrateLatest(db);

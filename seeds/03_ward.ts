@@ -4,7 +4,7 @@ import type { SeedContext } from "../src/db/migrate.ts";
 import type { Episode, PatientInput } from "../src/patients/model.ts";
 import { findPatientByNhsNumber, toEpisode } from "../src/patients/repository.ts";
 import { registerEpisode, registerPatient } from "../src/patients/service.ts";
-import { refreshReminders } from "../src/reminders/index.ts";
+import { rederiveEpisodes } from "../src/patients/change.ts";
 import type { BladderEventInput, TwocAction } from "../src/ward/model.ts";
 import { recordBladderEvent, recordTwocAction, startFlipFlow } from "../src/ward/service.ts";
 import { DEMO_PATIENTS, DEMO_WARD } from "./02_patients.ts";
@@ -136,6 +136,7 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
         await recordTwocAction(db, SYSTEM_ACTOR, episode, step.tick, true, seedKey, recordedAt);
       }
     }
-    await db.transaction((trx) => refreshReminders(trx, episode.id, iso(nowMs)));
+    // The story was recorded as it happened, in the past: derive again at the demo's now.
+    await rederiveEpisodes(db, [episode.id], iso(nowMs));
   }
 }

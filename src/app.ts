@@ -15,11 +15,13 @@ import { patientRoutes } from "./patients/routes.ts";
 import { reminderRoutes } from "./reminders/routes.ts";
 import { wardRoutes } from "./ward/routes.ts";
 import { errorHandler, notFound } from "./web/error-handler.ts";
+import { HttpError } from "./errors.ts";
 import { RoleRouter, type RouteSpec } from "./web/routing.ts";
 import { oncePerForm } from "./web/once.ts";
 import { noStore, securityHeaders } from "./web/security.ts";
 import { setUpViews } from "./web/views.ts";
 import { rootDir as root } from "./paths.ts";
+import { openRecord } from "./record.ts";
 
 
 export interface App extends Express {
@@ -28,6 +30,7 @@ export interface App extends Express {
 }
 
 export function createApp(deps: AppDeps): App {
+  openRecord(deps.db);
   const app = express() as unknown as App;
   app.disable("x-powered-by");
   app.set("trust proxy", deps.config.env === "production" ? 1 : false);
@@ -50,6 +53,8 @@ export function createApp(deps: AppDeps): App {
   const api = new RoleRouter("api", (access) => apiGuard(deps.db, access));
   apiRoutes(api, deps);
   app.use("/api/v1", noStore, express.json({ limit: "100kb" }), api.router);
+  // An unknown API path is a JSON 404, never the page router's sign-in or CSRF answer.
+  app.use("/api", (_req, _res, next) => next(new HttpError(404, "No such API endpoint", "not-found")));
 
   // Pages: session, signed-in user, CSRF, then the features.
   app.use(

@@ -38,7 +38,7 @@ export function createDb(options: DbOptions): Db {
       // database exists only on its one connection.
       max: inMemory ? 1 : 4,
       afterCreate(conn: { run: (sql: string, cb: (err: Error | null) => void) => void }, done: (err: Error | null, conn: unknown) => void) {
-        const pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 5000", "PRAGMA synchronous = NORMAL"];
+        const pragmas = ["PRAGMA foreign_keys = ON", "PRAGMA journal_mode = WAL", "PRAGMA busy_timeout = 15000", "PRAGMA synchronous = NORMAL"];
         const next = (i: number): void => {
           if (i === pragmas.length) return done(null, conn);
           conn.run(pragmas[i], (err) => (err ? done(err, conn) : next(i + 1)));
@@ -47,8 +47,26 @@ export function createDb(options: DbOptions): Db {
       },
     },
   });
+  beginImmediate(db);
   if (!inMemory) serialiseTransactions(db);
   return db;
+}
+
+/**
+ * SQLite transactions begin IMMEDIATE: they take the write lock before their first read, waiting
+ * (busy_timeout) while another connection writes. A deferred transaction that read first and then
+ * found that a plain write (a session, a form key) had slipped in would fail at once with
+ * SQLITE_BUSY, which no timeout can help, and the nurse would see an error page.
+ */
+function beginImmediate(db: Knex): void {
+  type Trx = { begin: (conn: unknown) => Promise<unknown>; query: (conn: unknown, sql: string) => Promise<unknown> };
+  const client = db.client as unknown as { transaction: (...args: unknown[]) => Trx };
+  const make = client.transaction.bind(client);
+  client.transaction = (...args: unknown[]) => {
+    const trx = make(...args);
+    trx.begin = (conn) => trx.query(conn, "BEGIN IMMEDIATE;");
+    return trx;
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import type { ChecklistItem } from "../pathway/index.ts";
 import type { Episode } from "../patients/model.ts";
-import { refreshReminders } from "../reminders/index.ts";
+import { changeEpisode } from "../patients/change.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { DOMAINS, type FollowupDomain, type MedicationInput, type ReassessmentInput } from "./model.ts";
 import { appointmentFor, findMedication, issuesFor, latestTicks, toMedication } from "./repository.ts";
@@ -13,9 +13,8 @@ type Trx = Knex.Transaction;
 
 /** Ticks (done = true) or un-ticks a checklist item. Each change is a new row, so un-ticking keeps the history. */
 export async function setTick(db: Db, actor: Actor, episode: Episode, item: ChecklistItem, done: boolean, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx) => {
     await recordTick(trx, actor, episode, item, done, now);
-    await refreshReminders(trx, episode.id, now);
   });
 }
 
@@ -39,9 +38,8 @@ async function recordTick(trx: Trx, actor: Actor, episode: Episode, item: Pick<C
 
 /** Records whether a section has an ongoing issue, with free text. The previous answer stays in the audit trail. */
 export async function setIssue(db: Db, actor: Actor, episode: Episode, domain: FollowupDomain, ongoing: boolean, details: string | null, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx) => {
     await writeIssue(trx, actor, episode, domain, ongoing, details, now);
-    await refreshReminders(trx, episode.id, now);
   });
 }
 
@@ -71,7 +69,7 @@ async function writeIssue(trx: Trx, actor: Actor, episode: Episode, domain: Foll
 
 /** Records (or moves) the surgical outpatient appointment. */
 export async function setAppointment(db: Db, actor: Actor, episode: Episode, at: string, clinic: string | null, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx) => {
     const before = await appointmentFor(trx, episode.id);
     const values = { appointment_at: at, clinic, updated_at: now, updated_by: actor.name };
     if (before) await trx("outpatient_appointments").where({ episode_id: episode.id }).update(values);
@@ -86,7 +84,6 @@ export async function setAppointment(db: Db, actor: Actor, episode: Episode, at:
       before: before ? { appointmentAt: before.at, clinic: before.clinic } : null,
       after: { appointmentAt: at, clinic },
     });
-    await refreshReminders(trx, episode.id, now);
   });
 }
 
@@ -95,7 +92,7 @@ export async function setAppointment(db: Db, actor: Actor, episode: Episode, at:
  * sexual findings as the sections' ongoing issues and ticks the B6 and X4 checklist items.
  */
 export async function recordReassessment(db: Db, actor: Actor, episode: Episode, input: ReassessmentInput, now: string): Promise<number> {
-  return db.transaction(async (trx) => {
+  return changeEpisode(db, actor, episode.id, now, async (trx) => {
     const [row] = await trx("outpatient_reassessments")
       .insert({
         episode_id: episode.id,
@@ -126,26 +123,24 @@ export async function recordReassessment(db: Db, actor: Actor, episode: Episode,
         await writeIssue(trx, actor, episode, domain, finding === "yes", details, now);
       }
     }
-    await refreshReminders(trx, episode.id, now);
     return id;
   });
 }
 
 export async function addMedication(db: Db, actor: Actor, episode: Episode, input: MedicationInput, now: string): Promise<number> {
-  return db.transaction(async (trx) => {
+  return changeEpisode(db, actor, episode.id, now, async (trx) => {
     const [row] = await trx("medications")
       .insert({ episode_id: episode.id, name: input.name, dose: input.dose, started_on: input.startedOn, created_at: now, created_by: actor.name })
       .returning("*");
     const medication = toMedication(row);
     await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "medication", entityId: medication.id, action: "start", before: null, after: input });
-    await refreshReminders(trx, episode.id, now);
     return medication.id;
   });
 }
 
 /** Stopping a medicine is a record on it (date and reason); nothing is deleted. */
 export async function stopMedication(db: Db, actor: Actor, episode: Episode, medicationId: number, stoppedOn: string, reason: string | null, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx) => {
     const before = await findMedication(trx, episode.id, medicationId);
     if (!before) throw new NotFoundError("Medicine");
     if (before.stoppedOn) throw new ConflictError(`${before.name} was already recorded as stopped`, "stoppedOn");
@@ -160,6 +155,5 @@ export async function stopMedication(db: Db, actor: Actor, episode: Episode, med
       before: { name: before.name, stoppedOn: null },
       after: { name: before.name, stoppedOn, stopReason: reason },
     });
-    await refreshReminders(trx, episode.id, now);
   });
 }

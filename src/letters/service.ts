@@ -4,7 +4,7 @@ import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import type { Episode, Patient } from "../patients/model.ts";
 import { findEpisode, findPatient } from "../patients/repository.ts";
-import { refreshReminders } from "../reminders/index.ts";
+import { changeEpisode } from "../patients/change.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { composeLetter } from "./compose.ts";
 import type { LetterDoc } from "./document.ts";
@@ -45,7 +45,7 @@ const idOf = (row: unknown): number => (typeof row === "object" && row !== null 
 
 /** A new letter with its first draft. */
 export async function createLetter(db: Db, actor: Actor, episode: Episode, kind: LetterKind, recipientId: number | null, freeText: string | null, now: string): Promise<number> {
-  return db.transaction(async (trx) => {
+  return changeEpisode(db, actor, episode.id, now, async (trx) => {
     const [row] = await trx("letters").insert({ episode_id: episode.id, kind, created_at: now, created_by: actor.name }).returning("id");
     const letter: Letter = { id: idOf(row), episodeId: episode.id, kind, createdAt: now, createdBy: actor.name };
     await insertVersion(trx, actor, letter, 1, recipientId, freeText, now);
@@ -72,7 +72,7 @@ async function insertVersion(trx: Knex.Transaction, actor: Actor, letter: Letter
 
 /** Regenerates a draft from the record as it is now, with the clinician's paragraph and recipient. A sent version is refused (409). */
 export async function regenerateDraft(db: Db, actor: Actor, letter: Letter, version: number, recipientId: number | null, freeText: string | null, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, letter.episodeId, now, async (trx) => {
     const before = await findVersion(trx, letter.id, version);
     if (!before) throw new NotFoundError("Letter version");
     if (before.status === "sent") throw new ConflictError(`Version ${version} was sent and cannot be changed: make a new version`);
@@ -97,7 +97,7 @@ export async function regenerateDraft(db: Db, actor: Actor, letter: Letter, vers
 
 /** A new draft after the latest version was sent (later changes never touch a sent version). */
 export async function newVersion(db: Db, actor: Actor, letter: Letter, now: string): Promise<number> {
-  return db.transaction(async (trx) => {
+  return changeEpisode(db, actor, letter.episodeId, now, async (trx) => {
     const [latest] = await versionsOf(trx, letter.id);
     if (latest.status === "draft") throw new ConflictError(`Version ${latest.version} is still a draft: change that one`);
     const version = latest.version + 1;
@@ -110,14 +110,13 @@ export async function newVersion(db: Db, actor: Actor, letter: Letter, now: stri
 
 /** Marks a draft as sent: from now on the version is frozen. A version already sent is refused (409). */
 export async function markSent(db: Db, actor: Actor, letter: Letter, version: number, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, letter.episodeId, now, async (trx) => {
     const before = await findVersion(trx, letter.id, version);
     if (!before) throw new NotFoundError("Letter version");
     const updated = await trx("letter_versions").where({ id: before.id, status: "draft" }).update({ status: "sent", sent_at: now, sent_by_id: actor.id, sent_by: actor.name });
     if (updated !== 1) throw new ConflictError(`Version ${version} was already sent on ${before.sentAt ?? "an earlier date"}; a sent letter cannot be changed`);
     const episode = (await findEpisode(trx, letter.episodeId))!;
     await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "letter", entityId: letter.id, action: "send", before: { version, status: "draft" }, after: { version, status: "sent", kind: letter.kind } });
-    await refreshReminders(trx, letter.episodeId, now);
   });
 }
 

@@ -2,8 +2,9 @@ import type { Actor } from "../audit/audit.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
+import { changeEpisode, createEpisode, rederiveEpisodes } from "./change.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
-import { episodeColumns, findEpisode, findPatient, patientColumns, toEpisode, toPatient } from "./repository.ts";
+import { episodeColumns, findPatient, patientColumns, toEpisode, toPatient } from "./repository.ts";
 
 /** Registers a patient, with its audit row, in one transaction. 409 when the NHS number is already registered. */
 export async function registerPatient(db: Db, actor: Actor, input: PatientInput, now: string): Promise<Patient> {
@@ -29,12 +30,15 @@ export async function correctPatient(db: Db, actor: Actor, id: number, input: Pa
     if (clash) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
     const [row] = await trx("patients").where({ id }).update({ ...patientColumns(input), updated_at: now }).returning("*");
     await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
+    // Email and consent decide which reminders the patient gets, so each episode re-derives.
+    const episodes = await trx("episodes").where({ patient_id: id }).orderBy("id").pluck("id");
+    await rederiveEpisodes(db, episodes as number[], now, trx);
     return toPatient(row);
   });
 }
 
 export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
-  return db.transaction(async (trx) => {
+  return createEpisode(db, now, async (trx) => {
     if (!(await findPatient(trx, patientId))) throw new NotFoundError("Patient");
     const [row] = await trx("episodes")
       .insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now })
@@ -46,20 +50,16 @@ export async function registerEpisode(db: Db, actor: Actor, patientId: number, i
 }
 
 export async function correctEpisode(db: Db, actor: Actor, id: number, input: EpisodeInput, now: string): Promise<Episode> {
-  return db.transaction(async (trx) => {
-    const before = await findEpisode(trx, id);
-    if (!before) throw new NotFoundError("Episode");
+  return changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
     const [row] = await trx("episodes").where({ id }).update({ ...episodeColumns(input), updated_at: now }).returning("*");
-    await writeAudit(trx, { at: now, actor, patientId: before.patientId, entity: "episode", entityId: id, action: "correct", before: episodeInputOf(before), after: input });
+    await audit({ entity: "episode", entityId: id, action: "correct", before: episodeInputOf(before), after: input });
     return toEpisode(row);
   });
 }
 
 /** Records (or corrects) the discharge that ends the inpatient part of an episode. */
 export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string): Promise<Episode> {
-  return db.transaction(async (trx) => {
-    const before = await findEpisode(trx, id);
-    if (!before) throw new NotFoundError("Episode");
+  return changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
     const [row] = await trx("episodes")
       .where({ id })
       .update({
@@ -69,16 +69,7 @@ export async function recordDischarge(db: Db, actor: Actor, id: number, discharg
         updated_at: now,
       })
       .returning("*");
-    await writeAudit(trx, {
-      at: now,
-      actor,
-      patientId: before.patientId,
-      entity: "episode",
-      entityId: id,
-      action: before.discharge ? "correct-discharge" : "discharge",
-      before: before.discharge,
-      after: discharge,
-    });
+    await audit({ entity: "episode", entityId: id, action: before.discharge ? "correct-discharge" : "discharge", before: before.discharge, after: discharge });
     return toEpisode(row);
   });
 }

@@ -26,7 +26,7 @@ import {
   recoverExpiredLeases,
   releaseClaims,
 } from "./outbox.ts";
-import { refreshReminders } from "./index.ts";
+import { rederiveEpisodes } from "../patients/change.ts";
 
 export interface DispatcherOptions {
   db: Db;
@@ -166,7 +166,7 @@ export class Dispatcher {
     if (this.o.refreshAfterFiring === false) return;
     for (const episodeId of touched) {
       try {
-        await db.transaction((trx) => refreshReminders(trx, episodeId, this.now()));
+        await rederiveEpisodes(db, [episodeId], this.now());
       } catch (err) {
         console.error(`Reminders: could not re-derive episode ${episodeId}:`, err);
       }

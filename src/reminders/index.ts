@@ -5,14 +5,13 @@ import { loadEpisodeState } from "./load.ts";
 type Conn = Knex | Knex.Transaction;
 
 /**
- * Re-derives an episode's reminders from its current state (issue: scheduled reminders).
- * Ward and follow-up services call this inside the transaction that changes the state,
- * so reminders never disagree with the record.
+ * Re-derives an episode's reminders from its current state. It is the episode record's
+ * after-change step (src/record.ts), so it runs inside the transaction of every change and
+ * reminders never disagree with the record.
  */
-export async function refreshReminders(trx: Conn, episodeId: number, nowIso: string): Promise<void> {
+export async function refreshReminders(trx: Conn, episodeId: number, nowIso: string, patientId: number): Promise<void> {
   const state = await loadEpisodeState(trx, episodeId, nowIso);
   if (!state) return;
-  const patientId = (await trx("episodes").where({ id: episodeId }).first("patient_id")).patient_id as number;
   await applyDerived(trx, episodeId, patientId, deriveReminders(state, nowIso), nowIso);
 }
 

@@ -4,7 +4,7 @@ import type { Db } from "../db/knex.ts";
 import { isUniqueViolation } from "../db/values.ts";
 import type { Episode } from "../patients/model.ts";
 import type { TwocAssessment } from "../pathway/index.ts";
-import { refreshReminders } from "../reminders/index.ts";
+import { changeEpisode } from "../patients/change.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { describeInterval } from "./format.ts";
 import { getWardState } from "./index.ts";
@@ -18,10 +18,10 @@ type Trx = Knex.Transaction;
  * Two requests racing with one key: the loser's insert breaks the unique index, its transaction
  * rolls back, and it answers with the winner's row.
  */
-async function once<T>(db: Db, table: string, episodeId: number, key: string, write: (trx: Trx) => Promise<T>, existing: (conn: Conn, id: number) => Promise<T>): Promise<{ value: T; duplicate: boolean }> {
+async function once<T>(db: Db, actor: Actor, now: string, table: string, episodeId: number, key: string, write: (trx: Trx) => Promise<T>, existing: (conn: Conn, id: number) => Promise<T>): Promise<{ value: T; duplicate: boolean }> {
   const find = async (conn: Conn) => (await conn(table).select("id").where({ episode_id: episodeId, idempotency_key: key }).first()) as { id: number } | undefined;
   try {
-    return await db.transaction(async (trx) => {
+    return await changeEpisode(db, actor, episodeId, now, async (trx) => {
       const seen = await find(trx);
       if (seen) return { value: await existing(trx, seen.id), duplicate: true };
       return { value: await write(trx), duplicate: false };
@@ -72,6 +72,8 @@ async function guardOpeningTime(trx: Trx, episodeId: number, input: BladderEvent
 export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode, input: BladderEventInput, key: string, source: "form" | "api" | "system", now: string): Promise<RecordResult> {
   const { value, duplicate } = await once(
     db,
+    actor,
+    now,
     "bladder_events",
     episode.id,
     key,
@@ -91,7 +93,6 @@ export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode,
         .returning("id");
       const id = typeof row === "object" ? (row as { id: number }).id : (row as number);
       await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "bladder-event", entityId: id, action: "record", before: null, after: input });
-      await refreshReminders(trx, episode.id, now);
       return id;
     },
     async (_conn, id) => id,
@@ -105,6 +106,8 @@ export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode,
 export async function correctBladderEvent(db: Db, actor: Actor, episode: Episode, originalId: number, input: BladderEventInput, reason: string, key: string, now: string): Promise<{ event: StoredEvent; duplicate: boolean }> {
   const { value, duplicate } = await once(
     db,
+    actor,
+    now,
     "bladder_events",
     episode.id,
     key,
@@ -129,7 +132,6 @@ export async function correctBladderEvent(db: Db, actor: Actor, episode: Episode
       await trx("bladder_events").where({ id: original.id }).update({ superseded_by: id });
       const { id: _i, episodeId: _e, supersededBy: _s, correctedFrom: _c, correctionReason: _r, source: _so, recordedBy: _rb, recordedAt: _ra, ...before } = original;
       await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "bladder-event", entityId: id, action: "correct", before: { ...before, id: original.id }, after: { ...input, type: original.type, correctsEvent: original.id, reason } });
-      await refreshReminders(trx, episode.id, now);
       return id;
     },
     async (_conn, id) => id,
@@ -141,6 +143,8 @@ export async function correctBladderEvent(db: Db, actor: Actor, episode: Episode
 export async function recordTwocOverride(db: Db, actor: Actor, episode: Episode, reason: string, key: string, now: string): Promise<{ duplicate: boolean }> {
   const { duplicate } = await once(
     db,
+    actor,
+    now,
     "twoc_overrides",
     episode.id,
     key,
@@ -154,7 +158,6 @@ export async function recordTwocOverride(db: Db, actor: Actor, episode: Episode,
         .returning("id");
       const id = typeof row === "object" ? (row as { id: number }).id : (row as number);
       await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "twoc-override", entityId: id, action: "override-u6", before: { twoc: state.twoc }, after: { reason, failedRemovalEventId: removal.id } });
-      await refreshReminders(trx, episode.id, now);
       return id;
     },
     async (_conn, id) => id,
@@ -166,6 +169,8 @@ export async function recordTwocOverride(db: Db, actor: Actor, episode: Episode,
 export async function recordTwocAction(db: Db, actor: Actor, episode: Episode, action: TwocAction, done: boolean, key: string, now: string): Promise<{ duplicate: boolean }> {
   const { duplicate } = await once(
     db,
+    actor,
+    now,
     "twoc_actions",
     episode.id,
     key,
@@ -183,7 +188,6 @@ export async function recordTwocAction(db: Db, actor: Actor, episode: Episode, a
         before: previous ? { action, done: Boolean(previous.done) } : null,
         after: { action, done },
       });
-      await refreshReminders(trx, episode.id, now);
       return id;
     },
     async (_conn, id) => id,
@@ -202,6 +206,8 @@ export interface ScheduleInput {
 export async function startFlipFlow(db: Db, actor: Actor, episode: Episode, input: ScheduleInput, key: string, now: string): Promise<{ duplicate: boolean }> {
   const { duplicate } = await once(
     db,
+    actor,
+    now,
     "flip_flow_schedules",
     episode.id,
     key,
@@ -231,7 +237,6 @@ export async function startFlipFlow(db: Db, actor: Actor, episode: Episode, inpu
         before: previous ? { intervalMinutes: previous.interval_minutes, interval: describeInterval(previous.interval_minutes) } : null,
         after: { ...input, interval: describeInterval(input.intervalMinutes) },
       });
-      await refreshReminders(trx, episode.id, now);
       return id;
     },
     async (_conn, id) => id,
@@ -241,12 +246,11 @@ export async function startFlipFlow(db: Db, actor: Actor, episode: Episode, inpu
 
 /** Stops the schedule in force (valve removed, ISC started, discharged with other care). */
 export async function stopFlipFlow(db: Db, actor: Actor, episode: Episode, reason: string, key: string, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx) => {
     const previous = await trx("flip_flow_schedules").where({ episode_id: episode.id }).whereNull("ended_at").first();
     if (!previous) throw new ConflictError("There is no flip-flow schedule in force", "reason");
     await trx("flip_flow_schedules").where({ id: previous.id }).update({ ended_at: now, note: previous.note ? `${previous.note}\nStopped: ${reason}` : `Stopped: ${reason}` });
     await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "flip-flow-schedule", entityId: previous.id, action: "stop-schedule", before: { endedAt: null }, after: { endedAt: now, reason, key } });
-    await refreshReminders(trx, episode.id, now);
   });
 }
 

@@ -9,6 +9,7 @@ import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createDb } from "../../src/db/knex.ts";
+import { openRecord } from "../../src/record.ts";
 import { migrateLatest, runSeeds } from "../../src/db/migrate.ts";
 import { EpisodePanels } from "../../src/patients/episode-panels.ts";
 import type { Role } from "../../src/web/routing.ts";
@@ -27,7 +28,7 @@ export interface RunningServer {
 export async function startServer(): Promise<RunningServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ces-e2e-"));
   const config = { ...loadConfig({ NODE_ENV: "test", DATA_DIR: dir }), sessionSecret: "e2e-secret" };
-  const db = createDb({ databaseUrl: null, sqliteFile: path.join(dir, "e2e.sqlite") });
+  const db = openRecord(createDb({ databaseUrl: null, sqliteFile: path.join(dir, "e2e.sqlite") }));
   await migrateLatest(db);
   await runSeeds(db, { now: new Date() });
   const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });

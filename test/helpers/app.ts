@@ -1,9 +1,13 @@
 import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import supertest from "supertest";
 import { createApp, type App } from "../../src/app.ts";
 import { createApiToken } from "../../src/auth/api-tokens.ts";
 import { loadConfig } from "../../src/config.ts";
 import { createDb, type Db } from "../../src/db/knex.ts";
+import { openRecord } from "../../src/record.ts";
 import { migrateLatest, runSeeds } from "../../src/db/migrate.ts";
 import { EpisodePanels } from "../../src/patients/episode-panels.ts";
 import type { Role } from "../../src/web/routing.ts";
@@ -13,16 +17,22 @@ import { DEMO_SIGN_INS } from "../../seeds/01_users.ts";
  * A fresh database for one test file: SQLite in memory, or with DATABASE_URL a PostgreSQL
  * schema of its own (dropped afterwards), so test files can run in parallel on one database.
  */
-export async function createTestDb(): Promise<{ db: Db; close: () => Promise<void> }> {
+export async function createTestDb(options: { sqliteFile?: boolean } = {}): Promise<{ db: Db; close: () => Promise<void> }> {
   const databaseUrl = process.env.DATABASE_URL || null;
+  if (!databaseUrl && options.sqliteFile) {
+    // A database file, as the app runs it (WAL, several connections), for tests of concurrency.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ces-test-"));
+    const db = openRecord(createDb({ databaseUrl: null, sqliteFile: path.join(dir, "test.sqlite") }));
+    return { db, close: async () => { await db.destroy(); fs.rmSync(dir, { recursive: true, force: true }); } };
+  }
   if (!databaseUrl) {
-    const db = createDb({ databaseUrl: null, sqliteFile: ":memory:" });
+    const db = openRecord(createDb({ databaseUrl: null, sqliteFile: ":memory:" }));
     return { db, close: () => db.destroy() };
   }
   const schema = `test_${randomBytes(6).toString("hex")}`;
   const admin = createDb({ databaseUrl, sqliteFile: "" });
   await admin.raw(`create schema ${schema}`);
-  const db = createDb({ databaseUrl, sqliteFile: "", searchPath: schema });
+  const db = openRecord(createDb({ databaseUrl, sqliteFile: "", searchPath: schema }));
   return {
     db,
     close: async () => {
@@ -60,8 +70,8 @@ export interface TestContext {
  * The whole app on a fresh, migrated and seeded database, with a clock the test controls.
  * Pair it with `after(() => ctx.close())`, or the test process cannot exit.
  */
-export async function createTestApp(options: { now?: string; seed?: boolean } = {}): Promise<TestContext> {
-  const { db, close } = await createTestDb();
+export async function createTestApp(options: { now?: string; seed?: boolean; sqliteFile?: boolean } = {}): Promise<TestContext> {
+  const { db, close } = await createTestDb({ sqliteFile: options.sqliteFile });
   await migrateLatest(db);
   const clock = new TestClock(options.now ?? "2026-11-24T10:00:00Z");
   if (options.seed !== false) await runSeeds(db, { now: clock.now() });
@@ -116,4 +126,17 @@ export function pageText(html: string): string {
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/** The hidden fields of the page's form that posts to `action` (CSRF token, one-time key, ...), as a browser sends them back. */
+export function hiddenFields(html: string, action: string): Record<string, string> {
+  const form = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes(`action="${action}"`));
+  if (!form) throw new Error(`No form posts to ${action}`);
+  const fields: Record<string, string> = {};
+  for (const m of form.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
+    const name = /name="([^"]+)"/.exec(m[0])?.[1];
+    const value = /value="([^"]*)"/.exec(m[0])?.[1];
+    if (name) fields[name] = value ?? "";
+  }
+  return fields;
 }

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { createDb, isPostgres } from "../../src/db/knex.ts";
+import { openRecord } from "../../src/record.ts";
 import { smtpTransport } from "../../src/reminders/mailer.ts";
 import { enqueue } from "../../src/reminders/outbox.ts";
 import { createTestApp, type TestContext } from "../helpers/app.ts";
@@ -189,7 +190,7 @@ describe("outbox delivery: never lost, never sent twice", () => {
     const tb = smtpTransport(smtp.url);
     // On PostgreSQL the second dispatcher has its own connection pool, as a second app instance would.
     const otherDb = isPostgres(ctx.db)
-      ? createDb({ databaseUrl: process.env.DATABASE_URL!, sqliteFile: "", searchPath: (await ctx.db.raw("select current_schema() as s")).rows[0].s })
+      ? openRecord(createDb({ databaseUrl: process.env.DATABASE_URL!, sqliteFile: "", searchPath: (await ctx.db.raw("select current_schema() as s")).rows[0].s }))
       : ctx.db;
     const a = dispatcher(ctx.db, ta, ctx.clock.now, { batchSize: 10, instanceId: "a" });
     const b = dispatcher(otherDb, tb, ctx.clock.now, { batchSize: 10, instanceId: "b" });

@@ -91,7 +91,7 @@ describe("reminder emails through a real SMTP server", () => {
     try {
       await d.tick();
       assert.equal(smtp.messages.filter((m) => m.to.includes("stopped@example.com")).length, 0);
-      const row = await ctx.db("reminders").where({ episode_id: episode.id }).first();
+      const row = await ctx.db("reminders").where({ episode_id: episode.id, kind: "flipflow-opening-patient" }).first();
       assert.equal(row.status, "skipped");
       assert.match(row.status_reason, /stopped/);
     } finally {

@@ -1,0 +1,59 @@
+/**
+ * Every change to an episode re-derives what depends on it, whoever makes it: a registration,
+ * a correction or a discharge typed on a page shows its reminders at once.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { createTestApp, hiddenFields, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import { newEpisode } from "../ward/helpers.ts";
+
+const NOW = "2026-11-24T10:00:00Z";
+const at = (field: string, day: number, month: number, year: number, time: string) => ({
+  [`${field}-day`]: String(day), [`${field}-month`]: String(month), [`${field}-year`]: String(year), [`${field}-time`]: time,
+});
+
+describe("the episode record re-derives its reminders on every change", () => {
+  let ctx: TestContext;
+  let clinician: SignedInAgent;
+  const reminders = async (episodeId: number, kind: string) =>
+    ctx.db("reminders").where({ episode_id: episodeId, kind, status: "scheduled" }).orderBy("due_at").pluck("due_at");
+
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    clinician = await signIn(ctx.app, "clinician");
+  });
+  after(() => ctx.close());
+
+  async function post(path: string, fields: Record<string, string>) {
+    const page = await clinician.agent.get(path);
+    return clinician.agent.post(path).type("form").send({ ...hiddenFields(page.text, path), ...fields });
+  }
+
+  test("a discharge typed on the page schedules the GP drug review (P4) 1-2 weeks later", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    assert.deepEqual(await reminders(episode.id, "gp-drug-review"), []);
+    const res = await post(`/episodes/${episode.id}/discharge`, { ...at("dischargedAt", 24, 11, 2026, "09:00"), destination: "Home", catheterStatus: "none" });
+    assert.equal(res.status, 303);
+    const due = await reminders(episode.id, "gp-drug-review");
+    assert.equal(due.length, 1);
+    assert.equal(new Date(due[0]).toISOString(), "2026-12-01T08:00:00.000Z", "08:00 UK time a week after the discharge");
+  });
+
+  test("moving the surgery a month earlier moves the chronic-phase review (P5-P8) with it", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    const before = await reminders(episode.id, "pain-chronic-review");
+    assert.deepEqual(before.map((d) => new Date(d).toISOString()), ["2027-02-23T08:00:00.000Z"]);
+    const edit = `/episodes/${episode.id}/edit`;
+    const page = await clinician.agent.get(edit);
+    const form = Object.fromEntries([...page.text.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const res = await clinician.agent.post(edit).type("form").send({
+      ...form, ...hiddenFields(page.text, edit),
+      presentation: "CES-I", procedure: "laminotomy", consentRecorded: "yes", bsrRegistered: "yes", catheterisedBeforeSurgery: "yes", consultantSanction: "no",
+      ...at("mriAt", 23, 10, 2026, "04:00"), ...at("anaesthesiaStartAt", 23, 10, 2026, "14:00"),
+    });
+    assert.equal(res.status, 303, res.text.slice(0, 2000));
+    assert.deepEqual((await reminders(episode.id, "pain-chronic-review")).map((d) => new Date(d).toISOString()), ["2027-01-23T08:00:00.000Z"]);
+    const old = await ctx.db("reminders").where({ episode_id: episode.id, kind: "pain-chronic-review", status: "cancelled" });
+    assert.equal(old.length, 1, "the old review is cancelled, not deleted");
+  });
+});
