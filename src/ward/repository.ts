@@ -129,3 +129,103 @@ export async function latestActions(db: Conn, episodeId: number): Promise<Partia
   }
   return out;
 }
+
+// ---------------------------------------------------------------- writes (inside the episode's change)
+
+const idOf = (row: unknown): number => (typeof row === "object" && row !== null ? (row as { id: number }).id : (row as number));
+
+/** The row an idempotency key already stored in one of the ward's tables, if any. */
+export async function idForKey(conn: Conn, table: "bladder_events" | "twoc_overrides" | "twoc_actions" | "flip_flow_schedules", episodeId: number, key: string): Promise<number | null> {
+  const row = (await conn(table).select("id").where({ episode_id: episodeId, idempotency_key: key }).first()) as { id: number } | undefined;
+  return row?.id ?? null;
+}
+
+/** A current valve opening recorded at exactly this instant (other than `exceptId`). */
+export async function openingAt(conn: Conn, episodeId: number, at: string, exceptId?: number): Promise<boolean> {
+  const row = await conn("bladder_events")
+    .where({ episode_id: episodeId, type: "flip-flow-opening", at })
+    .whereNull("superseded_by")
+    .modify((q) => (exceptId ? q.whereNot({ id: exceptId }) : q))
+    .first("id");
+  return Boolean(row);
+}
+
+export interface NewEvent {
+  type: EventType;
+  at: string;
+  phase: ScanPhase | null;
+  volumeMl: number | null;
+  sensationToVoid: boolean | null;
+  catheterType: CatheterType | null;
+  source: string;
+  idempotencyKey: string;
+  recordedBy: string;
+  recordedAt: string;
+  correctedFrom?: number;
+  correctionReason?: string;
+}
+
+export async function insertEvent(conn: Conn, episodeId: number, e: NewEvent): Promise<number> {
+  const [row] = await conn("bladder_events")
+    .insert({
+      episode_id: episodeId,
+      type: e.type,
+      at: e.at,
+      phase: e.phase,
+      volume_ml: e.volumeMl,
+      sensation_to_void: e.sensationToVoid,
+      catheter_type: e.catheterType,
+      corrected_from: e.correctedFrom ?? null,
+      correction_reason: e.correctionReason ?? null,
+      idempotency_key: e.idempotencyKey,
+      source: e.source,
+      recorded_by: e.recordedBy,
+      recorded_at: e.recordedAt,
+    })
+    .returning("id");
+  return idOf(row);
+}
+
+export async function markSuperseded(conn: Conn, id: number, by: number): Promise<void> {
+  await conn("bladder_events").where({ id }).update({ superseded_by: by });
+}
+
+export async function insertOverride(conn: Conn, episodeId: number, o: { failedRemovalEventId: number; reason: string; idempotencyKey: string; recordedBy: string; recordedAt: string }): Promise<number> {
+  const [row] = await conn("twoc_overrides")
+    .insert({ episode_id: episodeId, failed_removal_event_id: o.failedRemovalEventId, reason: o.reason, idempotency_key: o.idempotencyKey, recorded_by: o.recordedBy, recorded_at: o.recordedAt })
+    .returning("id");
+  return idOf(row);
+}
+
+export async function insertAction(conn: Conn, episodeId: number, a: { action: TwocAction; done: boolean; idempotencyKey: string; recordedBy: string; recordedAt: string }): Promise<number> {
+  const [row] = await conn("twoc_actions")
+    .insert({ episode_id: episodeId, action: a.action, done: a.done, idempotency_key: a.idempotencyKey, recorded_by: a.recordedBy, recorded_at: a.recordedAt })
+    .returning("id");
+  return idOf(row);
+}
+
+/** The schedule in force for one episode (a partial unique index allows at most one). */
+export async function scheduleInForce(conn: Conn, episodeId: number): Promise<FlipFlowScheduleRow | null> {
+  const row = await conn("flip_flow_schedules").where({ episode_id: episodeId }).whereNull("ended_at").first();
+  return row ? toSchedule(row) : null;
+}
+
+export async function endSchedule(conn: Conn, id: number, endedAt: string, note?: string | null): Promise<void> {
+  await conn("flip_flow_schedules").where({ id }).update(note === undefined ? { ended_at: endedAt } : { ended_at: endedAt, note });
+}
+
+export async function insertSchedule(conn: Conn, episodeId: number, s: { intervalMinutes: number; firstOpeningAt: string; reason: string; note: string | null; idempotencyKey: string; recordedBy: string; recordedAt: string }): Promise<number> {
+  const [row] = await conn("flip_flow_schedules")
+    .insert({
+      episode_id: episodeId,
+      interval_minutes: s.intervalMinutes,
+      first_opening_at: s.firstOpeningAt,
+      reason: s.reason,
+      note: s.note,
+      idempotency_key: s.idempotencyKey,
+      recorded_by: s.recordedBy,
+      recorded_at: s.recordedAt,
+    })
+    .returning("id");
+  return idOf(row);
+}
