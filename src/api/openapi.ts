@@ -84,3 +84,84 @@ export const episodeBodySchema = {
     catheterisedBeforeSurgery: { type: "boolean" },
   },
 };
+
+export const dischargeBodySchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["dischargedAt", "destination", "catheterStatus"],
+  properties: {
+    dischargedAt: { ...instant, description: "ISO 8601 with an offset; after the surgery, not in the future" },
+    destination: { type: "string", maxLength: 200 },
+    catheterStatus: { type: "string", enum: ["none", "flip-flow", "isc", "indwelling-free-drainage", "suprapubic"] },
+  },
+};
+
+export const patientMatchSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    nhsNumber: { type: "string" },
+    familyName: { type: "string" },
+    givenName: { type: "string" },
+    dateOfBirth: { type: "string", format: "date" },
+    sex: { type: "string", enum: ["female", "male", "indeterminate", "not-known"] },
+    episodes: {
+      type: "array",
+      description: "Newest first",
+      items: {
+        type: "object",
+        properties: { id: { type: "integer" }, anaesthesiaStartAt: instant, ward: { type: "string", nullable: true }, dischargedAt: { ...instant, nullable: true } },
+      },
+    },
+  },
+};
+
+export const episodeSchema = {
+  type: "object",
+  properties: {
+    id: { type: "integer" },
+    patientId: { type: "integer" },
+    ...episodeBodySchema.properties,
+    consultant: { type: "string", nullable: true, description: "The consultant surgeon as recorded on the surgery record (surgeon), or null" },
+    discharge: { ...dischargeBodySchema, nullable: true, additionalProperties: undefined },
+    decisions: {
+      type: "object",
+      properties: {
+        twoc: {
+          type: "object",
+          description: "The trial without catheter now: the rule engine's assessment",
+          properties: {
+            status: { type: "string", enum: ["not-started", "in-progress", "passed", "failed", "review"] },
+            rules: { type: "array", items: { type: "string" } },
+            reason: { type: "string" },
+            noVoidDeadline: { type: "string", nullable: true, description: "U4 deadline in Europe/London with its offset, while the TWOC is open" },
+          },
+        },
+        painPhase: { type: "string", enum: ["acute", "chronic"] },
+        chronicFrom: { type: "string", format: "date", description: "The day the chronic pain phase starts (P5-P8 apply from it)" },
+        sciReferral: {
+          type: "object",
+          properties: {
+            indicated: { type: "boolean" },
+            reasons: { type: "array", items: { type: "object", properties: { rule: { type: "string" }, text: { type: "string" } } } },
+            sentAt: { ...instant, nullable: true },
+          },
+        },
+      },
+    },
+    createdAt: instant,
+    updatedAt: instant,
+  },
+};
+
+export const reminderSchema = {
+  type: "object",
+  properties: {
+    kind: { type: "string", description: "e.g. twoc-no-void-deadline, flipflow-opening, gp-drug-review" },
+    audience: { type: "string", enum: ["patient", "ward", "clinician", "gp"] },
+    channel: { type: "string", enum: ["email", "screen"] },
+    dueAt: instant,
+    status: { type: "string", description: "e.g. scheduled, sent, done, cancelled" },
+    rules: { type: "array", items: { type: "string" }, description: "Rule ids of the pathway" },
+  },
+};

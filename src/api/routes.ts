@@ -7,6 +7,7 @@ import { idParam } from "../web/form-values.ts";
 import type { Role, RoleRouter } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
+import { episodeApiRoutes } from "./episodes.ts";
 import { buildOpenApi, episodeBodySchema, errorResponses, patientBodySchema } from "./openapi.ts";
 
 /** Registering patients and episodes: the PAS or EPR (clinician or admin tokens); bladder scanners (nurse tokens) cannot. */
@@ -53,4 +54,6 @@ export function apiRoutes(api: RoleRouter, deps: AppDeps): void {
       "404": { description: "No such patient" },
     },
   });
+
+  episodeApiRoutes(api, deps);
 }

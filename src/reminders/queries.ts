@@ -88,3 +88,25 @@ export async function findOutbox(db: Db, id: number): Promise<OutboxRow | null> 
   const row = await db("outbox").where({ id }).first();
   return row ? toOutboxRow(row) : null;
 }
+
+export interface EpisodeReminder {
+  kind: ReminderKind;
+  audience: string;
+  channel: string;
+  dueAt: string;
+  status: string;
+  rules: string[];
+}
+
+/** Every reminder row of one episode, whatever its status, in due order (read-only, for the API). */
+export async function episodeReminders(db: Db, episodeId: number): Promise<EpisodeReminder[]> {
+  const rows = await db("reminders").where({ episode_id: episodeId }).orderBy([{ column: "due_at" }, { column: "id" }]).select("kind", "audience", "channel", "due_at", "status", "rules");
+  return rows.map((row) => ({
+    kind: row.kind as ReminderKind,
+    audience: String(row.audience),
+    channel: String(row.channel),
+    dueAt: toInstant(row.due_at),
+    status: String(row.status),
+    rules: JSON.parse(row.rules) as string[],
+  }));
+}

@@ -46,16 +46,45 @@ export function checkEventTime(reader: InputReader, field: string, at: string | 
   }
 }
 
+/** The parts of a form's date-and-time input, as the form carries them in its hidden `${field}Shown`. */
+const TIME_PARTS = ["day", "month", "year", "time", "zone"] as const;
+
+/**
+ * Whether the date and time boxes of a form still hold what they were rendered with (hidden
+ * `${field}Shown`, "day|month|year|time|zone"): "untouched" when they do or are empty, "changed"
+ * when someone typed in them, "unknown" when the form did not say what it showed.
+ */
+export function typedTime(reader: InputReader, field: string): "untouched" | "changed" | "unknown" {
+  const parts = TIME_PARTS.map((p) => reader.raw(`${field}-${p}`));
+  if (parts.every((v) => v === undefined || v === null || (typeof v === "string" && v.trim() === ""))) return "untouched";
+  if (parts.some((v) => v !== undefined && typeof v !== "string")) return "changed";
+  const shown = reader.raw(`${field}Shown`);
+  if (typeof shown !== "string") return "unknown";
+  const typed = parts.map((v) => (typeof v === "string" ? v.trim() : "")).join("|");
+  const rendered = shown.split("|").map((v) => v.trim()).join("|");
+  return typed === rendered ? "untouched" : "changed";
+}
+
 /**
  * A bladder event from a form or JSON. In a form the type comes from the page (hidden field) and
  * `when` is "now" (the default: the moment it is saved) or "earlier" with the date and time in UK time.
+ * The boxes are prefilled with the time the form was shown: a time typed over them is what happened,
+ * so it is saved as "earlier" even when "now" is still chosen; untouched or empty boxes with "now"
+ * give the save time. A form that does not say what it showed, with "now" and a time, is refused.
  */
 export function readBladderEvent(reader: InputReader, now: string, fixedType?: EventType): BladderEventInput {
   const type = fixedType ?? reader.choice("type", EVENT_TYPES, { label: "Type of event", required: true });
   let at: string | null;
   if (reader.mode === "form") {
     const when = reader.choice("when", ["now", "earlier"] as const, { label: "When it happened", required: true });
-    at = when === "earlier" ? reader.instant("at", { label: "Date and time", required: true }) : when === "now" ? now : null;
+    const typed = when === "now" ? typedTime(reader, "at") : "untouched";
+    if (when === "earlier" || typed === "changed") {
+      at = reader.instant("at", { label: "Date and time", required: true });
+    } else if (typed === "unknown") {
+      at = reader.fail("when", "A date and time are filled in but Now is chosen: choose Earlier to save the time you entered, or Now and clear the time");
+    } else {
+      at = when === "now" ? now : null;
+    }
   } else {
     at = reader.instant("at", { label: "at", required: true });
   }

@@ -6,8 +6,11 @@ export type Role = (typeof ROLES)[number];
 /** Who may use a route: a list of roles, or "public" (sign-in, health check). */
 export type Access = readonly Role[] | "public";
 
+/** The HTTP methods a RoleRouter declares routes for (PATCH on the API only, for corrections). */
+export type RouteMethod = "get" | "post" | "patch";
+
 export interface RouteSpec {
-  method: "get" | "post";
+  method: RouteMethod;
   path: string;
   access: Access;
   kind: "page" | "api";
@@ -38,13 +41,17 @@ export class RoleRouter {
     return this.add("post", path, access, handlers);
   }
 
+  patch(path: string, access: Access, ...handlers: Handler[]): this {
+    return this.add("patch", path, access, handlers);
+  }
+
   /** Describes an API operation for /api/v1/openapi.json (path in OpenAPI form: /patients/{patientId}). */
-  document(method: "get" | "post", path: string, operation: Record<string, unknown>): this {
+  document(method: RouteMethod, path: string, operation: Record<string, unknown>): this {
     (this.docs[path] ??= {})[method] = operation;
     return this;
   }
 
-  private add(method: "get" | "post", path: string, access: Access, handlers: Handler[]): this {
+  private add(method: RouteMethod, path: string, access: Access, handlers: Handler[]): this {
     this.routes.push({ method, path, access, kind: this.kind });
     this.router[method](path, this.guard(access), ...(handlers as RequestHandler[]));
     return this;

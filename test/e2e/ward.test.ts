@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import type { Page } from "playwright-core";
+import { instantFields } from "../../src/web/form-values.ts";
 import { expectNoAxeViolations, screenshot, signInAs, useServerAndBrowser, watchPage } from "./helpers.ts";
 
 const env = useServerAndBrowser();
@@ -61,6 +62,33 @@ test("a nurse records a failed TWOC and starts a flip-flow schedule; every page 
   assert.equal(await page.isVisible(".nhsuk-header"), false, "the header is not printed");
   await page.emulateMedia({ media: "screen" });
 
+  watch.assertClean();
+  await page.close();
+});
+
+test("a catheter removal typed two hours earlier, with Now still chosen, starts the U4 clock at the typed time", async () => {
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const watch = watchPage(page, env.server.url);
+  await signInAs(page, env.server.url, "nurse");
+  await page.goto(`${env.server.url}/ward`);
+  await page.click("a:has-text('BROWN, Sam')"); // catheter in situ, TWOC not started
+  await page.waitForLoadState("load");
+  const bladderUrl = page.url();
+
+  await page.click("a:has-text('Catheter removed')");
+  await page.waitForLoadState("load");
+  assert.ok(await page.isChecked("input[name=when][value=now]"), "Now is chosen by default");
+  // The nurse types the time it happened over the prefilled one and leaves Now chosen.
+  const removedAt = Math.floor((Date.now() - 2 * 3600_000) / 60_000) * 60_000;
+  const typed = instantFields("at", new Date(removedAt).toISOString());
+  for (const part of ["day", "month", "year", "time"]) await page.fill(`#at-${part}`, typed[`at-${part}`]);
+  await page.click("button:has-text('Save')");
+  await page.waitForLoadState("load");
+  assert.equal(page.url(), bladderUrl);
+  assert.match((await page.textContent("main")) ?? "", new RegExp(`Recorded: Catheter removed at ${typed["at-time"]}`));
+  const deadline = await page.getAttribute("#no-void-deadline time", "datetime");
+  assert.equal(deadline, new Date(removedAt + 6 * 3600_000).toISOString(), "U4: six hours after the typed time, not the save time");
+  await check(page, "bladder page (TWOC started earlier)");
   watch.assertClean();
   await page.close();
 });

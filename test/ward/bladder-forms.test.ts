@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Episode } from "../../src/patients/model.ts";
+import { getWardState } from "../../src/ward/index.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { formKey, newEpisode, ukTime } from "./helpers.ts";
 
@@ -39,6 +40,81 @@ describe("recording bladder events from the forms", () => {
     const b = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
     assert.notEqual(a, b, "each render has its own key");
     assert.equal((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/nonsense`)).status, 404);
+  });
+
+  /** The fields the form was rendered with (the boxes prefilled with the time it was shown, and what it showed). */
+  async function renderedForm(agent: SignedInAgent, episodeId: number, type: string): Promise<Record<string, string>> {
+    const html = (await agent.agent.get(`/episodes/${episodeId}/bladder/record/${type}`)).text;
+    const fields: Record<string, string> = {};
+    for (const input of html.match(/<input [^>]*>/g) ?? []) {
+      const name = /name="([^"]+)"/.exec(input)?.[1];
+      const value = /value="([^"]*)"/.exec(input)?.[1] ?? "";
+      if (!name || name === "_csrf") continue;
+      if (/type="radio"/.test(input) && !/checked/.test(input)) continue;
+      fields[name] = value;
+    }
+    return fields;
+  }
+
+  test("a time typed over the prefilled one is saved even with Now still chosen: the U4 deadline runs from it", async () => {
+    const other = await newEpisode(ctx.db, { now: NOW });
+    const form = await renderedForm(nurse, other.id, "catheter-removed");
+    assert.equal(form.when, "now");
+    assert.equal(form["at-time"], "03:00");
+    assert.equal(form.atShown, "24|11|2026|03:00|", "the form carries what its boxes showed");
+    ctx.clock.advance(5 * 60_000); // the nurse saves five minutes later
+    try {
+      const res = await nurse.submit(`/episodes/${other.id}/bladder/record/catheter-removed`, { ...form, "at-time": "01:00" });
+      assert.equal(res.status, 303, pageText(res.text));
+      const [event] = await ctx.db("bladder_events").where({ episode_id: other.id });
+      assert.equal(new Date(event.at).toISOString(), "2026-11-24T01:00:00.000Z", "the typed time, not the save time");
+      const state = await getWardState(ctx.db, other.id, ctx.clock.now().toISOString());
+      assert.equal(new Date(state.twoc.noVoidDeadline!).toISOString(), "2026-11-24T07:00:00.000Z", "U4: six hours after the typed removal");
+      const page = pageText((await nurse.agent.get(res.headers.location)).text);
+      assert.match(page, /Recorded: .* at 01:00/);
+    } finally {
+      ctx.clock.set(NOW);
+    }
+  });
+
+  test("Now with the boxes untouched (or emptied) stores the save time", async () => {
+    const untouched = await newEpisode(ctx.db, { now: NOW });
+    const form = await renderedForm(nurse, untouched.id, "catheter-removed");
+    ctx.clock.advance(7 * 60_000);
+    try {
+      const res = await nurse.submit(`/episodes/${untouched.id}/bladder/record/catheter-removed`, form);
+      assert.equal(res.status, 303, pageText(res.text));
+      const [event] = await ctx.db("bladder_events").where({ episode_id: untouched.id });
+      assert.equal(new Date(event.at).toISOString(), "2026-11-24T03:07:00.000Z", "the save time, not the time the form was shown");
+      const state = await getWardState(ctx.db, untouched.id, ctx.clock.now().toISOString());
+      assert.equal(new Date(state.twoc.noVoidDeadline!).toISOString(), "2026-11-24T09:07:00.000Z");
+
+      const emptied = await newEpisode(ctx.db, { now: NOW });
+      const blank = { ...(await renderedForm(nurse, emptied.id, "void")), "at-day": "", "at-month": "", "at-year": "", "at-time": "" };
+      assert.equal((await nurse.submit(`/episodes/${emptied.id}/bladder/record/void`, blank)).status, 303);
+      const [voided] = await ctx.db("bladder_events").where({ episode_id: emptied.id });
+      assert.equal(new Date(voided.at).toISOString(), "2026-11-24T03:07:00.000Z");
+    } finally {
+      ctx.clock.set(NOW);
+    }
+  });
+
+  test("a typed time with Now chosen is checked like an earlier one; the re-rendered form keeps what it first showed", async () => {
+    const other = await newEpisode(ctx.db, { now: NOW });
+    const form = await renderedForm(nurse, other.id, "scan");
+    const res = await nurse.submit(`/episodes/${other.id}/bladder/record/scan`, { ...form, "at-time": "04:30", phase: "post-void", volumeMl: "80" });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /cannot be in the future: it is now 03:00/);
+    assert.match(res.text, /name="atShown" value="24\|11\|2026\|03:00\|"/);
+    assert.equal(await count(ctx, other.id), 0);
+  });
+
+  test("a form that does not say what its boxes showed, with Now and a time, asks which was meant and stores nothing", async () => {
+    const other = await newEpisode(ctx.db, { now: NOW });
+    const res = await nurse.submit(`/episodes/${other.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "now", ...ukTime("at", 24, 11, 2026, "01:00") });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /choose Earlier to save the time you entered, or Now and clear the time/);
+    assert.equal(await count(ctx, other.id), 0);
   });
 
   test("a future time is refused with a clear message and nothing is stored", async () => {

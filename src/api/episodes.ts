@@ -1,0 +1,188 @@
+import type { AppDeps } from "../deps.ts";
+import type { Db } from "../db/knex.ts";
+import { ConflictError, NotFoundError } from "../errors.ts";
+import { getFollowupState } from "../followup/index.ts";
+import { isValidNhsNumber } from "../pathway/index.ts";
+import type { Discharge, Episode, EpisodeInput } from "../patients/model.ts";
+import { episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
+import { correctEpisode, recordDischarge } from "../patients/service.ts";
+import { EPISODE_FIELDS, readDischarge, readEpisode } from "../patients/validation.ts";
+import { episodeReminders } from "../reminders/queries.ts";
+import { getWardState } from "../ward/index.ts";
+import { idParam } from "../web/form-values.ts";
+import { CLINICAL, type Role, type RoleRouter } from "../web/routing.ts";
+import { InputReader } from "../web/validation.ts";
+import { dischargeBodySchema, episodeBodySchema, episodeSchema, errorResponses, patientMatchSchema, reminderSchema } from "./openapi.ts";
+
+/** Finding a patient by NHS number: the clinical systems, and the PAS (admin token) before it registers one. */
+const PATIENT_READERS: readonly Role[] = ["nurse", "clinician", "admin"];
+/** Correcting an episode and recording its discharge: the EPR (clinician) and the PAS (admin), as for registering. */
+const EPISODE_WRITERS: readonly Role[] = ["clinician", "admin"];
+const DISCHARGE_FIELDS = ["dischargedAt", "destination", "catheterStatus"] as const;
+
+const episodeIdParam = [{ name: "episodeId", in: "path", required: true, schema: { type: "integer" } }];
+const json = (schema: unknown) => ({ "application/json": { schema } });
+const { "400": invalid, ...authResponses } = errorResponses;
+
+async function apiEpisode(db: Db, value: unknown): Promise<Episode> {
+  const id = idParam(value);
+  const episode = id ? await findEpisode(db, id) : null;
+  if (!episode) throw new NotFoundError("Episode");
+  return episode;
+}
+
+function episodeInput(episode: Episode): EpisodeInput {
+  return Object.fromEntries(EPISODE_FIELDS.map((f) => [f, episode[f]])) as unknown as EpisodeInput;
+}
+
+/** The episode as the API shows it: its record, ward, consultant, discharge and the current decisions. */
+async function episodeView(db: Db, episode: Episode, now: string) {
+  const [ward, followup] = [await getWardState(db, episode.id, now), await getFollowupState(db, episode.id, now)];
+  return {
+    id: episode.id,
+    patientId: episode.patientId,
+    ...episodeInput(episode),
+    consultant: episode.surgeon,
+    discharge: episode.discharge,
+    decisions: {
+      twoc: ward.twoc,
+      painPhase: followup.painPhase,
+      chronicFrom: followup.chronicFrom,
+      sciReferral: followup.sciReferral,
+    },
+    createdAt: episode.createdAt,
+    updatedAt: episode.updatedAt,
+  };
+}
+
+const sameDischarge = (a: Discharge, b: Discharge) =>
+  Date.parse(a.dischargedAt) === Date.parse(b.dischargedAt) && a.destination === b.destination && a.catheterStatus === b.catheterStatus;
+
+export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  // ---------------------------------------------------------------- patients by NHS number
+  api.get("/patients", PATIENT_READERS, async (req, res) => {
+    const reader = new InputReader(req.query, "json");
+    reader.rejectUnknown(["nhsNumber"]);
+    const text = reader.text("nhsNumber", { label: "NHS number", required: true, max: 20 });
+    const nhsNumber = text === null ? null : text.replace(/[\s-]/g, "");
+    if (nhsNumber !== null && !/^\d{10}$/.test(nhsNumber)) reader.fail("nhsNumber", "NHS number must be 10 digits");
+    else if (nhsNumber !== null && !isValidNhsNumber(nhsNumber)) reader.fail("nhsNumber", "NHS number is not valid: check the digits (the last digit is a check digit)");
+    reader.result(null);
+    const patient = await findPatientByNhsNumber(db, nhsNumber!);
+    if (!patient) return res.json([]);
+    const episodes = await episodesForPatient(db, patient.id);
+    res.json([
+      {
+        id: patient.id,
+        nhsNumber: patient.nhsNumber,
+        familyName: patient.familyName,
+        givenName: patient.givenName,
+        dateOfBirth: patient.dateOfBirth,
+        sex: patient.sex,
+        episodes: episodes.map((e) => ({ id: e.id, anaesthesiaStartAt: e.anaesthesiaStartAt, ward: e.ward, dischargedAt: e.discharge?.dischargedAt ?? null })),
+      },
+    ]);
+  });
+  api.document("get", "/patients", {
+    summary: "Find a patient by NHS number",
+    description: "Answers a list: one patient, or none when the NHS number is not registered. Spaces in the NHS number are allowed.",
+    parameters: [{ name: "nhsNumber", in: "query", required: true, schema: { type: "string" }, description: "10 digits with a valid Modulus 11 check digit" }],
+    responses: {
+      "200": { description: "The matching patients (at most one)", content: json({ type: "array", items: patientMatchSchema }) },
+      "400": { ...invalid, description: "Missing or invalid NHS number, or an unknown query parameter" },
+      ...authResponses,
+    },
+  });
+
+  // ---------------------------------------------------------------- one episode
+  api.get("/episodes/:episodeId", CLINICAL, async (req, res) => {
+    const episode = await apiEpisode(db, req.params.episodeId);
+    res.json(await episodeView(db, episode, now()));
+  });
+  api.document("get", "/episodes/{episodeId}", {
+    summary: "An episode: its surgery record, ward, consultant, discharge and the current decisions (TWOC, pain phase, SCI referral)",
+    parameters: episodeIdParam,
+    responses: {
+      "200": { description: "The episode", content: json(episodeSchema) },
+      ...authResponses,
+      "404": { description: "No such episode" },
+    },
+  });
+
+  api.patch("/episodes/:episodeId", EPISODE_WRITERS, async (req, res) => {
+    const episode = await apiEpisode(db, req.params.episodeId);
+    const patch = new InputReader(req.body, "json");
+    patch.rejectUnknown(EPISODE_FIELDS);
+    if (patch.errors.length === 0 && Object.keys(req.body as object).length === 0) patch.fail("body", "Send at least one field of the episode to correct");
+    patch.result(null);
+    const at = now();
+    // The patch over the current record, checked as a whole with the registration rules.
+    const current = episodeInput(episode);
+    const input = readEpisode(new InputReader({ ...current, ...(req.body as object) }, "json"), at);
+    const changed = JSON.stringify(input) !== JSON.stringify(current);
+    const result = changed ? await correctEpisode(db, res.locals.actor!, episode.id, input, at) : episode;
+    res.json(await episodeView(db, result, at));
+  });
+  api.document("patch", "/episodes/{episodeId}", {
+    summary: "Correct an episode's surgery record",
+    description:
+      "Send only the fields to change; null clears an optional field. The corrected record is checked as a whole, as on registration (times in the past, anaesthesia after the MRI). The previous values are kept in the audit trail. A patch that changes nothing stores nothing.",
+    parameters: episodeIdParam,
+    requestBody: { required: true, content: json({ ...episodeBodySchema, required: [], minProperties: 1 }) },
+    responses: {
+      "200": { description: "Corrected (or unchanged): the episode as now stored", content: json(episodeSchema) },
+      ...errorResponses,
+      "404": { description: "No such episode" },
+    },
+  });
+
+  // ---------------------------------------------------------------- discharge
+  api.post("/episodes/:episodeId/discharge", EPISODE_WRITERS, async (req, res) => {
+    const episode = await apiEpisode(db, req.params.episodeId);
+    const at = now();
+    const reader = new InputReader(req.body, "json");
+    reader.rejectUnknown(DISCHARGE_FIELDS);
+    const discharge = readDischarge(reader, at, episode.anaesthesiaStartAt);
+    if (episode.discharge) {
+      if (sameDischarge(episode.discharge, discharge)) return res.status(200).json({ id: episode.id, discharge: episode.discharge });
+      throw new ConflictError(
+        `This episode's discharge is already recorded (${episode.discharge.dischargedAt}, ${episode.discharge.destination}): correct it on the episode's discharge page`,
+        "dischargedAt",
+      );
+    }
+    const updated = await recordDischarge(db, res.locals.actor!, episode.id, discharge, at);
+    res.status(201).json({ id: updated.id, discharge: updated.discharge });
+  });
+  api.document("post", "/episodes/{episodeId}/discharge", {
+    summary: "Record the discharge that ends the inpatient part of an episode (PAS or EPR)",
+    description:
+      "The discharge time must be after the surgery and not in the future. The same discharge sent again stores nothing and answers 200; a different one for an episode already discharged is refused (409): a discharge is corrected by a clinician on the episode's discharge page.",
+    parameters: episodeIdParam,
+    requestBody: { required: true, content: json(dischargeBodySchema) },
+    responses: {
+      "201": { description: "Recorded", content: json({ type: "object", properties: { id: { type: "integer" }, discharge: dischargeBodySchema } }) },
+      "200": { description: "Already recorded with these values: nothing new stored", content: json({ type: "object", properties: { id: { type: "integer" }, discharge: dischargeBodySchema } }) },
+      ...errorResponses,
+      "404": { description: "No such episode" },
+      "409": { description: "A different discharge is already recorded for this episode" },
+    },
+  });
+
+  // ---------------------------------------------------------------- reminders
+  api.get("/episodes/:episodeId/reminders", CLINICAL, async (req, res) => {
+    const episode = await apiEpisode(db, req.params.episodeId);
+    res.json(await episodeReminders(db, episode.id));
+  });
+  api.document("get", "/episodes/{episodeId}/reminders", {
+    summary: "The episode's reminders (for staff, the GP and the patient), whatever their status, in due order",
+    parameters: episodeIdParam,
+    responses: {
+      "200": { description: "Reminders", content: json({ type: "array", items: reminderSchema }) },
+      ...authResponses,
+      "404": { description: "No such episode" },
+    },
+  });
+}
