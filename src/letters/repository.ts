@@ -123,3 +123,22 @@ export async function markVersionSent(conn: Conn, versionId: number, s: { sentAt
   const updated = await conn("letter_versions").where({ id: versionId, status: "draft" }).update({ status: "sent", sent_at: s.sentAt, sent_by_id: s.sentById, sent_by: s.sentBy });
   return updated === 1;
 }
+
+// ---------------------------------------------------------------- recipients (the directory, not an episode's record)
+
+export async function insertRecipient(conn: Conn, input: RecipientInput, updatedAt: string): Promise<Recipient> {
+  const [row] = await conn("letter_recipients").insert({ ...recipientColumns(input), updated_at: updatedAt }).returning("*");
+  return toRecipient(row);
+}
+
+export async function updateRecipientDetails(conn: Conn, id: number, input: RecipientInput, updatedAt: string): Promise<void> {
+  await conn("letter_recipients").where({ id }).update({ ...recipientColumns(input), updated_at: updatedAt });
+}
+
+/** Takes the regional mark off every recipient of a kind (but `exceptId`). */
+export async function clearRegional(conn: Conn, kind: RecipientKind, exceptId?: number): Promise<void> {
+  await conn("letter_recipients")
+    .where({ kind })
+    .modify((q) => (exceptId === undefined ? q : q.whereNot({ id: exceptId })))
+    .update({ regional: false });
+}

@@ -15,12 +15,13 @@ import {
   type DraftContent,
   findRecipient,
   findVersion,
+  clearRegional,
   insertDraftVersion,
   insertLetter,
+  insertRecipient,
   markVersionSent,
-  recipientColumns,
   rewriteDraft,
-  toRecipient,
+  updateRecipientDetails,
   versionsOf,
 } from "./repository.ts";
 
@@ -107,22 +108,23 @@ export async function markSent(db: Db, actor: Actor, letter: Letter, version: nu
   });
 }
 
+/** Adds a recipient; a new regional SCI centre takes the regional mark from any other. */
 export async function createRecipient(db: Db, actor: Actor, input: RecipientInput, now: string): Promise<Recipient> {
   return db.transaction(async (trx) => {
-    if (input.regional && input.kind === "sci-centre") await trx("letter_recipients").where({ kind: "sci-centre" }).update({ regional: false });
-    const [row] = await trx("letter_recipients").insert({ ...recipientColumns(input), updated_at: now }).returning("*");
-    const recipient = toRecipient(row);
+    if (input.regional && input.kind === "sci-centre") await clearRegional(trx, "sci-centre");
+    const recipient = await insertRecipient(trx, input, now);
     await writeAudit(trx, { at: now, actor, patientId: null, entity: "letter-recipient", entityId: recipient.id, action: "create", before: null, after: input });
     return recipient;
   });
 }
 
+/** Corrects a recipient's details; made the regional SCI centre, it takes the mark from any other. */
 export async function updateRecipient(db: Db, actor: Actor, id: number, input: RecipientInput, now: string): Promise<void> {
   await db.transaction(async (trx) => {
     const before = await findRecipient(trx, id);
     if (!before) throw new NotFoundError("Recipient");
-    if (input.regional && input.kind === "sci-centre") await trx("letter_recipients").where({ kind: "sci-centre" }).whereNot({ id }).update({ regional: false });
-    await trx("letter_recipients").where({ id }).update({ ...recipientColumns(input), updated_at: now });
+    if (input.regional && input.kind === "sci-centre") await clearRegional(trx, "sci-centre", id);
+    await updateRecipientDetails(trx, id, input, now);
     const { id: _id, ...beforeInput } = before;
     await writeAudit(trx, { at: now, actor, patientId: null, entity: "letter-recipient", entityId: id, action: "correct", before: beforeInput, after: input });
   });
