@@ -1,9 +1,8 @@
 import type { Knex } from "knex";
-import type { Db } from "../db/knex.ts";
 import { toBool, toInstant, toInstantOrNull } from "../db/values.ts";
-import type { Appointment, FollowupDomain, FunctionFinding, Medication, OngoingIssue, Reassessment, Referral, Tick } from "./model.ts";
+import type { Appointment, FollowupDomain, FunctionFinding, Medication, MedicationInput, OngoingIssue, Reassessment, ReassessmentInput, Referral, Tick } from "./model.ts";
 
-type Conn = Db | Knex.Transaction;
+export type Conn = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
 
 const dateOf = (v: unknown): string => String(v).slice(0, 10);
@@ -96,4 +95,87 @@ export async function firstSentLetter(db: Conn, episodeId: number, kind: string)
     .orderBy("letter_versions.sent_at", "asc")
     .first("letters.id as letter_id", "letter_versions.sent_at", "letter_versions.sent_by");
   return row ? { letterId: row.letter_id as number, sentAt: toInstant(row.sent_at), sentBy: row.sent_by as string } : null;
+}
+
+// ---------------------------------------------------------------- writes (inside the episode's change)
+
+const idOf = (row: unknown): number => (typeof row === "object" && row !== null ? (row as { id: number }).id : (row as number));
+
+/** Appends a tick or un-tick of a checklist item (the history is never rewritten). */
+export async function insertTick(conn: Conn, episodeId: number, t: { itemId: string; rule: string; done: boolean; at: string; byUserId: number | null; byName: string }): Promise<number> {
+  const [row] = await conn("followup_ticks")
+    .insert({ episode_id: episodeId, item_id: t.itemId, rule: t.rule, done: t.done, at: t.at, by_user_id: t.byUserId, by_name: t.byName })
+    .returning("id");
+  return idOf(row);
+}
+
+interface IssueValues {
+  ongoing: boolean;
+  details: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const issueColumns = (v: IssueValues) => ({ ongoing: v.ongoing, details: v.details, updated_at: v.updatedAt, updated_by: v.updatedBy });
+
+/** Stores the first answer for a section of an episode. */
+export async function insertIssue(conn: Conn, episodeId: number, domain: FollowupDomain, v: IssueValues): Promise<number> {
+  const [row] = await conn("followup_issues").insert({ episode_id: episodeId, domain, ...issueColumns(v) }).returning("id");
+  return idOf(row);
+}
+
+/** Replaces the stored answer for a section of an episode (one row per section); returns that row's id. */
+export async function updateIssue(conn: Conn, episodeId: number, domain: FollowupDomain, v: IssueValues): Promise<number> {
+  const row = (await conn("followup_issues").where({ episode_id: episodeId, domain }).first("id")) as { id: number };
+  await conn("followup_issues").where({ id: row.id }).update(issueColumns(v));
+  return row.id;
+}
+
+interface AppointmentValues {
+  at: string;
+  clinic: string | null;
+  updatedAt: string;
+  updatedBy: string;
+}
+
+const appointmentColumns = (a: AppointmentValues) => ({ appointment_at: a.at, clinic: a.clinic, updated_at: a.updatedAt, updated_by: a.updatedBy });
+
+export async function insertAppointment(conn: Conn, episodeId: number, a: AppointmentValues): Promise<void> {
+  await conn("outpatient_appointments").insert({ episode_id: episodeId, ...appointmentColumns(a) });
+}
+
+/** Moves the episode's appointment (one row per episode). */
+export async function updateAppointment(conn: Conn, episodeId: number, a: AppointmentValues): Promise<void> {
+  await conn("outpatient_appointments").where({ episode_id: episodeId }).update(appointmentColumns(a));
+}
+
+export async function insertReassessment(conn: Conn, episodeId: number, r: ReassessmentInput & { recordedAt: string; recordedById: number | null; recordedBy: string }): Promise<number> {
+  const [row] = await conn("outpatient_reassessments")
+    .insert({
+      episode_id: episodeId,
+      appointment_date: r.appointmentDate,
+      bowel_reassessed: r.bowel !== "not-assessed",
+      bowel_issue: r.bowel === "yes",
+      sexual_reassessed: r.sexual !== "not-assessed",
+      sexual_issue: r.sexual === "yes",
+      outcome: r.outcome,
+      referral: r.referral,
+      recorded_at: r.recordedAt,
+      recorded_by_id: r.recordedById,
+      recorded_by: r.recordedBy,
+    })
+    .returning("id");
+  return idOf(row);
+}
+
+export async function insertMedication(conn: Conn, episodeId: number, m: MedicationInput & { createdAt: string; createdBy: string }): Promise<Medication> {
+  const [row] = await conn("medications")
+    .insert({ episode_id: episodeId, name: m.name, dose: m.dose, started_on: m.startedOn, created_at: m.createdAt, created_by: m.createdBy })
+    .returning("*");
+  return toMedication(row);
+}
+
+/** Records on a medicine that it was stopped (the row stays). */
+export async function markMedicationStopped(conn: Conn, id: number, s: { stoppedOn: string; stopReason: string | null; stoppedAt: string; stoppedBy: string }): Promise<void> {
+  await conn("medications").where({ id }).update({ stopped_on: s.stoppedOn, stop_reason: s.stopReason, stopped_at: s.stoppedAt, stopped_by: s.stoppedBy });
 }

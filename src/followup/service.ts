@@ -1,35 +1,39 @@
-import type { Knex } from "knex";
 import type { Actor } from "../audit/audit.ts";
-import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import type { ChecklistItem } from "../pathway/index.ts";
 import type { Episode } from "../patients/model.ts";
-import { changeEpisode } from "../patients/change.ts";
+import { changeEpisode, type ChangeContext, type Trx } from "../patients/change.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { DOMAINS, type FollowupDomain, type MedicationInput, type ReassessmentInput } from "./model.ts";
-import { appointmentFor, findMedication, issuesFor, latestTicks, toMedication } from "./repository.ts";
-
-type Trx = Knex.Transaction;
+import {
+  appointmentFor,
+  findMedication,
+  insertAppointment,
+  insertIssue,
+  insertMedication,
+  insertReassessment,
+  insertTick,
+  issuesFor,
+  latestTicks,
+  markMedicationStopped,
+  updateAppointment,
+  updateIssue,
+} from "./repository.ts";
 
 /** Ticks (done = true) or un-ticks a checklist item. Each change is a new row, so un-ticking keeps the history. */
 export async function setTick(db: Db, actor: Actor, episode: Episode, item: ChecklistItem, done: boolean, now: string): Promise<void> {
-  await changeEpisode(db, actor, episode.id, now, async (trx) => {
-    await recordTick(trx, actor, episode, item, done, now);
+  await changeEpisode(db, actor, episode.id, now, async (trx, context) => {
+    await recordTick(trx, context, item, done);
   });
 }
 
-async function recordTick(trx: Trx, actor: Actor, episode: Episode, item: Pick<ChecklistItem, "id" | "rule">, done: boolean, now: string): Promise<void> {
+async function recordTick(trx: Trx, { episode, actor, now, audit }: ChangeContext, item: Pick<ChecklistItem, "id" | "rule">, done: boolean): Promise<void> {
   const before = (await latestTicks(trx, episode.id)).get(item.id);
   if ((before?.done ?? false) === done) return; // already in that state: nothing to record
-  const [row] = await trx("followup_ticks")
-    .insert({ episode_id: episode.id, item_id: item.id, rule: item.rule, done, at: now, by_user_id: actor.id, by_name: actor.name })
-    .returning("id");
-  await writeAudit(trx, {
-    at: now,
-    actor,
-    patientId: episode.patientId,
+  const id = await insertTick(trx, episode.id, { itemId: item.id, rule: item.rule, done, at: now, byUserId: actor.id, byName: actor.name });
+  await audit({
     entity: "followup-checklist",
-    entityId: typeof row === "object" ? (row as { id: number }).id : (row as number),
+    entityId: id,
     action: done ? "tick" : "untick",
     before: { item: item.id, rule: item.rule, done: before?.done ?? false },
     after: { item: item.id, rule: item.rule, done },
@@ -38,27 +42,16 @@ async function recordTick(trx: Trx, actor: Actor, episode: Episode, item: Pick<C
 
 /** Records whether a section has an ongoing issue, with free text. The previous answer stays in the audit trail. */
 export async function setIssue(db: Db, actor: Actor, episode: Episode, domain: FollowupDomain, ongoing: boolean, details: string | null, now: string): Promise<void> {
-  await changeEpisode(db, actor, episode.id, now, async (trx) => {
-    await writeIssue(trx, actor, episode, domain, ongoing, details, now);
+  await changeEpisode(db, actor, episode.id, now, async (trx, context) => {
+    await writeIssue(trx, context, domain, ongoing, details);
   });
 }
 
-async function writeIssue(trx: Trx, actor: Actor, episode: Episode, domain: FollowupDomain, ongoing: boolean, details: string | null, now: string): Promise<void> {
+async function writeIssue(trx: Trx, { episode, actor, now, audit }: ChangeContext, domain: FollowupDomain, ongoing: boolean, details: string | null): Promise<void> {
   const before = (await issuesFor(trx, episode.id)).get(domain) ?? null;
-  const values = { ongoing, details, updated_at: now, updated_by: actor.name };
-  let id: number;
-  if (before) {
-    const row = await trx("followup_issues").where({ episode_id: episode.id, domain }).first("id");
-    id = row.id as number;
-    await trx("followup_issues").where({ id }).update(values);
-  } else {
-    const [row] = await trx("followup_issues").insert({ episode_id: episode.id, domain, ...values }).returning("id");
-    id = typeof row === "object" ? (row as { id: number }).id : (row as number);
-  }
-  await writeAudit(trx, {
-    at: now,
-    actor,
-    patientId: episode.patientId,
+  const values = { ongoing, details, updatedAt: now, updatedBy: actor.name };
+  const id = before ? await updateIssue(trx, episode.id, domain, values) : await insertIssue(trx, episode.id, domain, values);
+  await audit({
     entity: "followup-issue",
     entityId: id,
     action: before ? "correct" : "record",
@@ -69,15 +62,12 @@ async function writeIssue(trx: Trx, actor: Actor, episode: Episode, domain: Foll
 
 /** Records (or moves) the surgical outpatient appointment. */
 export async function setAppointment(db: Db, actor: Actor, episode: Episode, at: string, clinic: string | null, now: string): Promise<void> {
-  await changeEpisode(db, actor, episode.id, now, async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx, { audit }) => {
     const before = await appointmentFor(trx, episode.id);
-    const values = { appointment_at: at, clinic, updated_at: now, updated_by: actor.name };
-    if (before) await trx("outpatient_appointments").where({ episode_id: episode.id }).update(values);
-    else await trx("outpatient_appointments").insert({ episode_id: episode.id, ...values });
-    await writeAudit(trx, {
-      at: now,
-      actor,
-      patientId: episode.patientId,
+    const values = { at, clinic, updatedAt: now, updatedBy: actor.name };
+    if (before) await updateAppointment(trx, episode.id, values);
+    else await insertAppointment(trx, episode.id, values);
+    await audit({
       entity: "outpatient-appointment",
       entityId: episode.id,
       action: before ? "move" : "book",
@@ -92,35 +82,20 @@ export async function setAppointment(db: Db, actor: Actor, episode: Episode, at:
  * sexual findings as the sections' ongoing issues and ticks the B6 and X4 checklist items.
  */
 export async function recordReassessment(db: Db, actor: Actor, episode: Episode, input: ReassessmentInput, now: string): Promise<number> {
-  return changeEpisode(db, actor, episode.id, now, async (trx) => {
-    const [row] = await trx("outpatient_reassessments")
-      .insert({
-        episode_id: episode.id,
-        appointment_date: input.appointmentDate,
-        bowel_reassessed: input.bowel !== "not-assessed",
-        bowel_issue: input.bowel === "yes",
-        sexual_reassessed: input.sexual !== "not-assessed",
-        sexual_issue: input.sexual === "yes",
-        outcome: input.outcome,
-        referral: input.referral,
-        recorded_at: now,
-        recorded_by_id: actor.id,
-        recorded_by: actor.name,
-      })
-      .returning("id");
-    const id = typeof row === "object" ? (row as { id: number }).id : (row as number);
-    await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "outpatient-reassessment", entityId: id, action: "record", before: null, after: input });
+  return changeEpisode(db, actor, episode.id, now, async (trx, context) => {
+    const id = await insertReassessment(trx, episode.id, { ...input, recordedAt: now, recordedById: actor.id, recordedBy: actor.name });
+    await context.audit({ entity: "outpatient-reassessment", entityId: id, action: "record", before: null, after: input });
     const issues = await issuesFor(trx, episode.id);
     for (const [domain, finding, item] of [
       ["bowel", input.bowel, { id: "bowel-b6-outpatient-reassessment", rule: "B6" }],
       ["sexual", input.sexual, { id: "sexual-x4-outpatient-reassessment", rule: "X4" }],
     ] as const) {
       if (finding === "not-assessed") continue;
-      await recordTick(trx, actor, episode, item, true, now);
+      await recordTick(trx, context, item, true);
       const previous = issues.get(domain);
       if (previous?.ongoing !== (finding === "yes")) {
         const details = finding === "yes" ? `Found at the outpatient re-assessment on ${input.appointmentDate}: ${input.outcome}` : previous?.details ?? null;
-        await writeIssue(trx, actor, episode, domain, finding === "yes", details, now);
+        await writeIssue(trx, context, domain, finding === "yes", details);
       }
     }
     return id;
@@ -128,27 +103,21 @@ export async function recordReassessment(db: Db, actor: Actor, episode: Episode,
 }
 
 export async function addMedication(db: Db, actor: Actor, episode: Episode, input: MedicationInput, now: string): Promise<number> {
-  return changeEpisode(db, actor, episode.id, now, async (trx) => {
-    const [row] = await trx("medications")
-      .insert({ episode_id: episode.id, name: input.name, dose: input.dose, started_on: input.startedOn, created_at: now, created_by: actor.name })
-      .returning("*");
-    const medication = toMedication(row);
-    await writeAudit(trx, { at: now, actor, patientId: episode.patientId, entity: "medication", entityId: medication.id, action: "start", before: null, after: input });
+  return changeEpisode(db, actor, episode.id, now, async (trx, { audit }) => {
+    const medication = await insertMedication(trx, episode.id, { name: input.name, dose: input.dose, startedOn: input.startedOn, createdAt: now, createdBy: actor.name });
+    await audit({ entity: "medication", entityId: medication.id, action: "start", before: null, after: input });
     return medication.id;
   });
 }
 
 /** Stopping a medicine is a record on it (date and reason); nothing is deleted. */
 export async function stopMedication(db: Db, actor: Actor, episode: Episode, medicationId: number, stoppedOn: string, reason: string | null, now: string): Promise<void> {
-  await changeEpisode(db, actor, episode.id, now, async (trx) => {
+  await changeEpisode(db, actor, episode.id, now, async (trx, { audit }) => {
     const before = await findMedication(trx, episode.id, medicationId);
     if (!before) throw new NotFoundError("Medicine");
     if (before.stoppedOn) throw new ConflictError(`${before.name} was already recorded as stopped`, "stoppedOn");
-    await trx("medications").where({ id: medicationId }).update({ stopped_on: stoppedOn, stop_reason: reason, stopped_at: now, stopped_by: actor.name });
-    await writeAudit(trx, {
-      at: now,
-      actor,
-      patientId: episode.patientId,
+    await markMedicationStopped(trx, medicationId, { stoppedOn, stopReason: reason, stoppedAt: now, stoppedBy: actor.name });
+    await audit({
       entity: "medication",
       entityId: medicationId,
       action: "stop",

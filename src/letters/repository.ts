@@ -1,9 +1,8 @@
 import type { Knex } from "knex";
-import type { Db } from "../db/knex.ts";
 import { toBool, toInstant, toInstantOrNull } from "../db/values.ts";
 import type { Letter, LetterKind, LetterVersion, Recipient, RecipientInput, RecipientKind } from "./model.ts";
 
-type Conn = Db | Knex.Transaction;
+export type Conn = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
 
 export function toRecipient(row: Row): Recipient {
@@ -86,4 +85,60 @@ export async function versionsOf(db: Conn, letterId: number): Promise<LetterVers
 export async function findVersion(db: Conn, letterId: number, version: number): Promise<LetterVersion | null> {
   const row = await db("letter_versions").where({ letter_id: letterId, version }).first();
   return row ? toVersion(row) : null;
+}
+
+// ---------------------------------------------------------------- writes (inside the episode's change)
+
+const idOf = (row: unknown): number => (typeof row === "object" && row !== null ? (row as { id: number }).id : (row as number));
+
+export async function insertLetter(conn: Conn, episodeId: number, l: { kind: LetterKind; createdAt: string; createdBy: string }): Promise<Letter> {
+  const [row] = await conn("letters").insert({ episode_id: episodeId, kind: l.kind, created_at: l.createdAt, created_by: l.createdBy }).returning("id");
+  return { id: idOf(row), episodeId, kind: l.kind, createdAt: l.createdAt, createdBy: l.createdBy };
+}
+
+/** What a draft holds: the recipient and free text it was generated with, the generated data and HTML, and when and by whom. */
+export interface DraftContent {
+  recipientId: number | null;
+  freeText: string | null;
+  dataJson: string;
+  html: string;
+  generatedAt: string;
+  generatedBy: string;
+}
+
+const draftColumns = (d: DraftContent) => ({ recipient_id: d.recipientId, free_text: d.freeText, data_json: d.dataJson, html: d.html, generated_at: d.generatedAt, generated_by: d.generatedBy });
+
+export async function insertDraftVersion(conn: Conn, letterId: number, version: number, d: DraftContent): Promise<void> {
+  await conn("letter_versions").insert({ letter_id: letterId, version, status: "draft", ...draftColumns(d) });
+}
+
+/** Rewrites a version only while it is a draft; false when it was not (already sent). */
+export async function rewriteDraft(conn: Conn, versionId: number, d: DraftContent): Promise<boolean> {
+  const updated = await conn("letter_versions").where({ id: versionId, status: "draft" }).update(draftColumns(d));
+  return updated === 1;
+}
+
+/** Marks a draft as sent; false when the version was not a draft (already sent). */
+export async function markVersionSent(conn: Conn, versionId: number, s: { sentAt: string; sentById: number | null; sentBy: string }): Promise<boolean> {
+  const updated = await conn("letter_versions").where({ id: versionId, status: "draft" }).update({ status: "sent", sent_at: s.sentAt, sent_by_id: s.sentById, sent_by: s.sentBy });
+  return updated === 1;
+}
+
+// ---------------------------------------------------------------- recipients (the directory, not an episode's record)
+
+export async function insertRecipient(conn: Conn, input: RecipientInput, updatedAt: string): Promise<Recipient> {
+  const [row] = await conn("letter_recipients").insert({ ...recipientColumns(input), updated_at: updatedAt }).returning("*");
+  return toRecipient(row);
+}
+
+export async function updateRecipientDetails(conn: Conn, id: number, input: RecipientInput, updatedAt: string): Promise<void> {
+  await conn("letter_recipients").where({ id }).update({ ...recipientColumns(input), updated_at: updatedAt });
+}
+
+/** Takes the regional mark off every recipient of a kind (but `exceptId`). */
+export async function clearRegional(conn: Conn, kind: RecipientKind, exceptId?: number): Promise<void> {
+  await conn("letter_recipients")
+    .where({ kind })
+    .modify((q) => (exceptId === undefined ? q : q.whereNot({ id: exceptId })))
+    .update({ regional: false });
 }
