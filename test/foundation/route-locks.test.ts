@@ -35,7 +35,7 @@ function registeredRoutes(stack: RouteLayer[]): { method: string; path: string }
 
 function request(agent: ReturnType<typeof supertest.agent> | ReturnType<typeof supertest>, r: RouteSpec) {
   const url = concrete(r.path);
-  return r.method === "get" ? agent.get(url).redirects(0) : agent.post(url).redirects(0);
+  return agent[r.method](url).redirects(0);
 }
 
 describe("route locks", () => {
