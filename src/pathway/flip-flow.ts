@@ -1,4 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
+import type { RuleId } from "./rules.ts";
 import { HOUR_MS, MINUTE_MS, describeLondon, describeMinutes, formatLondon, parseInstant, requireVolume } from "./time.ts";
 
 /** F1: at least every 4 hours. Shorter than 30 minutes is not a schedule a ward can keep. */
@@ -70,7 +71,7 @@ function faster(a: Rate, b: Rate): boolean {
 export function suggestFlipFlowInterval(
   drains: { at: string; volumeMl: number }[],
   now: string,
-): { intervalMinutes: number; rules: string[]; reason: string } {
+): { intervalMinutes: number; rules: RuleId[]; reason: string } {
   const nowMs = parseInstant(now, "now");
   if (!Array.isArray(drains)) {
     throw new PathwayInputError("missing-field", "drains", "drains must be a list of drained volumes (it may be empty).");

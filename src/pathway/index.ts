@@ -13,7 +13,7 @@ export { surgicalRecordFlags } from "./surgical-record.ts";
 export type { SurgicalFlag, SurgicalRecord } from "./surgical-record.ts";
 export { checklist } from "./checklist.ts";
 export type { ChecklistDomain, ChecklistItem, ChecklistWhen } from "./checklist.ts";
-export { rules } from "./rules.ts";
+export { isRuleId, rules } from "./rules.ts";
 export type { Rule, RuleId, RuleSection } from "./rules.ts";
 export { PathwayInputError } from "./errors.ts";
 export type { PathwayInputErrorCode } from "./errors.ts";

@@ -1,4 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
+import type { RuleId } from "./rules.ts";
 
 export interface SciFindings {
   twocFailed?: boolean;
@@ -11,10 +12,10 @@ export interface SciFindings {
 
 export interface SciReferral {
   indicated: boolean;
-  reasons: { rule: string; text: string }[];
+  reasons: { rule: RuleId; text: string }[];
 }
 
-const REASONS: { finding: keyof SciFindings; rule: string; text: string }[] = [
+const REASONS: { finding: keyof SciFindings; rule: RuleId; text: string }[] = [
   { finding: "twocFailed", rule: "U7", text: "Failed trial without catheter: follow-up with the regional SCI service or a locally agreed urology service." },
   { finding: "catheterOrIsc", rule: "U7", text: "Dependent on a catheter or intermittent self-catheterisation." },
   { finding: "bowelIssues", rule: "B5", text: "Bowel issues: follow-up with the SCI service." },

@@ -1,4 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
+import type { RuleId } from "./rules.ts";
 import { HOUR_MS, describeLondon, londonParts, parseInstant } from "./time.ts";
 
 export interface SurgicalRecord {
@@ -14,7 +15,7 @@ export interface SurgicalRecord {
 }
 
 export interface SurgicalFlag {
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 
