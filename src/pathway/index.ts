@@ -1,7 +1,28 @@
 export { isValidNhsNumber } from "./nhs-number.ts";
 export { assessTwoc } from "./twoc.ts";
 export type { BladderEvent, TwocAssessment, TwocStatus } from "./twoc.ts";
-export { flipFlowSchedule, suggestFlipFlowInterval } from "./flip-flow.ts";
+export {
+  assessFlipFlow,
+  checkFlipFlowStart,
+  DEFAULT_INTERVAL_MINUTES,
+  drainAimMissed,
+  flipFlowSchedule,
+  INTERVAL_CHOICES,
+  INTERVAL_STEP_MINUTES,
+  MAX_INTERVAL_MINUTES,
+  MIN_INTERVAL_MINUTES,
+  suggestFlipFlowInterval,
+  TARGET_VOLUME_ML,
+} from "./flip-flow.ts";
+export type {
+  FlipFlowAssessment,
+  FlipFlowInput,
+  FlipFlowSlot,
+  FlipFlowSlotStatus,
+  FlipFlowStartCheck,
+  FlipFlowStartProblem,
+  FlipFlowSuggestion,
+} from "./flip-flow.ts";
 export { painPhase } from "./pain.ts";
 export type { PainPhase } from "./pain.ts";
 export { reviewMedications } from "./medication-review.ts";
