@@ -170,12 +170,13 @@ export interface FlipFlowStartCheck {
  * (F2: a shorter interval is a clinical decision), and the first opening is no later than now plus
  * one interval, so the gap before it never exceeds the interval (F1).
  */
-export function checkFlipFlowStart(input: { intervalMinutes: number; firstOpeningAt: string; now: string; byClinician: boolean }): FlipFlowStartCheck {
+export function checkFlipFlowStart(input: { intervalMinutes: number; firstOpeningAt?: string | null; now: string; byClinician: boolean }): FlipFlowStartCheck {
   if (typeof input !== "object" || input === null) {
     throw new PathwayInputError("missing-field", "input", "intervalMinutes, firstOpeningAt, now and byClinician are required.");
   }
   const nowMs = parseInstant(input.now, "now");
-  const first = parseInstant(input.firstOpeningAt, "firstOpeningAt");
+  // Without a first opening (not entered yet) only the interval is checked.
+  const first = input.firstOpeningAt === undefined || input.firstOpeningAt === null ? null : parseInstant(input.firstOpeningAt, "firstOpeningAt");
   const interval = requireInterval(input.intervalMinutes);
   const problems: FlipFlowStartProblem[] = [];
   if (interval % INTERVAL_STEP_MINUTES !== 0) problems.push({ field: "intervalMinutes", code: "step", rules: ["F2"] });
@@ -183,7 +184,7 @@ export function checkFlipFlowStart(input: { intervalMinutes: number; firstOpenin
     problems.push({ field: "intervalMinutes", code: "clinician-only", rules: ["F2"] });
   }
   const latest = nowMs + interval * MINUTE_MS;
-  if (first > latest) problems.push({ field: "firstOpeningAt", code: "first-too-late", rules: ["F1"] });
+  if (first !== null && first > latest) problems.push({ field: "firstOpeningAt", code: "first-too-late", rules: ["F1"] });
   return { latestFirstOpeningAt: new Date(latest).toISOString(), problems };
 }
 

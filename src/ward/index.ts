@@ -2,9 +2,10 @@ import type { Knex } from "knex";
 import { readAll } from "../db/knex.ts";
 import type { WardState } from "./model.ts";
 import { activeEvents, activeSchedules, latestActions, overrides } from "./repository.ts";
-import { anyAttemptFailed, assess, flipFlowState, latestRemoval, toWardEvents } from "./state.ts";
+import { anyAttemptFailed, assess, flipFlowState, latestRemoval, toWardEvents, type WardFlipFlow } from "./state.ts";
 
 export type { FlipFlowState, OpeningSlot, WardEvent, WardState } from "./model.ts";
+export type { WardFlipFlow } from "./state.ts";
 
 /**
  * The ward's record of one episode, for other features (reminders, letters). Pass the
@@ -35,7 +36,7 @@ export type { FlipFlowState, OpeningSlot, WardEvent, WardState } from "./model.t
  * }
  * All instants are UTC ISO strings unless noted.
  */
-export async function getWardState(db: Knex | Knex.Transaction, episodeId: number, nowIso: string): Promise<WardState> {
+export async function getWardState(db: Knex | Knex.Transaction, episodeId: number, nowIso: string): Promise<WardState & { flipFlow: WardFlipFlow | null }> {
   const [rows, schedules, overrideRows, actions] = await readAll(
     db,
     () => activeEvents(db, [episodeId]),

@@ -41,6 +41,10 @@ describe("F1/F2: starting a flip-flow schedule", () => {
       assert.equal(r.latestFirstOpeningAt, iso(Date.parse(now) + c.intervalMinutes * 60_000));
     });
   }
+  test("without a first opening only the interval is checked", () => {
+    assert.deepEqual(checkFlipFlowStart({ intervalMinutes: 90, firstOpeningAt: null, now, byClinician: false }).problems.map((p) => p.code), ["clinician-only"]);
+    assert.deepEqual(checkFlipFlowStart({ intervalMinutes: 240, now, byClinician: false }).problems, []);
+  });
   test("refuses an interval over 4 h (F1) and a missing input", () => {
     throwsInput(() => checkFlipFlowStart({ intervalMinutes: 270, firstOpeningAt: now, now, byClinician: true }), "invalid-interval", "intervalMinutes");
     throwsInput(() => checkFlipFlowStart(null as never), "missing-field", "input");

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { Episode } from "../../src/patients/model.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode, ukTime } from "./helpers.ts";
+import { formKey, newEpisode, onceKeyOf, ukTime } from "./helpers.ts";
 
 const NOW = "2026-11-24T03:00:00Z"; // 3 a.m. on the ward, GMT
 
@@ -28,15 +28,16 @@ describe("recording bladder events from the forms", () => {
     for (const type of ["catheter-removed", "scan", "void", "recatheterised", "flip-flow-opening"]) {
       const res = await nurse.agent.get(`/episodes/${episode.id}/bladder/record/${type}`);
       assert.equal(res.status, 200, type);
-      assert.match(res.text, /name="formKey" value="[0-9a-f]{32}"/);
+      assert.match(res.text, /name="_once" value="[0-9a-f]{24}"/);
+      assert.doesNotMatch(res.text, /name="formKey"/, "one idempotency key per form: the app-wide one");
       assert.match(res.text, /value="now" checked/);
       assert.match(res.text, /id="at-time"[^>]*value="03:00"/, "the earlier-time field is prefilled with now in UK time");
       for (const input of res.text.match(/<input [^>]*>/g) ?? []) {
         assert.match(input, /type="(text|hidden|radio|checkbox|search)"/, `${type}: every input has a real HTML type: ${input}`);
       }
     }
-    const a = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
-    const b = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
+    const a = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text);
+    const b = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text);
     assert.notEqual(a, b, "each render has its own key");
     assert.equal((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/nonsense`)).status, 404);
   });
@@ -73,15 +74,15 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("the same form posted twice (refresh, double click) stores one event", async () => {
-    const key = formKey();
-    const form = { formKey: key, when: "earlier", ...ukTime("at", 24, 11, 2026, "01:30") };
+    const key = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/catheter-removed`)).text);
+    const form = { _once: key, when: "earlier", ...ukTime("at", 24, 11, 2026, "01:30") };
     const first = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, form);
     assert.equal(first.status, 303);
     const second = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, form);
     assert.equal(second.status, 303);
     assert.equal(await count(ctx, episode.id), 1);
     const page = await nurse.agent.get(second.headers.location);
-    assert.match(pageText(page.text), /already saved/);
+    assert.match(pageText(page.text), /already been sent: it was saved once/);
     const audit = await ctx.db("audit_events").where({ entity: "bladder-event", action: "record", patient_id: episode.patientId });
     assert.equal(audit.length, 1, "one audit row for one event");
     assert.match(audit[0].actor_name, /nurse/);

@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { recordBladderEvent } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode, ukTime } from "./helpers.ts";
+import { formKey, newEpisode, onceKeyOf, ukTime } from "./helpers.ts";
 
 const NOW = "2026-11-24T08:00:00Z";
 
@@ -39,7 +39,8 @@ describe("flip-flow schedules", () => {
   });
 
   test("a nurse starts a 4-hourly schedule; the next 24 h of openings show in UK time; double submit stores one", async () => {
-    const form = { formKey: formKey(), ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") };
+    const once = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/flip-flow/start`)).text);
+    const form = { _once: once, ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") };
     assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, form)).status, 303);
     assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, form)).status, 303);
     assert.equal((await ctx.db("flip_flow_schedules").where({ episode_id: episode.id })).length, 1);
@@ -54,11 +55,11 @@ describe("flip-flow schedules", () => {
     assert.equal(audit.length, 1);
   });
 
-  test("an opening not recorded by its time is overdue, with how late it is; a recorded one is ticked off with its volume", async () => {
+  test("an opening not recorded by its time is overdue, with how late it is; 4 h after the last drain (F1) the slot is missed; a recorded one is ticked off with its volume", async () => {
     ctx.clock.set("2026-11-24T12:25:00Z");
     let text = pageText((await nurse.agent.get(`/episodes/${episode.id}/flip-flow`)).text);
     assert.match(text, /Opening due at 12:00 is overdue by 25 min/);
-    assert.match(text, /Tue, 24 Nov 2026, 12:00 GMT Overdue by 25 min/);
+    assert.match(text, /Tue, 24 Nov 2026, 12:00 GMT Missed: not recorded/, "4-hourly from the schedule's start at 08:00: F1's 4 h ran out at 12:00");
     const board = pageText((await nurse.agent.get("/ward?ward=Test%20ward")).text);
     assert.match(board, /Flip-flow opening 12:00 Overdue by 25 min/);
 
@@ -89,12 +90,12 @@ describe("flip-flow schedules", () => {
     const page = await clinician.agent.get(`/episodes/${episode.id}/flip-flow`);
     const text = pageText(page.text);
     assert.match(text, /Suggested interval: every 30 min/);
-    const key = /action="\/episodes\/\d+\/flip-flow\/accept"[\s\S]*?name="formKey" value="([0-9a-f]+)"/.exec(page.text)![1];
+    const key = onceKeyOf(page.text, `/episodes/${episode.id}/flip-flow/accept`);
 
     assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: formKey(), intervalMinutes: "30" })).status, 403);
     const stale = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: formKey(), intervalMinutes: "90" });
     assert.equal(stale.status, 409);
-    const ok = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: key, intervalMinutes: "30" });
+    const ok = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { _once: key, intervalMinutes: "30" });
     assert.equal(ok.status, 303);
     const schedules = await ctx.db("flip_flow_schedules").where({ episode_id: episode.id }).orderBy("id");
     assert.equal(schedules.length, 2);

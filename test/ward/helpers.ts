@@ -69,3 +69,11 @@ let keySerial = 0;
 export function formKey(): string {
   return `testkey${String(++keySerial).padStart(8, "0")}${Math.random().toString(16).slice(2, 10)}`;
 }
+
+/** The app-wide one-time form key (`_once`) of the first form in a page, or of the form posting to `action`. */
+export function onceKeyOf(html: string, action?: string): string {
+  const scope = action ? html.slice(html.indexOf(`action="${action}"`)) : html;
+  const m = /name="_once" value="([0-9a-f]{24})"/.exec(scope);
+  if (!m) throw new Error("no one-time form key in the page");
+  return m[1];
+}
