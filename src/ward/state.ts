@@ -1,5 +1,5 @@
-import { assessFlipFlow, assessTwoc, type BladderEvent, type FlipFlowAssessment, type TwocAssessment } from "../pathway/index.ts";
-import type { FlipFlowScheduleRow, FlipFlowState, StoredEvent, WardEvent } from "./model.ts";
+import { assessBladder, assessFlipFlow, assessTwoc, type BladderAssessment, type BladderEvent, type FlipFlowAssessment, type TwocAssessment } from "../pathway/index.ts";
+import type { FlipFlowScheduleRow, FlipFlowState, StoredEvent, WardEvent, WardState } from "./model.ts";
 
 const DAY = 24 * 3600_000;
 
@@ -40,6 +40,12 @@ export function assess(events: WardEvent[], now: string): TwocAssessment {
   return assessTwoc(engineEvents(events), now);
 }
 
+/** The engine's bladder decisions (U6 lock, U-SAFE, urgency tier, next step) for the ward's events. */
+export function bladderState(events: WardEvent[], now: string, options: { override: boolean; flipFlow: Pick<WardFlipFlow, "nextOpeningAt" | "overdue" | "missed"> | null }): BladderAssessment {
+  const flipFlow = options.flipFlow ? { nextOpeningAt: options.flipFlow.nextOpeningAt, overdue: options.flipFlow.overdue, missed: options.flipFlow.missed } : null;
+  return assessBladder({ events: engineEvents(events), now, override: options.override, flipFlow });
+}
+
 /** The catheter removal the engine treats as the current attempt (latest time; the later row on a tie). */
 export function latestRemoval(events: WardEvent[]): WardEvent | null {
   let latest: WardEvent | null = null;
@@ -64,6 +70,9 @@ export function anyAttemptFailed(events: WardEvent[], now: string): boolean {
 }
 
 /** The ward's flip-flow state: the stored schedule plus the engine's assessment (missedAt, missed, rules). */
+/** The ward's record of an episode with the engine's decisions on it. */
+export type WardView = Omit<WardState, "flipFlow"> & { flipFlow: WardFlipFlow | null; bladder: BladderAssessment };
+
 export type WardFlipFlow = Omit<FlipFlowState, "slots"> & Pick<FlipFlowAssessment, "slots" | "missedAt" | "missed" | "rules">;
 
 /**

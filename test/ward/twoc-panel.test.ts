@@ -105,6 +105,8 @@ describe("TWOC panel: re-catheterised before the trial was decided", () => {
     assert.doesNotMatch(later, /TWOC failed/);
     const board = pageText((await nurse.agent.get(`/ward?ward=${encodeURIComponent("Recath ward")}`)).text);
     assert.match(board, /Clinical review U-REVIEW/);
+    assert.match(board, /Next step: Clinical review: outside the pathway's explicit thresholds \(U-REVIEW\)/, "the engine's next step on the board row");
+    assert.match(later, /Next step: Clinical review: outside the pathway's explicit thresholds \(U-REVIEW\)/, "and on the TWOC panel");
     assert.doesNotMatch(board, /No-void deadline/);
   });
 });
