@@ -30,7 +30,7 @@ export type { PainPhase } from "./pain.ts";
 export { reviewMedications } from "./medication-review.ts";
 export type { MedicationFlag, MedicationReview } from "./medication-review.ts";
 export type { Medicine, MedicineClass } from "./medicines.ts";
-export { sciReferralReasons } from "./sci-referral.ts";
+export { catheterOrIscDependent, sciReferralIndication, sciReferralReasons } from "./sci-referral.ts";
 export type { SciFindings, SciReferral } from "./sci-referral.ts";
 export { surgicalRecordFlags } from "./surgical-record.ts";
 export type { SurgicalFlag, SurgicalRecord } from "./surgical-record.ts";
