@@ -65,7 +65,7 @@ describe("rules: the rule book's ids", () => {
     "reviewMedications", "rules", "sciReferralReasons", "suggestFlipFlowInterval", "surgicalRecordFlags",
   ];
   const ADDED_EXPORTS = [
-    "isRuleId", "catheterOrIscDependent", "sciReferralIndication", "assessBladder", "SAFE_VOLUME_ML", "assessFlipFlow", "checkFlipFlowStart", "drainAimMissed", "DEFAULT_INTERVAL_MINUTES", "INTERVAL_CHOICES",
+    "isRuleId", "surgicalRecordChecks", "catheterOrIscDependent", "sciReferralIndication", "assessBladder", "SAFE_VOLUME_ML", "assessFlipFlow", "checkFlipFlowStart", "drainAimMissed", "DEFAULT_INTERVAL_MINUTES", "INTERVAL_CHOICES",
     "INTERVAL_STEP_MINUTES", "MAX_INTERVAL_MINUTES", "MIN_INTERVAL_MINUTES", "TARGET_VOLUME_ML",
   ];
 
