@@ -2,9 +2,8 @@ import type { Db } from "../db/knex.ts";
 import { patientDisplayName } from "../patients/model.ts";
 import type { BladderAssessment, BladderTier, RuleId, TwocAssessment } from "../pathway/index.ts";
 import { formatDuration } from "../time.ts";
-import type { FlipFlowState } from "./model.ts";
 import { activeEvents, activeSchedules } from "./repository.ts";
-import { bladderState, flipFlowState, toWardEvents } from "./state.ts";
+import { bladderState, flipFlowState, toWardEvents, type WardFlipFlow } from "./state.ts";
 
 export interface BoardRow {
   episodeId: number;
@@ -12,8 +11,8 @@ export interface BoardRow {
   nhsNumber: string;
   bed: string | null;
   twoc: TwocAssessment;
-  flipFlow: FlipFlowState | null;
-  /** U-SAFE on an attempt with no re-catheterisation recorded after it. */
+  flipFlow: WardFlipFlow | null;
+  /** U-SAFE not yet resolved by a catheter after the scan over 600 ml (assessBladder). */
   safeAlert: boolean;
   due: { label: string; at: string | null; msLeft: number | null; overdue: boolean; text: string } | null;
   /** The engine's urgency tier (assessBladder): 0 most urgent. */
@@ -76,7 +75,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
 }
 
 /** The timed thing the row shows first, in words: the engine decides what is due, this only formats it. */
-function dueThing(bladder: BladderAssessment, flipFlow: FlipFlowState | null, nowMs: number): BoardRow["due"] {
+function dueThing(bladder: BladderAssessment, flipFlow: WardFlipFlow | null, nowMs: number): BoardRow["due"] {
   const candidates: NonNullable<BoardRow["due"]>[] = [];
   if (flipFlow) {
     const left = Date.parse(flipFlow.nextOpeningAt) - nowMs;
@@ -85,7 +84,7 @@ function dueThing(bladder: BladderAssessment, flipFlow: FlipFlowState | null, no
       at: flipFlow.nextOpeningAt,
       msLeft: left,
       overdue: flipFlow.overdue,
-      text: flipFlow.overdue ? `Overdue by ${formatDuration(-left)}` : `In ${formatDuration(left)}`,
+      text: flipFlow.overdue ? `Overdue by ${formatDuration(-left)}${flipFlow.missed ? ": missed (F1)" : ""}` : `In ${formatDuration(left)}`,
     });
   }
   const { twoc } = bladder;

@@ -61,7 +61,7 @@ describe("flip-flow schedules", () => {
     assert.match(text, /Opening due at 12:00 is overdue by 25 min/);
     assert.match(text, /Tue, 24 Nov 2026, 12:00 GMT Missed: not recorded/, "4-hourly from the schedule's start at 08:00: F1's 4 h ran out at 12:00");
     const board = pageText((await nurse.agent.get("/ward?ward=Test%20ward")).text);
-    assert.match(board, /Flip-flow opening 12:00 Overdue by 25 min/);
+    assert.match(board, /Flip-flow opening 12:00 Overdue by 25 min: missed \(F1\)/, "the board flags the missed opening as the page does");
 
     const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { formKey: formKey(), when: "now", volumeMl: "300" });
     assert.equal(res.status, 303);
