@@ -1,12 +1,14 @@
 import type { Knex } from "knex";
 import { type Db, readAll } from "../db/knex.ts";
 import {
+  catheterOrIscDependent,
   checklist,
   type ChecklistItem,
   type MedicationFlag,
   painPhase,
   type PainPhase,
   reviewMedications,
+  type RuleId,
   type SciFindings,
   sciReferralReasons,
 } from "../pathway/index.ts";
@@ -39,7 +41,7 @@ export interface MedicationRow extends Medication {
 
 export interface SciStatus {
   indicated: boolean;
-  reasons: { rule: string; text: string }[];
+  reasons: { rule: RuleId; text: string }[];
   findings: SciFindings;
   sentAt: string | null;
   sentBy: string | null;
@@ -81,10 +83,13 @@ export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when"
   return role === "nurse" && item.when !== "outpatient";
 }
 
-/** Catheter or ISC dependence (U7): the catheter at discharge, or a flip-flow catheter on the ward. */
+/** Catheter or ISC dependence (U7), decided by the rule engine from the discharge and the ward's record. */
 export function catheterOrIsc(episode: Episode, ward: WardSummary): boolean {
-  if (episode.discharge) return episode.discharge.catheterStatus !== "none";
-  return ward.flipFlow !== null || ward.recatheterisedWithFlipFlow;
+  return catheterOrIscDependent({
+    catheterAtDischarge: episode.discharge ? episode.discharge.catheterStatus : null,
+    flipFlowInForce: ward.flipFlow !== null,
+    recatheterisedWithFlipFlow: ward.recatheterisedWithFlipFlow,
+  });
 }
 
 /** Everything the follow-up page, the letters and the reminders read for one episode, at one moment. */

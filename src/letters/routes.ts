@@ -8,6 +8,7 @@ import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
+import { sciReferralIndication } from "../pathway/index.ts";
 import { formatCalendarDate, formatDateTime } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
@@ -257,9 +258,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
 function indication(kind: LetterKind, view: Awaited<ReturnType<typeof loadFollowup>>): string {
   switch (kind) {
     case "sci-referral":
-      return view.sci.indicated
-        ? `Indicated (R1) because: ${view.sci.reasons.map((r) => `${r.text.replace(/\.$/, "")} (${r.rule})`).join("; ")}.`
-        : "Not indicated by what is recorded (R1)";
+      return sciReferralIndication(view.sci).text;
     case "gp":
       return view.gpDrugReview ? `P4: GP drug review due ${formatCalendarDate(view.gpDrugReview.from)} to ${formatCalendarDate(view.gpDrugReview.to)}` : "Pain guidance P1 to P8 and the P4 drug review";
     case "continence":

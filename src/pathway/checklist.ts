@@ -1,20 +1,20 @@
 import { PathwayInputError } from "./errors.ts";
 import type { PainPhase } from "./pain.ts";
-import { rules } from "./rules.ts";
+import { rules, type RuleId } from "./rules.ts";
 
 export type ChecklistDomain = "bladder" | "bowel" | "pain" | "sexual" | "psychological";
 export type ChecklistWhen = "inpatient" | "discharge" | "outpatient" | "any";
 
 export interface ChecklistItem {
   id: string;
-  rule: string;
+  rule: RuleId;
   text: string;
   when: ChecklistWhen;
 }
 
 interface ItemSpec {
   id: string;
-  rule: string;
+  rule: RuleId;
   when: ChecklistWhen;
   /** Phases the item applies to; both when absent. */
   phase?: PainPhase;

@@ -1,19 +1,42 @@
 export { isValidNhsNumber } from "./nhs-number.ts";
 export { assessTwoc } from "./twoc.ts";
+export { assessBladder, SAFE_VOLUME_ML } from "./bladder.ts";
+export type { BladderAssessment, BladderInput, BladderTier } from "./bladder.ts";
 export type { BladderEvent, TwocAssessment, TwocStatus } from "./twoc.ts";
-export { flipFlowSchedule, suggestFlipFlowInterval } from "./flip-flow.ts";
+export {
+  assessFlipFlow,
+  checkFlipFlowStart,
+  DEFAULT_INTERVAL_MINUTES,
+  drainAimMissed,
+  flipFlowSchedule,
+  INTERVAL_CHOICES,
+  INTERVAL_STEP_MINUTES,
+  MAX_INTERVAL_MINUTES,
+  MIN_INTERVAL_MINUTES,
+  suggestFlipFlowInterval,
+  TARGET_VOLUME_ML,
+} from "./flip-flow.ts";
+export type {
+  FlipFlowAssessment,
+  FlipFlowInput,
+  FlipFlowSlot,
+  FlipFlowSlotStatus,
+  FlipFlowStartCheck,
+  FlipFlowStartProblem,
+  FlipFlowSuggestion,
+} from "./flip-flow.ts";
 export { painPhase } from "./pain.ts";
 export type { PainPhase } from "./pain.ts";
 export { reviewMedications } from "./medication-review.ts";
 export type { MedicationFlag, MedicationReview } from "./medication-review.ts";
 export type { Medicine, MedicineClass } from "./medicines.ts";
-export { sciReferralReasons } from "./sci-referral.ts";
+export { catheterOrIscDependent, sciReferralIndication, sciReferralReasons } from "./sci-referral.ts";
 export type { SciFindings, SciReferral } from "./sci-referral.ts";
-export { surgicalRecordFlags } from "./surgical-record.ts";
-export type { SurgicalFlag, SurgicalRecord } from "./surgical-record.ts";
+export { surgicalRecordChecks, surgicalRecordFlags } from "./surgical-record.ts";
+export type { SurgicalCheck, SurgicalChecks, SurgicalFlag, SurgicalRecord } from "./surgical-record.ts";
 export { checklist } from "./checklist.ts";
 export type { ChecklistDomain, ChecklistItem, ChecklistWhen } from "./checklist.ts";
-export { rules } from "./rules.ts";
+export { isRuleId, rules } from "./rules.ts";
 export type { Rule, RuleId, RuleSection } from "./rules.ts";
 export { PathwayInputError } from "./errors.ts";
 export type { PathwayInputErrorCode } from "./errors.ts";

@@ -18,7 +18,7 @@ export interface Rule {
   section: RuleSection;
 }
 
-export const rules: Readonly<Record<string, Rule>> = Object.freeze({
+const RULE_BOOK = {
   "S-DOC": { section: "surgery", text: "A time-stamped, documented review of history and examination is made by the surgical team before surgery." },
   "S-CONSENT": { section: "surgery", text: "Consent for surgery is recorded; the BASS information booklet and consent form are offered." },
   "S-BSR": { section: "surgery", text: "The patient is registered on the British Spine Registry." },
@@ -62,6 +62,18 @@ export const rules: Readonly<Record<string, Rule>> = Object.freeze({
   Y2: { section: "psychological", text: "Signpost to support groups: Spinal Injuries Association (SIA); Aspire (benefits advice); Cauda Equina Champions Charity." },
   Y3: { section: "psychological", text: "A patient with ongoing cauda equina symptoms is contacted by SCI psychology services." },
   R1: { section: "referral", text: "Every patient who had surgery for CES and has ongoing symptoms after it is referred to the regional spinal cord injury unit through the National Spinal Cord Injury Database." },
-});
+} as const satisfies Record<string, Rule>;
 
-export type RuleId = keyof typeof rules;
+/** A rule id of the rule book: every decision the engine returns cites these, and only these. */
+export type RuleId = keyof typeof RULE_BOOK;
+
+/**
+ * The rule book by id. Typed for lookup by any string as well (callers outside the engine may hold
+ * an id as text), and by RuleId, so that a decision's rule ids are checked when the code is compiled.
+ */
+export const rules: Readonly<Record<RuleId, Rule>> & Readonly<Record<string, Rule>> = Object.freeze(RULE_BOOK);
+
+/** Whether a text is a rule id of the rule book. */
+export function isRuleId(value: unknown): value is RuleId {
+  return typeof value === "string" && Object.hasOwn(RULE_BOOK, value);
+}

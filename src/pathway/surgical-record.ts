@@ -1,4 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
+import type { RuleId } from "./rules.ts";
 import { HOUR_MS, describeLondon, londonParts, parseInstant } from "./time.ts";
 
 export interface SurgicalRecord {
@@ -14,7 +15,7 @@ export interface SurgicalRecord {
 }
 
 export interface SurgicalFlag {
-  rule: string;
+  rule: RuleId;
   message: string;
 }
 
@@ -79,4 +80,51 @@ export function surgicalRecordFlags(record: SurgicalRecord): SurgicalFlag[] {
     });
   }
   return flags;
+}
+
+export interface SurgicalCheck {
+  rule: RuleId;
+  text: string;
+}
+
+export interface SurgicalChecks {
+  /** The checks that apply to this record and are met, in the rule book's order. */
+  met: SurgicalCheck[];
+  /** The checks not met (surgicalRecordFlags' flags), in the rule book's order. */
+  flagged: SurgicalCheck[];
+}
+
+const MET_TEXT: Record<"S-DOC" | "S-CONSENT" | "S-BSR" | "S-CATH" | "S-NIGHT", string> = {
+  "S-DOC": "A time-stamped review of history and examination is recorded before anaesthesia started.",
+  "S-CONSENT": "Consent for surgery is recorded.",
+  "S-BSR": "The patient is recorded as registered on the British Spine Registry.",
+  "S-CATH": "The patient is recorded as catheterised before the start of surgery.",
+  "S-NIGHT": "Anaesthesia started outside midnight to 07:30, or the consultant on-call sanction is recorded.",
+};
+
+/**
+ * Every surgical-record check that applies to the record, met or flagged: S-DOC, S-CONSENT, S-BSR,
+ * S-CATH, then S-TIME-R for CES-R or S-TIME-I for CES-I, then S-NIGHT. S-TIME-I has no time limit
+ * in the source, so it is never flagged from times alone (see surgicalRecordFlags).
+ */
+export function surgicalRecordChecks(record: SurgicalRecord): SurgicalChecks {
+  const flags = surgicalRecordFlags(record);
+  const timing: RuleId = record.presentation === "CES-R" ? "S-TIME-R" : "S-TIME-I";
+  const order: RuleId[] = ["S-DOC", "S-CONSENT", "S-BSR", "S-CATH", timing, "S-NIGHT"];
+  const met: SurgicalCheck[] = [];
+  const flagged: SurgicalCheck[] = [];
+  for (const rule of order) {
+    const flag = flags.find((f) => f.rule === rule);
+    if (flag) {
+      flagged.push({ rule, text: flag.message });
+    } else if (rule === "S-TIME-R") {
+      const within = parseInstant(record.anaesthesiaStartAt, "anaesthesiaStartAt") - parseInstant(record.mriAt, "mriAt") <= 24 * HOUR_MS;
+      met.push({ rule, text: within ? "CES-R: anaesthesia started within 24 hours of MRI." : "CES-R: anaesthesia started more than 24 hours after MRI, and the reason for the delay is recorded." });
+    } else if (rule === "S-TIME-I") {
+      met.push({ rule, text: "CES-I: surgery as quickly as possible (NCEPOD E1/E2); the source sets no time limit, so times alone raise no flag." });
+    } else {
+      met.push({ rule, text: MET_TEXT[rule as keyof typeof MET_TEXT] });
+    }
+  }
+  return { met, flagged };
 }

@@ -1,4 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
+import type { RuleId } from "./rules.ts";
 import { HOUR_MS, describeLondon, formatLondon, parseInstant, requireVolume } from "./time.ts";
 
 export type BladderEvent =
@@ -11,7 +12,7 @@ export type TwocStatus = "not-started" | "in-progress" | "passed" | "failed" | "
 
 export interface TwocAssessment {
   status: TwocStatus;
-  rules: string[];
+  rules: RuleId[];
   reason: string;
   noVoidDeadline: string | null;
 }
@@ -119,7 +120,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
   let largestPreVoidSinceVoid = -1; // a void shows the patient is able to void
   let review: number | undefined;
   const safeMl = (): number => Math.max(largestPostVoid, largestPreVoidSinceVoid);
-  const withSafe = (ids: string[]): string[] => (safeMl() > 600 ? [...ids, "U-SAFE"] : ids);
+  const withSafe = (ids: RuleId[]): RuleId[] => (safeMl() > 600 ? [...ids, "U-SAFE"] : ids);
   const safeSuffix = (): string => (safeMl() > 600 ? `; largest scan ${safeMl()} ml - ${SAFE_TEXT}` : "");
   const failU4 = (): TwocAssessment => ({
     status: "failed",

@@ -1,11 +1,10 @@
 /**
  * Which reminders an episode has, as a pure function of its state and "now" (rule book, section 8).
  * Clinical timings are read from the rule engine's answers (assessTwoc's noVoidDeadline,
- * flipFlowSchedule, chronicPhaseStarts); the only timings decided here are when to tell people,
+ * assessFlipFlow, chronicPhaseStarts); the only timings decided here are when to tell people,
  * and each says so in its reason.
  */
-import { flipFlowSchedule } from "../pathway/index.ts";
-import { MAX_INTERVAL_MINUTES } from "../pathway/flip-flow.ts";
+import { assessFlipFlow } from "../pathway/index.ts";
 import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { londonDate, londonLocalToInstant } from "../time.ts";
 
@@ -118,24 +117,27 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
       "No void for 6 hours fails the TWOC (U4): check the patient now if no void has been recorded.");
   }
 
-  // F1: openings by the clock, from the engine's schedule.
+  // F1: openings by the clock, from the engine's flip-flow assessment (the same as the ward's page).
   if (ward?.flipFlow?.nextOpeningAt) {
     const ff = ward.flipFlow;
     const next = ff.nextOpeningAt!;
+    // The grid from the next opening is the schedule's own grid; the last opening is what F1 counts from.
+    const flipFlow = assessFlipFlow({
+      schedule: { intervalMinutes: ff.intervalMinutes, firstOpeningAt: next, startedAt: ff.startedAt },
+      openings: ff.lastOpeningAt && Date.parse(ff.lastOpeningAt) < Date.parse(next) ? [{ at: ff.lastOpeningAt }] : [],
+      now: nowIso,
+      // Patients are told of openings from an hour ago (not later) to a day after the next one.
+      window: { pastMs: HOUR, aheadMs: Math.max(0, Date.parse(next) - now) + PATIENT_OPENINGS_AHEAD_MS },
+    });
     if (inpatient) {
       add("flipflow-opening", "ward", "screen", next, ["F1", "F3"], `Open the flip-flow valve (every ${ff.intervalMinutes} min by the clock, F1/F3).`);
-      // F1: at least every 4 hours. Past that with no opening recorded, the opening was missed.
-      const from = ff.lastOpeningAt ?? ff.startedAt;
-      const limit = new Date(Date.parse(from) + MAX_INTERVAL_MINUTES * 60_000).toISOString();
-      add("flipflow-missed", "ward", "email", limit, ["F1"],
-        "No flip-flow opening recorded within 4 hours of the last one (F1: open at least every 4 hours).");
+      // The engine's missedAt: when the ward's page first says the opening was missed.
+      add("flipflow-missed", "ward", "email", flipFlow.missedAt, ["F1"],
+        "No flip-flow opening recorded in time: 4 hours since the last one, or the next is already due (F1: open at least every 4 hours).");
     }
     if (emailPatient) {
-      const until = new Date(Math.max(now, Date.parse(next)) + PATIENT_OPENINGS_AHEAD_MS).toISOString();
-      const openings = flipFlowSchedule({ from: next, until, intervalMinutes: ff.intervalMinutes });
-      for (const at of openings) {
-        if (Date.parse(at) < now - HOUR) continue; // long past: the patient is not told late
-        add("flipflow-opening-patient", "patient", "email", at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.");
+      for (const slot of flipFlow.slots) {
+        add("flipflow-opening-patient", "patient", "email", slot.at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.");
       }
     }
   }

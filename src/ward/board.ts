@@ -1,10 +1,9 @@
 import type { Db } from "../db/knex.ts";
 import { patientDisplayName } from "../patients/model.ts";
-import type { TwocAssessment } from "../pathway/index.ts";
+import type { BladderAssessment, BladderTier, RuleId, TwocAssessment } from "../pathway/index.ts";
 import { formatDuration } from "../time.ts";
-import type { FlipFlowState } from "./model.ts";
 import { activeEvents, activeSchedules } from "./repository.ts";
-import { assess, flipFlowState, toWardEvents } from "./state.ts";
+import { bladderState, flipFlowState, toWardEvents, type WardFlipFlow } from "./state.ts";
 
 export interface BoardRow {
   episodeId: number;
@@ -12,12 +11,14 @@ export interface BoardRow {
   nhsNumber: string;
   bed: string | null;
   twoc: TwocAssessment;
-  flipFlow: FlipFlowState | null;
-  /** U-SAFE on an attempt with no re-catheterisation recorded after it. */
+  flipFlow: WardFlipFlow | null;
+  /** U-SAFE not yet resolved by a catheter after the scan over 600 ml (assessBladder). */
   safeAlert: boolean;
   due: { label: string; at: string | null; msLeft: number | null; overdue: boolean; text: string } | null;
-  /** 0 most urgent. */
-  tier: number;
+  /** The engine's urgency tier (assessBladder): 0 most urgent. */
+  tier: BladderTier;
+  /** The next thing the nurse should do, with its rule ids (assessBladder). */
+  nextStep: { text: string; rules: RuleId[] };
 }
 
 /** The wards to choose from: the wards table, or the wards of current inpatients when it is empty. */
@@ -53,29 +54,28 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
   const rows = episodes.map((e): BoardRow => {
     const id = e.id as number;
     const mine = toWardEvents(byEpisode.get(id) ?? []);
-    const twoc = assess(mine, now);
     const schedule = schedules.filter((s) => s.episodeId === id).pop();
     const flipFlow = schedule ? flipFlowState(schedule, mine, now, { detail: false }) : null;
-    const lastRemoval = [...mine].reverse().find((ev) => ev.type === "catheter-removed");
-    const recathAfter = lastRemoval ? mine.some((ev) => ev.type === "recatheterised" && Date.parse(ev.at) >= Date.parse(lastRemoval.at)) : false;
-    const safeAlert = twoc.rules.includes("U-SAFE") && !recathAfter;
-    const row: BoardRow = {
+    // The board does not read overrides: it shows no U6 lock, only the engine's tier and next step.
+    const bladder = bladderState(mine, now, { override: false, flipFlow });
+    return {
       episodeId: id,
       patientName: patientDisplayName({ familyName: String(e.family_name), givenName: String(e.given_name) }),
       nhsNumber: e.nhs_number as string,
       bed: (e.bed as string) ?? null,
-      twoc,
+      twoc: bladder.twoc,
       flipFlow,
-      safeAlert,
-      due: null,
-      tier: 5,
+      safeAlert: bladder.uSafe.active && !bladder.uSafe.resolved,
+      due: dueThing(bladder, flipFlow, nowMs),
+      tier: bladder.tier,
+      nextStep: bladder.nextStep,
     };
-    return { ...row, ...dueThing(twoc, flipFlow, recathAfter, safeAlert, nowMs) };
   });
   return rows.sort((a, b) => a.tier - b.tier || (a.due?.msLeft ?? Infinity) - (b.due?.msLeft ?? Infinity) || bedOrder(a.bed, b.bed));
 }
 
-function dueThing(twoc: TwocAssessment, flipFlow: FlipFlowState | null, recathAfter: boolean, safeAlert: boolean, nowMs: number): Pick<BoardRow, "due" | "tier"> {
+/** The timed thing the row shows first, in words: the engine decides what is due, this only formats it. */
+function dueThing(bladder: BladderAssessment, flipFlow: WardFlipFlow | null, nowMs: number): BoardRow["due"] {
   const candidates: NonNullable<BoardRow["due"]>[] = [];
   if (flipFlow) {
     const left = Date.parse(flipFlow.nextOpeningAt) - nowMs;
@@ -83,25 +83,20 @@ function dueThing(twoc: TwocAssessment, flipFlow: FlipFlowState | null, recathAf
       label: "Flip-flow opening",
       at: flipFlow.nextOpeningAt,
       msLeft: left,
-      overdue: left <= 0,
-      text: left <= 0 ? `Overdue by ${formatDuration(-left)}` : `In ${formatDuration(left)}`,
+      overdue: flipFlow.overdue,
+      text: flipFlow.overdue ? `Overdue by ${formatDuration(-left)}${flipFlow.missed ? ": missed (F1)" : ""}` : `In ${formatDuration(left)}`,
     });
   }
-  if (twoc.noVoidDeadline && !recathAfter) {
+  const { twoc } = bladder;
+  if (twoc.noVoidDeadline && bladder.noVoidClock) {
     const left = Date.parse(twoc.noVoidDeadline) - nowMs;
     candidates.push({ label: "No-void deadline (U4)", at: new Date(Date.parse(twoc.noVoidDeadline)).toISOString(), msLeft: left, overdue: false, text: `In ${formatDuration(left)}` });
   }
-  if (twoc.status === "failed" && !recathAfter && !flipFlow) {
+  if (bladder.recatheteriseNow) {
     candidates.push({ label: "TWOC failed: re-catheterise with a flip-flow valve (U5)", at: null, msLeft: null, overdue: true, text: "Action needed now" });
   }
   candidates.sort((a, b) => (a.msLeft ?? -Infinity) - (b.msLeft ?? -Infinity));
-  const due = candidates[0] ?? null;
-  let tier = 4;
-  if (safeAlert) tier = 0;
-  else if (due?.overdue) tier = 1;
-  else if (twoc.status === "review") tier = 2;
-  else if (due) tier = 3;
-  return { due, tier };
+  return candidates[0] ?? null;
 }
 
 function bedOrder(a: string | null, b: string | null): number {

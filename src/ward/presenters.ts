@@ -1,22 +1,23 @@
 import { formatDateTime, formatDuration, formatTime } from "../time.ts";
 import { describeInterval, TWOC_STATUS_TAGS } from "./format.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT, TWOC_ACTIONS, type StoredEvent, type WardEvent, type WardState } from "./model.ts";
+import type { WardView } from "./state.ts";
 
 /** What the TWOC panel shows, for the episode page and the nurse's bladder page alike. */
-export function twocPanel(state: WardState, now: string, episodeId: number) {
+export function twocPanel(state: WardView, now: string, episodeId: number) {
   const nowMs = Date.parse(now);
   const { twoc } = state;
   const removal = [...state.events].reverse().find((e) => e.type === "catheter-removed");
   const attempt = removal ? state.events.filter((e) => Date.parse(e.at) >= Date.parse(removal.at)) : state.events;
   const scans = attempt.filter((e) => e.type === "scan").map((e) => ({ ...e, when: formatDateTime(e.at) }));
   const deadlineMs = twoc.noVoidDeadline ? Date.parse(twoc.noVoidDeadline) : null;
-  const recathAfter = removal ? state.events.some((e) => e.type === "recatheterised" && Date.parse(e.at) >= Date.parse(removal.at)) : false;
   const failed = twoc.status === "failed";
   return {
     episodeId,
     tag: TWOC_STATUS_TAGS[twoc.status],
     twoc,
-    safe: twoc.rules.includes("U-SAFE") ? { resolved: recathAfter } : null,
+    safe: state.bladder.uSafe.active ? { resolved: state.bladder.uSafe.resolved } : null,
+    nextStep: state.bladder.nextStep,
     deadline:
       deadlineMs === null
         ? null

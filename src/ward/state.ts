@@ -1,10 +1,7 @@
-import { assessTwoc, flipFlowSchedule, PathwayInputError, suggestFlipFlowInterval, type BladderEvent, type TwocAssessment } from "../pathway/index.ts";
-import type { FlipFlowScheduleRow, FlipFlowState, OpeningSlot, StoredEvent, WardEvent } from "./model.ts";
+import { assessBladder, assessFlipFlow, assessTwoc, type BladderAssessment, type BladderEvent, type FlipFlowAssessment, type TwocAssessment } from "../pathway/index.ts";
+import type { FlipFlowScheduleRow, FlipFlowState, StoredEvent, WardEvent, WardState } from "./model.ts";
 
-const MINUTE = 60_000;
-const DAY = 24 * 60 * MINUTE;
-/** F2: the aim is a bladder volume under 500 ml at each opening (the engine's threshold, restated for the flag only). */
-const DRAIN_AIM_ML = 500;
+const DAY = 24 * 3600_000;
 
 /** Stored rows as the events the ward and the engine read, in time order. */
 export function toWardEvents(rows: StoredEvent[]): WardEvent[] {
@@ -43,6 +40,12 @@ export function assess(events: WardEvent[], now: string): TwocAssessment {
   return assessTwoc(engineEvents(events), now);
 }
 
+/** The engine's bladder decisions (U6 lock, U-SAFE, urgency tier, next step) for the ward's events. */
+export function bladderState(events: WardEvent[], now: string, options: { override: boolean; flipFlow: Pick<WardFlipFlow, "nextOpeningAt" | "overdue" | "missed"> | null }): BladderAssessment {
+  const flipFlow = options.flipFlow ? { nextOpeningAt: options.flipFlow.nextOpeningAt, overdue: options.flipFlow.overdue, missed: options.flipFlow.missed } : null;
+  return assessBladder({ events: engineEvents(events), now, override: options.override, flipFlow });
+}
+
 /** The catheter removal the engine treats as the current attempt (latest time; the later row on a tie). */
 export function latestRemoval(events: WardEvent[]): WardEvent | null {
   let latest: WardEvent | null = null;
@@ -66,67 +69,50 @@ export function anyAttemptFailed(events: WardEvent[], now: string): boolean {
   return false;
 }
 
+/** The ward's flip-flow state: the stored schedule plus the engine's assessment (missedAt, missed, rules). */
+/** The ward's record of an episode with the engine's decisions on it. */
+export type WardView = Omit<WardState, "flipFlow"> & { flipFlow: WardFlipFlow | null; bladder: BladderAssessment };
+
+export type WardFlipFlow = Omit<FlipFlowState, "slots"> & Pick<FlipFlowAssessment, "slots" | "missedAt" | "missed" | "rules">;
+
 /**
- * The flip-flow schedule as the ward sees it. Openings are the engine's schedule: the first opening,
- * then every interval of elapsed time (F1, F3: by the clock). A recorded opening ticks the slot it
- * follows (scheduled time <= opened < next scheduled time); an opening before its scheduled time
- * ticks nothing, so an early extra opening never cancels a later one. A slot not done by its time is
- * overdue (no grace period is assumed: the pathway gives none); once the next slot is due it is missed.
+ * The flip-flow schedule as the ward sees it: the engine's assessFlipFlow (one definition of late
+ * and missed for the page, the board, the calendar and the reminders) over the schedule in force
+ * and the episode's recorded openings. `detail: false` (the board) lists no slots.
  */
-export function flipFlowState(schedule: FlipFlowScheduleRow, events: WardEvent[], now: string, options: { detail?: boolean } = {}): FlipFlowState {
+export function flipFlowState(schedule: FlipFlowScheduleRow, events: WardEvent[], now: string, options: { detail?: boolean } = {}): WardFlipFlow {
   const detail = options.detail ?? true;
-  const nowMs = Date.parse(now);
-  const step = schedule.intervalMinutes * MINUTE;
-  const origin = Date.parse(schedule.firstOpeningAt);
   const openings = events.filter((e): e is Extract<WardEvent, { type: "flip-flow-opening" }> => e.type === "flip-flow-opening");
-  const openedMs = openings.map((o) => Date.parse(o.at));
-
-  const last = openings.length > 0 ? openings[openings.length - 1] : null;
-  const lastMs = last ? openedMs[openedMs.length - 1] : null;
-  const nextK = lastMs === null || lastMs < origin ? 0 : Math.floor((lastMs - origin) / step) + 1;
-  // The engine's schedule from the slot after the last opening; the board needs only its first time.
-  const kStart = detail ? Math.max(0, Math.min(nextK, Math.ceil((nowMs - DAY - origin) / step))) : nextK;
-  const from = origin + kStart * step;
-  const until = detail ? Math.max(nowMs + DAY, from) : from;
-  const times = flipFlowSchedule({ from: new Date(from).toISOString(), until: new Date(until).toISOString(), intervalMinutes: schedule.intervalMinutes }).map((s) => Date.parse(s));
-  const next = origin + nextK * step;
-
-  const slots: OpeningSlot[] = !detail
-    ? []
-    : times.filter((t) => t >= nowMs - DAY).map((t) => {
-        const i = openedMs.findIndex((o) => o >= t && o < t + step);
-        const at = new Date(t).toISOString();
-        if (t > nowMs) return { at, status: "upcoming", openedAt: null, volumeMl: null, lateMs: null };
-        if (i >= 0) return { at, status: "done", openedAt: openings[i].at, volumeMl: openings[i].volumeMl, lateMs: openedMs[i] - t };
-        return { at, status: t + step <= nowMs ? "missed" : "overdue", openedAt: null, volumeMl: null, lateMs: nowMs - t };
-      });
-
+  const a = assessFlipFlow({
+    schedule: { intervalMinutes: schedule.intervalMinutes, firstOpeningAt: schedule.firstOpeningAt, startedAt: schedule.recordedAt },
+    openings: openings.map((o) => ({ at: o.at, volumeMl: o.volumeMl })),
+    now,
+    window: detail ? { pastMs: DAY, aheadMs: DAY } : { pastMs: 0, aheadMs: 0 },
+  });
   return {
     scheduleId: schedule.id,
     intervalMinutes: schedule.intervalMinutes,
     startedAt: schedule.recordedAt,
     firstOpeningAt: schedule.firstOpeningAt,
-    nextOpeningAt: new Date(next).toISOString(),
-    lastOpeningAt: last ? last.at : null,
-    openings: times.filter((t) => t > nowMs && t <= nowMs + DAY).map((t) => new Date(t).toISOString()),
-    slots,
-    overdue: next <= nowMs,
-    overdueMs: Math.max(0, nowMs - next),
-    suggestion: detail ? f2Suggestion(openings, nowMs, now) : null,
+    nextOpeningAt: a.nextOpeningAt,
+    lastOpeningAt: a.lastOpeningAt,
+    openings: a.openings,
+    slots: detail ? a.slots : [],
+    overdue: a.overdue,
+    overdueMs: a.overdueMs,
+    missedAt: a.missedAt,
+    missed: a.missed,
+    rules: a.rules,
+    suggestion: detail ? a.suggestion : null,
   };
 }
 
-function f2Suggestion(openings: { at: string; volumeMl: number }[], nowMs: number, now: string): FlipFlowState["suggestion"] {
-  const recent = openings.filter((o) => Date.parse(o.at) >= nowMs - DAY);
-  const big = [...recent].reverse().find((o) => o.volumeMl >= DRAIN_AIM_ML);
-  if (!big) return null;
-  try {
-    const s = suggestFlipFlowInterval(recent.map((o) => ({ at: o.at, volumeMl: o.volumeMl })), now);
-    return { ...s, drainedMl: big.volumeMl, drainedAt: big.at };
-  } catch (err) {
-    if (err instanceof PathwayInputError) {
-      return { intervalMinutes: 0, rules: ["F2"], reason: `No interval can be suggested: ${err.message}`, drainedMl: big.volumeMl, drainedAt: big.at };
-    }
-    throw err;
-  }
+/** Scheduled openings in (now, now + aheadMs] of the schedule in force, from the engine (calendars). */
+export function flipFlowOpeningsAhead(ff: FlipFlowState, events: WardEvent[], now: string, aheadMs: number): string[] {
+  return assessFlipFlow({
+    schedule: { intervalMinutes: ff.intervalMinutes, firstOpeningAt: ff.firstOpeningAt, startedAt: ff.startedAt },
+    openings: events.flatMap((e) => (e.type === "flip-flow-opening" ? [{ at: e.at, volumeMl: e.volumeMl }] : [])),
+    now,
+    window: { pastMs: 0, aheadMs },
+  }).openings;
 }

@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { formatDateTime, formatTime } from "../time.ts";
 import type { InputReader } from "../web/validation.ts";
 import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type EventType } from "./model.ts";
@@ -6,27 +6,19 @@ import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type 
 /** How far back a bladder event may be recorded. */
 export const BACKDATE_LIMIT_MS = 24 * 3600_000;
 export const EVENT_FIELDS = ["type", "at", "phase", "volumeMl", "sensationToVoid", "catheterType", "clientId"] as const;
-const KEY = /^[A-Za-z0-9_.:-]{8,100}$/;
 
-/** A fresh one-time key for a form: a second post of the same rendered form stores nothing new. */
-export function newFormKey(): string {
-  return randomBytes(16).toString("hex");
-}
-
-/** The form's one-time key, stored as "form:<key>". */
-export function readFormKey(reader: InputReader): string {
-  const value = reader.raw("formKey");
-  if (typeof value !== "string" || !KEY.test(value)) {
-    reader.fail("formKey", "This form has expired: open it again and re-enter the details");
-    return "";
-  }
-  return `form:${value}`;
+/**
+ * The idempotency key a page form's row is stored with. A page form is saved once by the app-wide
+ * one-time form key (web/once.ts), so each post that reaches a service is a new row: a fresh key.
+ */
+export function formRowKey(): string {
+  return `form:${randomUUID()}`;
 }
 
 /** The API's clientId (optional), stored as "api:<clientId>"; without one each call stores a new event. */
 export function readClientKey(reader: InputReader): string {
   const value = reader.raw("clientId");
-  if (value === undefined || value === null) return `api-none:${newFormKey()}`;
+  if (value === undefined || value === null) return `api-none:${randomUUID()}`;
   if (typeof value !== "string" || !/^[\x21-\x7e]{1,100}$/.test(value)) {
     reader.fail("clientId", "clientId must be 1 to 100 printable characters without spaces");
     return "";

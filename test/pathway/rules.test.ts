@@ -19,6 +19,7 @@ describe("rules: the rule book's ids", () => {
     assert.deepEqual(Object.keys(rules).sort(), [...RULE_BOOK_IDS].sort());
     for (const id of RULE_BOOK_IDS) {
       assert.ok(rules[id].text.length > 10, id);
+      assert.ok(pathway.isRuleId(id), id);
       assert.ok(["surgery", "bladder", "flip-flow", "bowel", "pain", "sexual", "psychological", "referral"].includes(rules[id].section), id);
     }
   });
@@ -59,11 +60,24 @@ describe("rules: the rule book's ids", () => {
     }
   });
 
-  test("the public API is exactly the issue's list plus PathwayInputError", () => {
-    assert.deepEqual(Object.keys(pathway).sort(), [
-      "PathwayInputError", "assessTwoc", "checklist", "flipFlowSchedule", "isValidNhsNumber", "painPhase",
-      "reviewMedications", "rules", "sciReferralReasons", "suggestFlipFlowInterval", "surgicalRecordFlags",
-    ]);
+  const STABLE_EXPORTS = [
+    "PathwayInputError", "assessTwoc", "checklist", "flipFlowSchedule", "isValidNhsNumber", "painPhase",
+    "reviewMedications", "rules", "sciReferralReasons", "suggestFlipFlowInterval", "surgicalRecordFlags",
+  ];
+  const ADDED_EXPORTS = [
+    "isRuleId", "surgicalRecordChecks", "catheterOrIscDependent", "sciReferralIndication", "assessBladder", "SAFE_VOLUME_ML", "assessFlipFlow", "checkFlipFlowStart", "drainAimMissed", "DEFAULT_INTERVAL_MINUTES", "INTERVAL_CHOICES",
+    "INTERVAL_STEP_MINUTES", "MAX_INTERVAL_MINUTES", "MIN_INTERVAL_MINUTES", "TARGET_VOLUME_ML",
+  ];
+
+  test("the public API keeps the issue's list plus PathwayInputError, and adds only the listed exports", () => {
+    assert.deepEqual(Object.keys(pathway).sort(), [...STABLE_EXPORTS, ...ADDED_EXPORTS].sort());
+  });
+
+  test("isRuleId knows the rule book's ids and nothing else", () => {
+    assert.equal(pathway.isRuleId("U-SAFE"), true);
+    assert.equal(pathway.isRuleId("U9"), false);
+    assert.equal(pathway.isRuleId("toString"), false);
+    assert.equal(pathway.isRuleId(4), false);
   });
 
   test("PathwayInputError carries a stable code, the field, and a message", () => {

@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { sciReferralReasons, type SciFindings } from "../../src/pathway/index.ts";
+import { catheterOrIscDependent, sciReferralIndication, sciReferralReasons, type SciFindings } from "../../src/pathway/index.ts";
 import { throwsInput } from "./helpers.ts";
 
 describe("R1 SCI referral reasons", () => {
@@ -30,5 +30,38 @@ describe("R1 SCI referral reasons", () => {
   test("R1 PathwayInputError: not an object, not booleans", () => {
     throwsInput(() => sciReferralReasons(undefined as unknown as SciFindings), "missing-field", "findings");
     throwsInput(() => sciReferralReasons({ bowelIssues: "yes" } as unknown as SciFindings), "invalid-value", "bowelIssues");
+  });
+});
+
+describe("U7: catheter or ISC dependence", () => {
+  const table: [string, Parameters<typeof catheterOrIscDependent>[0], boolean][] = [
+    ["discharged with no catheter, though a schedule was in force", { catheterAtDischarge: "none", flipFlowInForce: true, recatheterisedWithFlipFlow: true }, false],
+    ["discharged on ISC", { catheterAtDischarge: "isc", flipFlowInForce: false, recatheterisedWithFlipFlow: false }, true],
+    ["discharged with a flip-flow catheter", { catheterAtDischarge: "flip-flow", flipFlowInForce: false, recatheterisedWithFlipFlow: false }, true],
+    ["inpatient with a schedule in force", { catheterAtDischarge: null, flipFlowInForce: true, recatheterisedWithFlipFlow: false }, true],
+    ["inpatient with a long-term flip-flow catheter", { catheterAtDischarge: null, flipFlowInForce: false, recatheterisedWithFlipFlow: true }, true],
+    ["inpatient with neither", { catheterAtDischarge: null, flipFlowInForce: false, recatheterisedWithFlipFlow: false }, false],
+  ];
+  for (const [name, input, expected] of table) test(name, () => assert.equal(catheterOrIscDependent(input), expected));
+  test("refuses what it cannot read", () => {
+    throwsInput(() => catheterOrIscDependent(null as never), "missing-field", "input");
+    throwsInput(() => catheterOrIscDependent({ catheterAtDischarge: "", flipFlowInForce: false, recatheterisedWithFlipFlow: false }), "invalid-value", "catheterAtDischarge");
+    throwsInput(() => catheterOrIscDependent({ catheterAtDischarge: 3 as never, flipFlowInForce: false, recatheterisedWithFlipFlow: false }), "invalid-value", "catheterAtDischarge");
+  });
+});
+
+describe("R1 in words", () => {
+  test("not indicated", () => {
+    assert.deepEqual(sciReferralIndication(sciReferralReasons({})), { indicated: false, text: "Not indicated by what is recorded (R1)", rules: ["R1"] });
+  });
+  test("indicated, each reason with its rule id, each id once", () => {
+    const r = sciReferralIndication(sciReferralReasons({ twocFailed: true, catheterOrIsc: true, bowelIssues: true }));
+    assert.equal(r.indicated, true);
+    assert.deepEqual(r.rules, ["R1", "U7", "B5"]);
+    assert.match(r.text, /^Indicated \(R1\) because: Failed trial without catheter: .* \(U7\); Dependent on a catheter or intermittent self-catheterisation \(U7\); Bowel issues: follow-up with the SCI service \(B5\)\.$/);
+  });
+  test("refuses what it cannot read", () => {
+    throwsInput(() => sciReferralIndication(null as never), "missing-field", "referral");
+    throwsInput(() => sciReferralIndication({ indicated: true } as never), "missing-field", "referral");
   });
 });

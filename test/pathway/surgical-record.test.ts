@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { surgicalRecordFlags, type SurgicalRecord } from "../../src/pathway/index.ts";
+import { surgicalRecordChecks, surgicalRecordFlags, type SurgicalRecord } from "../../src/pathway/index.ts";
 import { throwsInput } from "./helpers.ts";
 
 const complete: SurgicalRecord = {
@@ -98,5 +98,41 @@ describe("S-* PathwayInputError", () => {
   }
   test("S-* PathwayInputError: no record", () => {
     throwsInput(() => surgicalRecordFlags(null as unknown as SurgicalRecord), "missing-field", "record");
+  });
+});
+
+describe("surgicalRecordChecks: every check that applies, met or flagged", () => {
+  const rulesOf = (r: Partial<SurgicalRecord>) => {
+    const c = surgicalRecordChecks({ ...complete, ...r });
+    return { met: c.met.map((m) => m.rule), flagged: c.flagged.map((f) => f.rule), c };
+  };
+  test("CES-R within 24 h: all met, S-TIME-R chosen", () => {
+    const { met, flagged, c } = rulesOf({});
+    assert.deepEqual(met, ["S-DOC", "S-CONSENT", "S-BSR", "S-CATH", "S-TIME-R", "S-NIGHT"]);
+    assert.deepEqual(flagged, []);
+    assert.match(c.met[4].text, /within 24 hours/);
+    for (const m of c.met) assert.ok(m.text.length > 10);
+  });
+  test("CES-R exactly 24 h after MRI is within; one minute more with a reason is met with the reason", () => {
+    assert.match(rulesOf({ anaesthesiaStartAt: "2026-07-02T09:00:00+01:00" }).c.met[4].text, /within 24 hours/);
+    const late = rulesOf({ anaesthesiaStartAt: "2026-07-02T09:01:00+01:00", delayReason: "Theatre list" });
+    assert.deepEqual(late.flagged, []);
+    assert.match(late.c.met[4].text, /reason for the delay is recorded/);
+  });
+  test("CES-R late without a reason: S-TIME-R flagged with the engine's message", () => {
+    const { met, flagged, c } = rulesOf({ anaesthesiaStartAt: "2026-07-02T09:01:00+01:00" });
+    assert.deepEqual(flagged, ["S-TIME-R"]);
+    assert.ok(!met.includes("S-TIME-R"));
+    assert.match(c.flagged[0].text, /more than 24 hours after MRI/);
+  });
+  test("CES-I: S-TIME-I chosen, never flagged from times", () => {
+    const { met, flagged } = rulesOf({ presentation: "CES-I", anaesthesiaStartAt: "2026-07-05T09:00:00+01:00" });
+    assert.deepEqual(met, ["S-DOC", "S-CONSENT", "S-BSR", "S-CATH", "S-TIME-I", "S-NIGHT"]);
+    assert.deepEqual(flagged, []);
+  });
+  test("flags keep the rule book's order", () => {
+    const { met, flagged } = rulesOf({ consentRecorded: false, anaesthesiaStartAt: "2026-07-03T02:00:00+01:00", bsrRegistered: false });
+    assert.deepEqual(flagged, ["S-CONSENT", "S-BSR", "S-TIME-R", "S-NIGHT"]);
+    assert.deepEqual(met, ["S-DOC", "S-CATH"]);
   });
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assessTwoc, flipFlowSchedule } from "../../src/pathway/index.ts";
+import { assessFlipFlow, assessTwoc, flipFlowSchedule } from "../../src/pathway/index.ts";
 import { deriveReminders, type EpisodeState } from "../../src/reminders/derive.ts";
 
 function state(overrides: Partial<EpisodeState> = {}): EpisodeState {
@@ -77,6 +77,15 @@ describe("reminder derivation", () => {
     const list = deriveReminders(state({ ward: ward({ flipFlow }) }), "2026-11-24T07:00:00Z");
     assert.equal(only(list, "flipflow-missed")[0].dueAt, "2026-11-24T10:00:00.000Z");
     assert.equal(only(list, "flipflow-opening")[0].dueAt, "2026-11-24T09:00:00.000Z");
+  });
+
+  it("an hourly schedule alerts a missed opening when the next one is due, as the ward's page says missed (the engine's missedAt)", () => {
+    const flipFlow = { intervalMinutes: 60, startedAt: "2026-11-24T06:00:00Z", lastOpeningAt: "2026-11-24T08:00:00Z", nextOpeningAt: "2026-11-24T09:00:00Z" };
+    const now = "2026-11-24T08:30:00Z";
+    const [missed] = only(deriveReminders(state({ ward: ward({ flipFlow }) }), now), "flipflow-missed");
+    assert.equal(missed.dueAt, "2026-11-24T10:00:00.000Z");
+    const page = assessFlipFlow({ schedule: { intervalMinutes: 60, firstOpeningAt: "2026-11-24T07:00:00Z", startedAt: flipFlow.startedAt }, openings: [{ at: "2026-11-24T07:00:00Z" }, { at: "2026-11-24T08:00:00Z" }], now });
+    assert.equal(page.missedAt, missed.dueAt);
   });
 
   for (const [label, patient] of [

@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import supertest from "supertest";
 import type { Episode } from "../../src/patients/model.ts";
 import { apiToken, createTestApp, signIn, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode } from "./helpers.ts";
+import { newEpisode } from "./helpers.ts";
 
 const NOW = "2026-11-24T10:00:00Z";
 
@@ -100,7 +100,7 @@ describe("bladder events API", () => {
     assert.match(res.body.message, /U6/);
     assert.equal((await rows()).length, before);
     const clinician = await signIn(ctx.app, "clinician");
-    assert.equal((await clinician.submit(`/episodes/${episode.id}/twoc/override`, { formKey: formKey(), reason: "Second trial agreed with urology" })).status, 303);
+    assert.equal((await clinician.submit(`/episodes/${episode.id}/twoc/override`, { reason: "Second trial agreed with urology" })).status, 303);
     const allowed = await post({ type: "catheter-removed", at: NOW, clientId: "scanner-7:abc-2" });
     assert.equal(allowed.status, 201);
     assert.equal(allowed.body.twoc.status, "in-progress");

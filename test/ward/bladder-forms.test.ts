@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import type { Episode } from "../../src/patients/model.ts";
 import { getWardState } from "../../src/ward/index.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode, ukTime } from "./helpers.ts";
+import { newEpisode, onceKeyOf, ukTime } from "./helpers.ts";
 
 const NOW = "2026-11-24T03:00:00Z"; // 3 a.m. on the ward, GMT
 
@@ -29,15 +29,16 @@ describe("recording bladder events from the forms", () => {
     for (const type of ["catheter-removed", "scan", "void", "recatheterised", "flip-flow-opening"]) {
       const res = await nurse.agent.get(`/episodes/${episode.id}/bladder/record/${type}`);
       assert.equal(res.status, 200, type);
-      assert.match(res.text, /name="formKey" value="[0-9a-f]{32}"/);
+      assert.match(res.text, /name="_once" value="[0-9a-f]{24}"/);
+      assert.doesNotMatch(res.text, /name="formKey"/, "one idempotency key per form: the app-wide one");
       assert.match(res.text, /value="now" checked/);
       assert.match(res.text, /id="at-time"[^>]*value="03:00"/, "the earlier-time field is prefilled with now in UK time");
       for (const input of res.text.match(/<input [^>]*>/g) ?? []) {
         assert.match(input, /type="(text|hidden|radio|checkbox|search)"/, `${type}: every input has a real HTML type: ${input}`);
       }
     }
-    const a = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
-    const b = /name="formKey" value="([0-9a-f]+)"/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text)![1];
+    const a = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text);
+    const b = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/scan`)).text);
     assert.notEqual(a, b, "each render has its own key");
     assert.equal((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/nonsense`)).status, 404);
   });
@@ -118,7 +119,7 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("a future time is refused with a clear message and nothing is stored", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "earlier", ...ukTime("at", 24, 11, 2026, "03:30") });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "earlier", ...ukTime("at", 24, 11, 2026, "03:30") });
     assert.equal(res.status, 400);
     assert.match(pageText(res.text), /There is a problem/);
     assert.match(pageText(res.text), /cannot be in the future: it is now 03:00/);
@@ -126,7 +127,7 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("a time more than 24 hours back is refused", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "earlier", ...ukTime("at", 23, 11, 2026, "02:59") });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "earlier", ...ukTime("at", 23, 11, 2026, "02:59") });
     assert.equal(res.status, 400);
     assert.match(pageText(res.text), /set back at most 24 hours/);
     assert.equal(await count(ctx, episode.id), 0);
@@ -134,7 +135,7 @@ describe("recording bladder events from the forms", () => {
 
   test("volumes of 3001, -1 and 1.5 ml are refused as data-entry errors; the typed value is kept", async () => {
     for (const volumeMl of ["3001", "-1", "1.5", "lots"]) {
-      const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { formKey: formKey(), when: "now", phase: "pre-void", volumeMl, sensationToVoid: "yes" });
+      const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { when: "now", phase: "pre-void", volumeMl, sensationToVoid: "yes" });
       assert.equal(res.status, 400, volumeMl);
       assert.match(pageText(res.text), /Bladder volume must be (a whole number of ml|between 0 and 3000 ml)/, volumeMl);
       assert.match(res.text, new RegExp(`id="volumeMl"[^>]*value="${volumeMl.replace(".", "\\.")}"`));
@@ -143,28 +144,28 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("a pre-void scan needs the sensation to void (U3)", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { formKey: formKey(), when: "now", phase: "pre-void", volumeMl: "300" });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { when: "now", phase: "pre-void", volumeMl: "300" });
     assert.equal(res.status, 400);
     assert.match(pageText(res.text), /Select whether the patient has a sensation to void/);
   });
 
   test("the same form posted twice (refresh, double click) stores one event", async () => {
-    const key = formKey();
-    const form = { formKey: key, when: "earlier", ...ukTime("at", 24, 11, 2026, "01:30") };
+    const key = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/bladder/record/catheter-removed`)).text);
+    const form = { _once: key, when: "earlier", ...ukTime("at", 24, 11, 2026, "01:30") };
     const first = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, form);
     assert.equal(first.status, 303);
     const second = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, form);
     assert.equal(second.status, 303);
     assert.equal(await count(ctx, episode.id), 1);
     const page = await nurse.agent.get(second.headers.location);
-    assert.match(pageText(page.text), /already saved/);
+    assert.match(pageText(page.text), /already been sent: it was saved once/);
     const audit = await ctx.db("audit_events").where({ entity: "bladder-event", action: "record", patient_id: episode.patientId });
     assert.equal(audit.length, 1, "one audit row for one event");
     assert.match(audit[0].actor_name, /nurse/);
   });
 
   test("a failed TWOC (U3 with U-SAFE) shows the reason, the urgent alert and the action checklist", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { formKey: formKey(), when: "earlier", ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "620", sensationToVoid: "no" });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/scan`, { when: "earlier", ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "620", sensationToVoid: "no" });
     assert.equal(res.status, 303);
     const page = await nurse.agent.get(`/episodes/${episode.id}/bladder`);
     const text = pageText(page.text);
@@ -177,14 +178,14 @@ describe("recording bladder events from the forms", () => {
   });
 
   test("ticking a checklist action is stored and audited", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/twoc/actions`, { formKey: formKey(), action: "follow-up-arranged", done: "yes" });
+    const res = await nurse.submit(`/episodes/${episode.id}/twoc/actions`, { action: "follow-up-arranged", done: "yes" });
     assert.equal(res.status, 303);
     const page = await nurse.agent.get(`/episodes/${episode.id}/bladder`);
     assert.match(pageText(page.text), /U7 Follow-up arranged .*: done/);
     const audit = await ctx.db("audit_events").where({ entity: "twoc-action", action: "tick", patient_id: episode.patientId });
     assert.equal(audit.length, 1);
     assert.deepEqual(JSON.parse(audit[0].after), { action: "follow-up-arranged", done: true });
-    const bad = await nurse.submit(`/episodes/${episode.id}/twoc/actions`, { formKey: formKey(), action: "delete-everything", done: "yes" });
+    const bad = await nurse.submit(`/episodes/${episode.id}/twoc/actions`, { action: "delete-everything", done: "yes" });
     assert.equal(bad.status, 400);
   });
 
@@ -192,7 +193,7 @@ describe("recording bladder events from the forms", () => {
     const before = await count(ctx, episode.id);
     const form = await nurse.agent.get(`/episodes/${episode.id}/bladder/record/catheter-removed`);
     assert.match(pageText(form.text), /U6: the last trial without catheter failed/);
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "now" });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "now" });
     assert.equal(res.status, 409);
     assert.match(pageText(res.text), /A clinician must record an override with a reason/);
     assert.equal(await count(ctx, episode.id), before);
@@ -202,22 +203,22 @@ describe("recording bladder events from the forms", () => {
     assert.doesNotMatch((await nurse.agent.get(`/episodes/${episode.id}/bladder`)).text, /href="\/episodes\/\d+\/twoc\/override"/, "no link a nurse cannot open");
     assert.match((await clinician.agent.get(`/episodes/${episode.id}/bladder`)).text, /href="\/episodes\/\d+\/twoc\/override">Clinician override/);
     assert.equal((await nurse.agent.get(`/episodes/${episode.id}/twoc/override`)).status, 403);
-    const res = await nurse.submit(`/episodes/${episode.id}/twoc/override`, { formKey: formKey(), reason: "I think it will be fine" });
+    const res = await nurse.submit(`/episodes/${episode.id}/twoc/override`, { reason: "I think it will be fine" });
     assert.equal(res.status, 403);
     assert.equal((await ctx.db("twoc_overrides").where({ episode_id: episode.id })).length, 0);
   });
 
   test("a clinician's override needs a reason, is audited, and then allows one new catheter removal", async () => {
-    const empty = await clinician.submit(`/episodes/${episode.id}/twoc/override`, { formKey: formKey(), reason: "" });
+    const empty = await clinician.submit(`/episodes/${episode.id}/twoc/override`, { reason: "" });
     assert.equal(empty.status, 400);
     assert.match(pageText(empty.text), /Enter the clinical reason/);
-    const ok = await clinician.submit(`/episodes/${episode.id}/twoc/override`, { formKey: formKey(), reason: "Sensation returned; urology agree a second trial" });
+    const ok = await clinician.submit(`/episodes/${episode.id}/twoc/override`, { reason: "Sensation returned; urology agree a second trial" });
     assert.equal(ok.status, 303);
     const audit = await ctx.db("audit_events").where({ entity: "twoc-override", action: "override-u6", patient_id: episode.patientId });
     assert.equal(audit.length, 1);
     assert.match(audit[0].actor_name, /clinician/);
     assert.match(JSON.parse(audit[0].after).reason, /Sensation returned/);
-    const removal = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "now" });
+    const removal = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "now" });
     assert.equal(removal.status, 303);
     const page = pageText((await nurse.agent.get(`/episodes/${episode.id}/bladder`)).text);
     assert.match(page, /TWOC in progress/);
@@ -227,9 +228,9 @@ describe("recording bladder events from the forms", () => {
     const [scan] = await ctx.db("bladder_events").where({ episode_id: episode.id, type: "scan" });
     const form = await nurse.agent.get(`/episodes/${episode.id}/bladder/events/${scan.id}/correct`);
     assert.equal(form.status, 200);
-    const noReason = await nurse.submit(`/episodes/${episode.id}/bladder/events/${scan.id}/correct`, { formKey: formKey(), ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "520", sensationToVoid: "no", reason: "" });
+    const noReason = await nurse.submit(`/episodes/${episode.id}/bladder/events/${scan.id}/correct`, { ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "520", sensationToVoid: "no", reason: "" });
     assert.equal(noReason.status, 400);
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/events/${scan.id}/correct`, { formKey: formKey(), ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "520", sensationToVoid: "no", reason: "Typed 620 for 520" });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/events/${scan.id}/correct`, { ...ukTime("at", 24, 11, 2026, "02:30"), phase: "pre-void", volumeMl: "520", sensationToVoid: "no", reason: "Typed 620 for 520" });
     assert.equal(res.status, 303);
     const rows = await ctx.db("bladder_events").where({ episode_id: episode.id, type: "scan" }).orderBy("id");
     assert.equal(rows.length, 2, "the original is kept");

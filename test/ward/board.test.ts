@@ -34,6 +34,7 @@ describe("the ward board", () => {
     assert.match(res.text, /app-board__row--overdue/);
     assert.match(text, /HUGHES, David .* Flip-flow opening \d\d:\d\d Overdue by 40 min/);
     assert.match(text, /OKAFOR, Grace .* No-void deadline \(U4\) \d\d:\d\d In 3 h 0 min/);
+    assert.match(text, /HUGHES, David .*? Next step: Open the flip-flow valve now \(F1\)/, "each row carries the engine's next step");
   });
 
   test("another ward is chosen with ?ward=; an unknown ward shows no one", async () => {

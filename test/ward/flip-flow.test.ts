@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { recordBladderEvent } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode, ukTime } from "./helpers.ts";
+import { newEpisode, onceKeyOf, ukTime } from "./helpers.ts";
 
 const NOW = "2026-11-24T08:00:00Z";
 
@@ -27,19 +27,20 @@ describe("flip-flow schedules", () => {
     assert.equal(form.status, 200);
     assert.doesNotMatch(form.text, /name="intervalMinutes"/);
     assert.match(pageText(form.text), /every 4 hours/);
-    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, { formKey: formKey(), intervalMinutes: "120", ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") });
+    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, { intervalMinutes: "120", ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") });
     assert.equal(res.status, 403);
     assert.equal((await ctx.db("flip_flow_schedules").where({ episode_id: episode.id })).length, 0);
   });
 
   test("a first opening more than one interval ahead is refused (F1)", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, { formKey: formKey(), ...ukTime("firstOpeningAt", 24, 11, 2026, "12:01") });
+    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, { ...ukTime("firstOpeningAt", 24, 11, 2026, "12:01") });
     assert.equal(res.status, 400);
     assert.match(pageText(res.text), /no later than Tue, 24 Nov 2026, 12:00 GMT/);
   });
 
   test("a nurse starts a 4-hourly schedule; the next 24 h of openings show in UK time; double submit stores one", async () => {
-    const form = { formKey: formKey(), ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") };
+    const once = onceKeyOf((await nurse.agent.get(`/episodes/${episode.id}/flip-flow/start`)).text);
+    const form = { _once: once, ...ukTime("firstOpeningAt", 24, 11, 2026, "12:00") };
     assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, form)).status, 303);
     assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/start`, form)).status, 303);
     assert.equal((await ctx.db("flip_flow_schedules").where({ episode_id: episode.id })).length, 1);
@@ -54,15 +55,15 @@ describe("flip-flow schedules", () => {
     assert.equal(audit.length, 1);
   });
 
-  test("an opening not recorded by its time is overdue, with how late it is; a recorded one is ticked off with its volume", async () => {
+  test("an opening not recorded by its time is overdue, with how late it is; 4 h after the last drain (F1) the slot is missed; a recorded one is ticked off with its volume", async () => {
     ctx.clock.set("2026-11-24T12:25:00Z");
     let text = pageText((await nurse.agent.get(`/episodes/${episode.id}/flip-flow`)).text);
     assert.match(text, /Opening due at 12:00 is overdue by 25 min/);
-    assert.match(text, /Tue, 24 Nov 2026, 12:00 GMT Overdue by 25 min/);
+    assert.match(text, /Tue, 24 Nov 2026, 12:00 GMT Missed: not recorded/, "4-hourly from the schedule's start at 08:00: F1's 4 h ran out at 12:00");
     const board = pageText((await nurse.agent.get("/ward?ward=Test%20ward")).text);
-    assert.match(board, /Flip-flow opening 12:00 Overdue by 25 min/);
+    assert.match(board, /Flip-flow opening 12:00 Overdue by 25 min: missed \(F1\)/, "the board flags the missed opening as the page does");
 
-    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { formKey: formKey(), when: "now", volumeMl: "300" });
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { when: "now", volumeMl: "300" });
     assert.equal(res.status, 303);
     assert.equal(res.headers.location, `/episodes/${episode.id}/flip-flow`);
     text = pageText((await nurse.agent.get(`/episodes/${episode.id}/flip-flow`)).text);
@@ -78,7 +79,7 @@ describe("flip-flow schedules", () => {
   });
 
   test("a drain of 500 ml or more is flagged with the engine's suggested interval (F2); only a clinician accepts it, audited", async () => {
-    const open = (time: string, volumeMl: string) => nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { formKey: formKey(), when: "earlier", ...ukTime("at", 24, 11, 2026, time), volumeMl });
+    const open = (time: string, volumeMl: string) => nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { when: "earlier", ...ukTime("at", 24, 11, 2026, time), volumeMl });
     assert.equal((await open("20:05", "600")).status, 303);
     const nursePage = pageText((await nurse.agent.get(`/episodes/${episode.id}/flip-flow`)).text);
     assert.match(nursePage, /F2 F1 Drained 600 ml/);
@@ -89,12 +90,12 @@ describe("flip-flow schedules", () => {
     const page = await clinician.agent.get(`/episodes/${episode.id}/flip-flow`);
     const text = pageText(page.text);
     assert.match(text, /Suggested interval: every 30 min/);
-    const key = /action="\/episodes\/\d+\/flip-flow\/accept"[\s\S]*?name="formKey" value="([0-9a-f]+)"/.exec(page.text)![1];
+    const key = onceKeyOf(page.text, `/episodes/${episode.id}/flip-flow/accept`);
 
-    assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: formKey(), intervalMinutes: "30" })).status, 403);
-    const stale = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: formKey(), intervalMinutes: "90" });
+    assert.equal((await nurse.submit(`/episodes/${episode.id}/flip-flow/accept`, { intervalMinutes: "30" })).status, 403);
+    const stale = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { intervalMinutes: "90" });
     assert.equal(stale.status, 409);
-    const ok = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { formKey: key, intervalMinutes: "30" });
+    const ok = await clinician.submit(`/episodes/${episode.id}/flip-flow/accept`, { _once: key, intervalMinutes: "30" });
     assert.equal(ok.status, 303);
     const schedules = await ctx.db("flip_flow_schedules").where({ episode_id: episode.id }).orderBy("id");
     assert.equal(schedules.length, 2);
@@ -122,9 +123,9 @@ describe("flip-flow schedules", () => {
   });
 
   test("stopping the schedule is audited; a second stop does not fail", async () => {
-    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/stop`, { formKey: formKey(), stopReason: "Discharged on ISC" });
+    const res = await nurse.submit(`/episodes/${episode.id}/flip-flow/stop`, { stopReason: "Discharged on ISC" });
     assert.equal(res.status, 303);
-    const again = await nurse.submit(`/episodes/${episode.id}/flip-flow/stop`, { formKey: formKey(), stopReason: "Discharged on ISC" });
+    const again = await nurse.submit(`/episodes/${episode.id}/flip-flow/stop`, { stopReason: "Discharged on ISC" });
     assert.equal(again.status, 303);
     assert.match(pageText((await nurse.agent.get(`/episodes/${episode.id}/flip-flow`)).text), /No flip-flow schedule is in force/);
     assert.equal((await ctx.db("audit_events").where({ entity: "flip-flow-schedule", action: "stop-schedule" })).length, 1);

@@ -64,8 +64,10 @@ export function ukTime(prefix: string, day: number, month: number, year: number,
   return { [`${prefix}-day`]: String(day), [`${prefix}-month`]: String(month), [`${prefix}-year`]: String(year), [`${prefix}-time`]: time };
 }
 
-let keySerial = 0;
-/** A fresh one-time form key, like the one each rendered form carries. */
-export function formKey(): string {
-  return `testkey${String(++keySerial).padStart(8, "0")}${Math.random().toString(16).slice(2, 10)}`;
+/** The app-wide one-time form key (`_once`) of the first form in a page, or of the form posting to `action`. */
+export function onceKeyOf(html: string, action?: string): string {
+  const scope = action ? html.slice(html.indexOf(`action="${action}"`)) : html;
+  const m = /name="_once" value="([0-9a-f]{24})"/.exec(scope);
+  if (!m) throw new Error("no one-time form key in the page");
+  return m[1];
 }

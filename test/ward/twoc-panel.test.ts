@@ -4,7 +4,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { recordBladderEvent } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
-import { formKey, newEpisode } from "./helpers.ts";
+import { newEpisode } from "./helpers.ts";
 
 const removal = (at: string) => ({ type: "catheter-removed" as const, at, phase: null, volumeMl: null, sensationToVoid: null, catheterType: null });
 
@@ -88,7 +88,7 @@ describe("TWOC panel: re-catheterised before the trial was decided", () => {
 
   test("the nurse's re-catheterisation stops the no-void clock and asks for clinical review, not a U4 failure", async () => {
     assert.ok(await scheduledU4(), "while the trial runs, the ward is to be alerted at the U4 deadline");
-    const saved = await nurse.submit(`/episodes/${episode.id}/bladder/record/recatheterised`, { formKey: formKey(), when: "now", catheterType: "other" });
+    const saved = await nurse.submit(`/episodes/${episode.id}/bladder/record/recatheterised`, { when: "now", catheterType: "other" });
     assert.equal(saved.status, 303);
 
     const page = await nurse.agent.get(`/episodes/${episode.id}/bladder`);
@@ -105,6 +105,8 @@ describe("TWOC panel: re-catheterised before the trial was decided", () => {
     assert.doesNotMatch(later, /TWOC failed/);
     const board = pageText((await nurse.agent.get(`/ward?ward=${encodeURIComponent("Recath ward")}`)).text);
     assert.match(board, /Clinical review U-REVIEW/);
+    assert.match(board, /Next step: Clinical review: outside the pathway's explicit thresholds \(U-REVIEW\)/, "the engine's next step on the board row");
+    assert.match(later, /Next step: Clinical review: outside the pathway's explicit thresholds \(U-REVIEW\)/, "and on the TWOC panel");
     assert.doesNotMatch(board, /No-void deadline/);
   });
 });
