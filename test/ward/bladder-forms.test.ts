@@ -112,7 +112,7 @@ describe("recording bladder events from the forms", () => {
 
   test("a form that does not say what its boxes showed, with Now and a time, asks which was meant and stores nothing", async () => {
     const other = await newEpisode(ctx.db, { now: NOW });
-    const res = await nurse.submit(`/episodes/${other.id}/bladder/record/catheter-removed`, { formKey: formKey(), when: "now", ...ukTime("at", 24, 11, 2026, "01:00") });
+    const res = await nurse.submit(`/episodes/${other.id}/bladder/record/catheter-removed`, { when: "now", ...ukTime("at", 24, 11, 2026, "01:00") });
     assert.equal(res.status, 400);
     assert.match(pageText(res.text), /choose Earlier to save the time you entered, or Now and clear the time/);
     assert.equal(await count(ctx, other.id), 0);
