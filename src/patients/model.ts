@@ -101,6 +101,16 @@ export function searchName(familyName: string, givenName: string): string {
   return searchWords(`${familyName} ${givenName}`).join(" ").slice(0, 210);
 }
 
+/** A ward's name for matching: trimmed, inner spaces collapsed, case ignored ("  Ward 3 " is "ward 3"). */
+export function wardNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** A person's name for matching: as a ward's, and dots ignored too ("Mr A. Surgeon" is "mr a surgeon"). */
+export function personNameKey(name: string): string {
+  return wardNameKey(name.replace(/\./g, " "));
+}
+
 /** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */
 export function surgeryDate(episode: Pick<Episode, "anaesthesiaStartAt">, londonDate: (instant: string) => string): string {
   return londonDate(episode.anaesthesiaStartAt);
