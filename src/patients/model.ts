@@ -54,9 +54,15 @@ export interface EpisodeInput {
   anaesthesiaStartAt: string;
   procedure: Procedure;
   level: string | null;
+  /** The surgeon's name as letters show it; who is responsible is consultantUserId. */
   surgeon: string | null;
   hospital: string | null;
+  /** The ward's name when the episode was written (kept for the history); where the patient is, is wardId. */
   ward: string | null;
+  /** The ward record (wards.id). Absent: the caller does not set it, and a correction leaves it as it was. */
+  wardId?: number | null;
+  /** The responsible consultant: a clinician's account (users.id). Absent as for wardId. */
+  consultantUserId?: number | null;
   bed: string | null;
   delayReason: string | null;
   consultantSanction: boolean | null;
@@ -74,6 +80,8 @@ export interface Discharge {
 
 export interface Episode extends EpisodeInput {
   id: number;
+  wardId: number | null;
+  consultantUserId: number | null;
   patientId: number;
   discharge: Discharge | null;
   createdAt: string;

@@ -55,6 +55,8 @@ export function toEpisode(row: Row): Episode {
     surgeon: (row.surgeon as string) ?? null,
     hospital: (row.hospital as string) ?? null,
     ward: (row.ward as string) ?? null,
+    wardId: (row.ward_id as number) ?? null,
+    consultantUserId: (row.consultant_user_id as number) ?? null,
     bed: (row.bed as string) ?? null,
     delayReason: (row.delay_reason as string) ?? null,
     consultantSanction: toBoolOrNull(row.consultant_sanction),
@@ -84,6 +86,8 @@ export function episodeColumns(input: EpisodeInput): Row {
     surgeon: input.surgeon,
     hospital: input.hospital,
     ward: input.ward,
+    ...(input.wardId === undefined ? {} : { ward_id: input.wardId }),
+    ...(input.consultantUserId === undefined ? {} : { consultant_user_id: input.consultantUserId }),
     bed: input.bed,
     delay_reason: input.delayReason,
     consultant_sanction: input.consultantSanction,
@@ -157,4 +161,49 @@ export async function episodesForPatient(db: Conn, patientId: number): Promise<E
 export async function findEpisode(db: Conn, id: number): Promise<Episode | null> {
   const row = await db("episodes").where({ id }).first();
   return row ? toEpisode(row) : null;
+}
+
+export interface WardChoice {
+  id: number;
+  name: string;
+  retired: boolean;
+}
+
+export interface ConsultantChoice {
+  id: number;
+  name: string;
+}
+
+/** What an episode form offers: wards not retired and clinicians not disabled, plus the episode's own. */
+export async function episodeChoices(db: Conn, current?: Pick<Episode, "wardId" | "consultantUserId">): Promise<{ wards: WardChoice[]; consultants: ConsultantChoice[] }> {
+  const wardRows: Row[] = await db("wards")
+    .where((q) => {
+      q.whereNull("retired_at");
+      if (current?.wardId) q.orWhere("id", current.wardId);
+    })
+    .select("id", "name", "retired_at");
+  const userRows: Row[] = await db("users")
+    .where("role", "clinician")
+    .andWhere((q) => {
+      q.whereNull("disabled_at");
+      if (current?.consultantUserId) q.orWhere("id", current.consultantUserId);
+    })
+    .select("id", "display_name");
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en-GB", { numeric: true });
+  return {
+    wards: wardRows.map((r) => ({ id: r.id as number, name: r.name as string, retired: r.retired_at !== null && r.retired_at !== undefined })).sort(byName),
+    consultants: userRows.map((r) => ({ id: r.id as number, name: r.display_name as string })).sort(byName),
+  };
+}
+
+/** The names of the wards and consultants some episodes point to, for display. */
+export async function episodeLinkNames(db: Conn, episodes: Pick<Episode, "wardId" | "consultantUserId">[]): Promise<{ wards: Map<number, string>; consultants: Map<number, string> }> {
+  const wardIds = [...new Set(episodes.map((e) => e.wardId).filter((id): id is number => id !== null))];
+  const userIds = [...new Set(episodes.map((e) => e.consultantUserId).filter((id): id is number => id !== null))];
+  const wards: Row[] = wardIds.length ? await db("wards").whereIn("id", wardIds).select("id", "name") : [];
+  const users: Row[] = userIds.length ? await db("users").whereIn("id", userIds).select("id", "display_name") : [];
+  return {
+    wards: new Map(wards.map((r) => [r.id as number, r.name as string])),
+    consultants: new Map(users.map((r) => [r.id as number, r.display_name as string])),
+  };
 }
