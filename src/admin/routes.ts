@@ -10,6 +10,7 @@ import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, ROLES } from "../web/routing.ts";
 import { InputReader } from "../web/validation.ts";
+import { addWard, findWard, listWards, readWard, setWardRetired, updateWard } from "./service.ts";
 
 const ROLE_ITEMS = ROLES.map((value) => ({ value, text: value[0].toUpperCase() + value.slice(1) }));
 
@@ -109,6 +110,61 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     req.session.flash = "Token revoked";
     res.redirect(303, "/admin/api-tokens");
   });
+
+  // ---------------------------------------------------------------- wards
+  pages.get("/admin/wards", ADMINS, async (_req, res) => {
+    res.render("admin/wards", { title: "Wards", wards: await listWards(db) });
+  });
+
+  const renderWardForm = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("admin/ward-form", { backLink: { href: "/admin/wards", text: "Wards" }, ...model });
+
+  pages.get("/admin/wards/new", ADMINS, (_req, res) => renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: {} }));
+
+  pages.post("/admin/wards", ADMINS, async (req, res) => {
+    try {
+      const ward = await addWard(db, res.locals.actor!, readWard(new InputReader(req.body, "form")), now());
+      req.session.flash = `${ward.name} added`;
+      res.redirect(303, "/admin/wards");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: req.body, errors }, 400);
+    }
+  });
+
+  pages.get("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: { name: ward.name, email: ward.email ?? "", phone: ward.phone ?? "" } });
+  });
+
+  pages.post("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    try {
+      const updated = await updateWard(db, res.locals.actor!, ward.id, readWard(new InputReader(req.body, "form")), now());
+      req.session.flash = updated.name === ward.name ? `${ward.name} corrected` : `${ward.name} is now called ${updated.name}; its episodes follow it`;
+      res.redirect(303, "/admin/wards");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: req.body, errors }, 400);
+    }
+  });
+
+  pages.post("/admin/wards/:wardId/retire", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    const retire = (req.body as Record<string, unknown>).retire !== "no";
+    await setWardRetired(db, res.locals.actor!, ward.id, retire, now());
+    req.session.flash = retire ? `${ward.name} retired: it is no longer offered for new episodes` : `${ward.name} is offered again`;
+    res.redirect(303, "/admin/wards");
+  });
+
+  async function loadWard(param: unknown) {
+    const id = idParam(param);
+    const ward = id ? await findWard(db, id) : null;
+    if (!ward) throw new NotFoundError("Ward");
+    return ward;
+  }
 
   async function loadUser(param: unknown) {
     const id = idParam(param);
