@@ -1,10 +1,13 @@
-/** Administered reference records: wards. Every change and its audit row are one transaction. */
+/** What admins change (wards, users, API tokens): every change and its audit row are one transaction. */
 import type { Knex } from "knex";
 import { type Actor, writeAudit } from "../audit/audit.ts";
+import { createApiToken, revokeApiToken } from "../auth/api-tokens.ts";
+import { createUser, type NewUser, setDisabled, setPassword } from "../auth/users.ts";
 import type { Db } from "../db/knex.ts";
 import { isUniqueViolation, toInstantOrNull } from "../db/values.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { wardNameKey } from "../patients/model.ts";
+import type { Role } from "../web/routing.ts";
 import type { InputReader } from "../web/validation.ts";
 
 type Conn = Db | Knex.Transaction;
@@ -111,5 +114,46 @@ export async function setWardRetired(db: Db, actor: Actor, id: number, retire: b
     await trx("wards").where({ id }).update({ retired_at: retire ? now : null, updated_at: now });
     await writeAudit(trx, { at: now, actor, patientId: null, entity: "ward", entityId: id, action: retire ? "retire" : "reinstate", before: { retiredAt: before.retiredAt }, after: { retiredAt: retire ? now : null } });
     return true;
+  });
+}
+
+// ---------------------------------------------------------------- users and API tokens
+// The account changes of src/auth, each with its audit row in the same transaction.
+
+export async function createUserAudited(db: Db, actor: Actor, user: NewUser, now: string): Promise<number> {
+  return db.transaction(async (trx) => {
+    const id = await createUser(trx, user, now);
+    const { password: _p, ...shown } = user;
+    await writeAudit(trx, { at: now, actor, patientId: null, entity: "user", entityId: id, action: "create", before: null, after: shown });
+    return id;
+  });
+}
+
+export async function resetPasswordAudited(db: Db, actor: Actor, userId: number, password: string, now: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await setPassword(trx, userId, password, now);
+    await writeAudit(trx, { at: now, actor, patientId: null, entity: "user", entityId: userId, action: "reset-password", before: null, after: null });
+  });
+}
+
+export async function setDisabledAudited(db: Db, actor: Actor, userId: number, disabled: boolean, now: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await setDisabled(trx, userId, disabled, now);
+    await writeAudit(trx, { at: now, actor, patientId: null, entity: "user", entityId: userId, action: disabled ? "disable" : "enable", before: null, after: null });
+  });
+}
+
+export async function createApiTokenAudited(db: Db, actor: Actor, input: { name: string; role: Role; createdBy: number | null }, now: string): Promise<{ id: number; token: string }> {
+  return db.transaction(async (trx) => {
+    const created = await createApiToken(trx, input, now);
+    await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: created.id, action: "create", before: null, after: { name: input.name, role: input.role } });
+    return created;
+  });
+}
+
+export async function revokeApiTokenAudited(db: Db, actor: Actor, id: number, now: string): Promise<void> {
+  await db.transaction(async (trx) => {
+    await revokeApiToken(trx, id, now);
+    await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
   });
 }
