@@ -140,18 +140,21 @@ export async function searchPatients(db: Db, query: string, page: number, pageSi
       return {
         patient: toPatient(row),
         latestEpisode: episode
-          ? { id: episode.id, ward: episode.ward, bed: episode.bed, inpatient: !episode.discharge, anaesthesiaStartAt: episode.anaesthesiaStartAt }
+          ? { id: episode.id, ward: episode.wardName, bed: episode.bed, inpatient: !episode.discharge, anaesthesiaStartAt: episode.anaesthesiaStartAt }
           : null,
       };
     }),
   };
 }
 
-/** Each patient's most recent episode, in one query. */
-async function latestEpisodes(db: Db, patientIds: number[]): Promise<Map<number, Episode>> {
+/** Each patient's most recent episode with its ward's name (the record's, else the text), in one query. */
+async function latestEpisodes(db: Db, patientIds: number[]): Promise<Map<number, Episode & { wardName: string | null }>> {
   if (patientIds.length === 0) return new Map();
-  const rows = await db("episodes").whereIn("id", db("episodes").max("id").whereIn("patient_id", patientIds).groupBy("patient_id"));
-  return new Map(rows.map((row) => [row.patient_id as number, toEpisode(row)]));
+  const rows = await db("episodes")
+    .leftJoin("wards", "wards.id", "episodes.ward_id")
+    .whereIn("episodes.id", db("episodes").max("id").whereIn("patient_id", patientIds).groupBy("patient_id"))
+    .select("episodes.*", "wards.name as ward_name");
+  return new Map(rows.map((row) => [row.patient_id as number, { ...toEpisode(row), wardName: (row.ward_name as string) ?? (row.ward as string) ?? null }]));
 }
 
 export async function episodesForPatient(db: Conn, patientId: number): Promise<Episode[]> {

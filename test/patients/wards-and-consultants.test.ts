@@ -69,6 +69,10 @@ describe("an episode's ward and responsible consultant are chosen from lists", (
     assert.equal(JSON.parse(audit.after).wardId, ward7);
     assert.equal(JSON.parse(audit.after).consultantUserId, clinicianId);
     assert.match(pageText((await nurse.agent.get(`/patients/${patientId}`)).text), /Inpatient Ward 7 \(Orthopaedics\) bed 12/);
+    await ctx.db("wards").where({ id: ward7 }).update({ name: "Ward 7 (Trauma)" });
+    assert.match(pageText((await nurse.agent.get("/patients?q=Ng")).text), /Ward 7 \(Trauma\)/, "the list shows the ward's name today");
+    assert.match(pageText((await nurse.agent.get(`/episodes/${id}`)).text), /Inpatient Ward 7 \(Trauma\)/);
+    await ctx.db("wards").where({ id: ward7 }).update({ name: "Ward 7 (Orthopaedics)" });
 
     const edit = await nurse.agent.get(`/episodes/${id}/edit`);
     assert.match(edit.text, new RegExp(`<option value="${ward7}" selected>`), "the correction form starts from the stored ward");
