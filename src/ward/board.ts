@@ -43,8 +43,8 @@ export async function wardNames(db: Db): Promise<string[]> {
 export async function wardBoard(db: Db, ward: string, now: string): Promise<BoardRow[]> {
   const episodes: Record<string, unknown>[] = await db("episodes")
     .join("patients", "patients.id", "episodes.patient_id")
-    .leftJoin("wards", "wards.id", "episodes.ward_id")
-    .where((q) => q.where("wards.name", ward).orWhere((q2) => q2.whereNull("episodes.ward_id").andWhere("episodes.ward", ward)))
+    // The ward record by its name; an episode linked to no ward by the name it carries (each side an index).
+    .where((q) => q.whereIn("episodes.ward_id", db("wards").where("name", ward).select("id")).orWhere((q2) => q2.whereNull("episodes.ward_id").andWhere("episodes.ward", ward)))
     .whereNull("episodes.discharged_at")
     .select("episodes.id", "episodes.bed", "patients.family_name", "patients.given_name", "patients.nhs_number");
   const ids = episodes.map((e) => e.id as number);
