@@ -141,7 +141,10 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const choices = await episodeChoices(db, episode);
-    renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: episodeFormValues(episode, choices) });
+    const values = episodeFormValues(episode, choices);
+    // Text that names no ward (written before wards were records, or by another system) is shown, so it is not dropped unseen.
+    const unlistedWard = episode.ward && !values.wardId ? episode.ward : null;
+    renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values, unlistedWard });
   });
 
   pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {

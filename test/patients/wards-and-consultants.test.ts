@@ -109,6 +109,17 @@ describe("an episode's ward and responsible consultant are chosen from lists", (
     assert.equal(row.consultant_user_id, null);
   });
 
+  test("correcting an episode whose ward text names no ward says so, rather than dropping it unseen", async () => {
+    const res = await nurse.submit(`/patients/${patientId}/episodes`, episodeForm({ wardId: String(ward7) }));
+    const id = Number(/\/episodes\/(\d+)$/.exec(res.headers.location)![1]);
+    await ctx.db("episodes").where({ id }).update({ ward_id: null, ward: "Ward 12 (Day unit)" });
+    const edit = await nurse.agent.get(`/episodes/${id}/edit`);
+    assert.match(pageText(edit.text), /Recorded as "Ward 12 \(Day unit\)", which is not a ward on the list/);
+    assert.match(edit.text, /<select [^>]*id="wardId" name="wardId" aria-describedby="wardId-hint"/);
+    await ctx.db("episodes").where({ id }).update({ ward: "  ward 7 (ORTHOPAEDICS)" });
+    assert.match((await nurse.agent.get(`/episodes/${id}/edit`)).text, new RegExp(`<option value="${ward7}" selected>`), "text that names a ward starts the form on it");
+  });
+
   test("an episode on a ward retired since keeps it when corrected; the ward can be cleared", async () => {
     const [{ id: wardId }] = await ctx.db("wards").insert({ name: "Ward 5", created_at: NOW, updated_at: NOW }).returning("id");
     const res = await nurse.submit(`/patients/${patientId}/episodes`, episodeForm({ wardId: String(wardId) }));
