@@ -44,6 +44,8 @@ export const DEMO_PATIENTS: (PatientInput & { key: string; surgeryHoursAgo: numb
 
 export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   if (await db("patients").first()) return;
+  const wardId: number | null = (await db("wards").where({ name: DEMO_WARD }).first("id"))?.id ?? null;
+  const consultantUserId: number | null = (await db("users").where({ username: "clinician" }).first("id"))?.id ?? null;
   for (const demo of DEMO_PATIENTS) {
     const { key: _key, surgeryHoursAgo, nightTime, bed, episode, ...input } = demo;
     const patient = await registerPatient(db, SYSTEM_ACTOR, input, now.toISOString());
@@ -61,6 +63,9 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
         surgeon: "Mr A Surgeon",
         hospital: "Pinderfields Hospital",
         ward: DEMO_WARD,
+        wardId,
+        // The demo clinician is responsible; the surgeon's name on letters is another's.
+        consultantUserId,
         bed,
         delayReason: null,
         // Demo surgeries fall at whatever hour the demo starts: sanctioned, so only Sam Brown shows S-NIGHT.

@@ -1,8 +1,7 @@
 import type { Response } from "express";
-import { writeAudit } from "../audit/audit.ts";
-import { createApiToken, listApiTokens, revokeApiToken } from "../auth/api-tokens.ts";
+import { listApiTokens } from "../auth/api-tokens.ts";
 import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
-import { createUser, findUser, listUsers, setDisabled, setPassword, usernameTaken } from "../auth/users.ts";
+import { findUser, listUsers, usernameTaken } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
 import { formErrors } from "../web/forms.ts";
 import { NotFoundError, ValidationError } from "../errors.ts";
@@ -10,6 +9,19 @@ import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, ROLES } from "../web/routing.ts";
 import { InputReader } from "../web/validation.ts";
+import {
+  addWard,
+  createApiTokenAudited,
+  createUserAudited,
+  findWard,
+  listWards,
+  readWard,
+  resetPasswordAudited,
+  revokeApiTokenAudited,
+  setDisabledAudited,
+  setWardRetired,
+  updateWard,
+} from "./service.ts";
 
 const ROLE_ITEMS = ROLES.map((value) => ({ value, text: value[0].toUpperCase() + value.slice(1) }));
 
@@ -37,8 +49,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const email = input.email("email", { label: "Email address" });
       const password = readNewPassword(input);
       input.result(null);
-      const id = await createUser(db, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
-      await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: id, action: "create", before: null, after: { username, displayName, role, email } });
+      await createUserAudited(db, res.locals.actor!, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
       req.session.flash = `User ${username} created`;
       res.redirect(303, "/admin/users");
     } catch (err) {
@@ -59,8 +70,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const input = new InputReader(req.body, "form");
       const password = readNewPassword(input);
       input.result(null);
-      await setPassword(db, user.id, password!, now());
-      await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: user.id, action: "reset-password", before: null, after: null });
+      await resetPasswordAudited(db, res.locals.actor!, user.id, password!, now());
       req.session.flash = `Password reset for ${user.username}; their sessions are signed out`;
       res.redirect(303, "/admin/users");
     } catch (err) {
@@ -79,8 +89,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
         errors: [{ field: `disable-${user.id}`, message: "You cannot disable your own account: ask another administrator" }],
       });
     }
-    await setDisabled(db, user.id, disable, now());
-    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "user", entityId: user.id, action: disable ? "disable" : "enable", before: null, after: null });
+    await setDisabledAudited(db, res.locals.actor!, user.id, disable, now());
     req.session.flash = `${user.username} ${disable ? "disabled" : "enabled"}`;
     res.redirect(303, "/admin/users");
   });
@@ -96,19 +105,72 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     if (input.errors.length) {
       return res.status(400).render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: req.body, errors: input.errors });
     }
-    const created = await createApiToken(db, { name: name!, role: role!, createdBy: res.locals.user!.id }, now());
-    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "api-token", entityId: created.id, action: "create", before: null, after: { name, role } });
+    const created = await createApiTokenAudited(db, res.locals.actor!, { name: name!, role: role!, createdBy: res.locals.user!.id }, now());
     res.render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: {}, created: { name, role, token: created.token } });
   });
 
   pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res) => {
     const id = idParam(req.params.tokenId);
     if (!id) throw new NotFoundError("Token");
-    await revokeApiToken(db, id, now());
-    await writeAudit(db, { at: now(), actor: res.locals.actor!, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+    await revokeApiTokenAudited(db, res.locals.actor!, id, now());
     req.session.flash = "Token revoked";
     res.redirect(303, "/admin/api-tokens");
   });
+
+  // ---------------------------------------------------------------- wards
+  pages.get("/admin/wards", ADMINS, async (_req, res) => {
+    res.render("admin/wards", { title: "Wards", wards: await listWards(db) });
+  });
+
+  const renderWardForm = (res: Response, model: Record<string, unknown>, status = 200) =>
+    res.status(status).render("admin/ward-form", { backLink: { href: "/admin/wards", text: "Wards" }, ...model });
+
+  pages.get("/admin/wards/new", ADMINS, (_req, res) => renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: {} }));
+
+  pages.post("/admin/wards", ADMINS, async (req, res) => {
+    try {
+      const ward = await addWard(db, res.locals.actor!, readWard(new InputReader(req.body, "form")), now());
+      req.session.flash = `${ward.name} added`;
+      res.redirect(303, "/admin/wards");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: req.body, errors }, 400);
+    }
+  });
+
+  pages.get("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: { name: ward.name, email: ward.email ?? "", phone: ward.phone ?? "" } });
+  });
+
+  pages.post("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    try {
+      const updated = await updateWard(db, res.locals.actor!, ward.id, readWard(new InputReader(req.body, "form")), now());
+      req.session.flash = updated.name === ward.name ? `${ward.name} corrected` : `${ward.name} is now called ${updated.name}; its episodes follow it`;
+      res.redirect(303, "/admin/wards");
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: req.body, errors }, 400);
+    }
+  });
+
+  pages.post("/admin/wards/:wardId/retire", ADMINS, async (req, res) => {
+    const ward = await loadWard(req.params.wardId);
+    const retire = (req.body as Record<string, unknown>).retire !== "no";
+    await setWardRetired(db, res.locals.actor!, ward.id, retire, now());
+    req.session.flash = retire ? `${ward.name} retired: it is no longer offered for new episodes` : `${ward.name} is offered again`;
+    res.redirect(303, "/admin/wards");
+  });
+
+  async function loadWard(param: unknown) {
+    const id = idParam(param);
+    const ward = id ? await findWard(db, id) : null;
+    if (!ward) throw new NotFoundError("Ward");
+    return ward;
+  }
 
   async function loadUser(param: unknown) {
     const id = idParam(param);

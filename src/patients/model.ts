@@ -54,9 +54,15 @@ export interface EpisodeInput {
   anaesthesiaStartAt: string;
   procedure: Procedure;
   level: string | null;
+  /** The surgeon's name as letters show it; who is responsible is consultantUserId. */
   surgeon: string | null;
   hospital: string | null;
+  /** The ward's name when the episode was written (kept for the history); where the patient is, is wardId. */
   ward: string | null;
+  /** The ward record (wards.id). Absent: the caller does not set it, and a correction leaves it as it was. */
+  wardId?: number | null;
+  /** The responsible consultant: a clinician's account (users.id). Absent as for wardId. */
+  consultantUserId?: number | null;
   bed: string | null;
   delayReason: string | null;
   consultantSanction: boolean | null;
@@ -74,6 +80,8 @@ export interface Discharge {
 
 export interface Episode extends EpisodeInput {
   id: number;
+  wardId: number | null;
+  consultantUserId: number | null;
   patientId: number;
   discharge: Discharge | null;
   createdAt: string;
@@ -99,6 +107,16 @@ export function searchWords(text: string): string[] {
 /** The stored search words of a patient's name (the `search_name` column). */
 export function searchName(familyName: string, givenName: string): string {
   return searchWords(`${familyName} ${givenName}`).join(" ").slice(0, 210);
+}
+
+/** A ward's name for matching: trimmed, inner spaces collapsed, case ignored ("  Ward 3 " is "ward 3"). */
+export function wardNameKey(name: string): string {
+  return name.trim().replace(/\s+/g, " ").toLowerCase();
+}
+
+/** A person's name for matching: as a ward's, and dots ignored too ("Mr A. Surgeon" is "mr a surgeon"). */
+export function personNameKey(name: string): string {
+  return wardNameKey(name.replace(/\./g, " "));
 }
 
 /** The surgery date in London, YYYY-MM-DD: the day the pain phase counts from. */

@@ -55,6 +55,8 @@ export function toEpisode(row: Row): Episode {
     surgeon: (row.surgeon as string) ?? null,
     hospital: (row.hospital as string) ?? null,
     ward: (row.ward as string) ?? null,
+    wardId: (row.ward_id as number) ?? null,
+    consultantUserId: (row.consultant_user_id as number) ?? null,
     bed: (row.bed as string) ?? null,
     delayReason: (row.delay_reason as string) ?? null,
     consultantSanction: toBoolOrNull(row.consultant_sanction),
@@ -84,6 +86,8 @@ export function episodeColumns(input: EpisodeInput): Row {
     surgeon: input.surgeon,
     hospital: input.hospital,
     ward: input.ward,
+    ...(input.wardId === undefined ? {} : { ward_id: input.wardId }),
+    ...(input.consultantUserId === undefined ? {} : { consultant_user_id: input.consultantUserId }),
     bed: input.bed,
     delay_reason: input.delayReason,
     consultant_sanction: input.consultantSanction,
@@ -136,18 +140,21 @@ export async function searchPatients(db: Db, query: string, page: number, pageSi
       return {
         patient: toPatient(row),
         latestEpisode: episode
-          ? { id: episode.id, ward: episode.ward, bed: episode.bed, inpatient: !episode.discharge, anaesthesiaStartAt: episode.anaesthesiaStartAt }
+          ? { id: episode.id, ward: episode.wardName, bed: episode.bed, inpatient: !episode.discharge, anaesthesiaStartAt: episode.anaesthesiaStartAt }
           : null,
       };
     }),
   };
 }
 
-/** Each patient's most recent episode, in one query. */
-async function latestEpisodes(db: Db, patientIds: number[]): Promise<Map<number, Episode>> {
+/** Each patient's most recent episode with its ward's name (the record's, else the text), in one query. */
+async function latestEpisodes(db: Db, patientIds: number[]): Promise<Map<number, Episode & { wardName: string | null }>> {
   if (patientIds.length === 0) return new Map();
-  const rows = await db("episodes").whereIn("id", db("episodes").max("id").whereIn("patient_id", patientIds).groupBy("patient_id"));
-  return new Map(rows.map((row) => [row.patient_id as number, toEpisode(row)]));
+  const rows = await db("episodes")
+    .leftJoin("wards", "wards.id", "episodes.ward_id")
+    .whereIn("episodes.id", db("episodes").max("id").whereIn("patient_id", patientIds).groupBy("patient_id"))
+    .select("episodes.*", "wards.name as ward_name");
+  return new Map(rows.map((row) => [row.patient_id as number, { ...toEpisode(row), wardName: (row.ward_name as string) ?? (row.ward as string) ?? null }]));
 }
 
 export async function episodesForPatient(db: Conn, patientId: number): Promise<Episode[]> {
@@ -157,4 +164,49 @@ export async function episodesForPatient(db: Conn, patientId: number): Promise<E
 export async function findEpisode(db: Conn, id: number): Promise<Episode | null> {
   const row = await db("episodes").where({ id }).first();
   return row ? toEpisode(row) : null;
+}
+
+export interface WardChoice {
+  id: number;
+  name: string;
+  retired: boolean;
+}
+
+export interface ConsultantChoice {
+  id: number;
+  name: string;
+}
+
+/** What an episode form offers: wards not retired and clinicians not disabled, plus the episode's own. */
+export async function episodeChoices(db: Conn, current?: Pick<Episode, "wardId" | "consultantUserId">): Promise<{ wards: WardChoice[]; consultants: ConsultantChoice[] }> {
+  const wardRows: Row[] = await db("wards")
+    .where((q) => {
+      q.whereNull("retired_at");
+      if (current?.wardId) q.orWhere("id", current.wardId);
+    })
+    .select("id", "name", "retired_at");
+  const userRows: Row[] = await db("users")
+    .where("role", "clinician")
+    .andWhere((q) => {
+      q.whereNull("disabled_at");
+      if (current?.consultantUserId) q.orWhere("id", current.consultantUserId);
+    })
+    .select("id", "display_name");
+  const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, "en-GB", { numeric: true });
+  return {
+    wards: wardRows.map((r) => ({ id: r.id as number, name: r.name as string, retired: r.retired_at !== null && r.retired_at !== undefined })).sort(byName),
+    consultants: userRows.map((r) => ({ id: r.id as number, name: r.display_name as string })).sort(byName),
+  };
+}
+
+/** The names of the wards and consultants some episodes point to, for display. */
+export async function episodeLinkNames(db: Conn, episodes: Pick<Episode, "wardId" | "consultantUserId">[]): Promise<{ wards: Map<number, string>; consultants: Map<number, string> }> {
+  const wardIds = [...new Set(episodes.map((e) => e.wardId).filter((id): id is number => id !== null))];
+  const userIds = [...new Set(episodes.map((e) => e.consultantUserId).filter((id): id is number => id !== null))];
+  const wards: Row[] = wardIds.length ? await db("wards").whereIn("id", wardIds).select("id", "name") : [];
+  const users: Row[] = userIds.length ? await db("users").whereIn("id", userIds).select("id", "display_name") : [];
+  return {
+    wards: new Map(wards.map((r) => [r.id as number, r.name as string])),
+    consultants: new Map(users.map((r) => [r.id as number, r.display_name as string])),
+  };
 }

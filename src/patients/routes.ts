@@ -6,12 +6,12 @@ import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
 import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
-import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES } from "./model.ts";
-import { episodesForPatient, searchPatients } from "./repository.ts";
+import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES, wardNameKey } from "./model.ts";
+import { episodeChoices, episodeLinkNames, episodesForPatient, searchPatients } from "./repository.ts";
 import { loadEpisode, loadPatient } from "./load.ts";
 import { formErrors } from "../web/forms.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
-import { readDischarge, readEpisode, readPatient } from "./validation.ts";
+import { type EpisodeChoices, readDischarge, readEpisode, readPatient } from "./validation.ts";
 
 const PAGE_SIZE = 50;
 
@@ -70,7 +70,8 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/patients/:patientId", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
     const episodes = await episodesForPatient(db, patient.id);
-    res.render("patients/show", { title: patientDisplayName(patient), patient, episodes: episodes.map(episodeSummary) });
+    const names = await episodeLinkNames(db, episodes);
+    res.render("patients/show", { title: patientDisplayName(patient), patient, episodes: episodes.map((e) => episodeSummary(e, names)) });
   });
 
   pages.get("/patients/:patientId/edit", CLINICAL, async (req, res) => {
@@ -92,25 +93,36 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     }
   });
 
-  const renderEpisodeForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("patients/episode-form", { presentationItems: PRESENTATION_ITEMS, procedureItems: PROCEDURE_ITEMS, yesNo: YES_NO_ITEMS, ...model });
+  const renderEpisodeForm = (res: Response, choices: EpisodeChoices, model: { values: Record<string, unknown> } & Record<string, unknown>, status = 200) => {
+    const wardId = String(model.values.wardId ?? "");
+    const consultantUserId = String(model.values.consultantUserId ?? "");
+    res.status(status).render("patients/episode-form", {
+      presentationItems: PRESENTATION_ITEMS,
+      procedureItems: PROCEDURE_ITEMS,
+      yesNo: YES_NO_ITEMS,
+      wardItems: choices.wards.map((w) => ({ value: String(w.id), text: w.retired ? `${w.name} (retired)` : w.name, selected: String(w.id) === wardId })),
+      consultantItems: choices.consultants.map((c) => ({ value: String(c.id), text: c.name, selected: String(c.id) === consultantUserId })),
+      ...model,
+    });
+  };
 
   pages.get("/patients/:patientId/episodes/new", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
-    renderEpisodeForm(res, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: {} });
+    renderEpisodeForm(res, await episodeChoices(db), { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: {} });
   });
 
   pages.post("/patients/:patientId/episodes", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
+    const choices = await episodeChoices(db);
     try {
-      const input = readEpisode(new InputReader(req.body, "form"), now());
+      const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
       const episode = await registerEpisode(db, res.locals.actor!, patient.id, input, now());
       req.session.flash = "Surgery episode registered";
       res.redirect(303, `/episodes/${episode.id}`);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      renderEpisodeForm(res, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: req.body, errors }, 400);
+      renderEpisodeForm(res, choices, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: req.body, errors }, 400);
     }
   });
 
@@ -120,7 +132,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("patients/episode", {
       title: `Episode: ${patientDisplayName(patient)}`,
       patient,
-      episode: episodeSummary(episode),
+      episode: episodeSummary(episode, await episodeLinkNames(db, [episode])),
       flags: surgicalRecordFlags(surgicalRecordOf(episode)),
       panels,
     });
@@ -128,20 +140,25 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
 
   pages.get("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
     const { episode, patient } = await loadEpisode(deps, req);
-    renderEpisodeForm(res, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: episodeFormValues(episode) });
+    const choices = await episodeChoices(db, episode);
+    const values = episodeFormValues(episode, choices);
+    // Text that names no ward (written before wards were records, or by another system) is shown, so it is not dropped unseen.
+    const unlistedWard = episode.ward && !values.wardId ? episode.ward : null;
+    renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values, unlistedWard });
   });
 
   pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
     const { episode, patient } = await loadEpisode(deps, req);
+    const choices = await episodeChoices(db, episode);
     try {
-      const input = readEpisode(new InputReader(req.body, "form"), now());
+      const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
       await correctEpisode(db, res.locals.actor!, episode.id, input, now());
       req.session.flash = "Surgery record corrected; the previous record is kept in the audit trail";
       res.redirect(303, `/episodes/${episode.id}`);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      renderEpisodeForm(res, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: req.body, errors }, 400);
+      renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: req.body, errors }, 400);
     }
   });
 
@@ -185,8 +202,15 @@ export function surgicalRecordOf(e: Episode) {
   };
 }
 
-function episodeSummary(e: Episode) {
-  return { ...e, procedureName: PROCEDURE_NAMES[e.procedure], catheterStatusName: e.discharge ? CATHETER_STATUS_NAMES[e.discharge.catheterStatus] : null };
+function episodeSummary(e: Episode, names: { wards: Map<number, string>; consultants: Map<number, string> }) {
+  return {
+    ...e,
+    // The ward record's name today; an episode linked to no ward shows its text as recorded.
+    wardName: (e.wardId !== null ? names.wards.get(e.wardId) : null) ?? e.ward,
+    consultantName: e.consultantUserId !== null ? (names.consultants.get(e.consultantUserId) ?? null) : null,
+    procedureName: PROCEDURE_NAMES[e.procedure],
+    catheterStatusName: e.discharge ? CATHETER_STATUS_NAMES[e.discharge.catheterStatus] : null,
+  };
 }
 
 function patientFormValues(p: Patient): Record<string, string> {
@@ -204,7 +228,9 @@ function patientFormValues(p: Patient): Record<string, string> {
   };
 }
 
-function episodeFormValues(e: Episode): Record<string, string> {
+function episodeFormValues(e: Episode, choices: EpisodeChoices): Record<string, string> {
+  // An episode linked to no ward (written with text only) offers the ward its text names, if any.
+  const wardId = e.wardId ?? (e.ward ? choices.wards.find((w) => !w.retired && wardNameKey(w.name) === wardNameKey(e.ward!))?.id : undefined);
   return {
     presentation: e.presentation,
     ...instantFields("mriAt", e.mriAt),
@@ -213,7 +239,8 @@ function episodeFormValues(e: Episode): Record<string, string> {
     level: e.level ?? "",
     surgeon: e.surgeon ?? "",
     hospital: e.hospital ?? "",
-    ward: e.ward ?? "",
+    wardId: wardId ? String(wardId) : "",
+    consultantUserId: e.consultantUserId ? String(e.consultantUserId) : "",
     bed: e.bed ?? "",
     delayReason: e.delayReason ?? "",
     consultantSanction: boolField(e.consultantSanction),

@@ -1,12 +1,21 @@
 import { isValidNhsNumber } from "../pathway/index.ts";
 import { CONTROL_CHARACTERS, type InputReader } from "../web/validation.ts";
-import { CATHETER_STATUSES, type Discharge, type EpisodeInput, type PatientInput, PRESENTATIONS, PROCEDURES, SEXES } from "./model.ts";
+import { CATHETER_STATUSES, type Discharge, type EpisodeInput, type PatientInput, PRESENTATIONS, PROCEDURES, SEXES, wardNameKey } from "./model.ts";
+import type { ConsultantChoice, WardChoice } from "./repository.ts";
 
 export const PATIENT_FIELDS = ["nhsNumber", "familyName", "givenName", "dateOfBirth", "sex", "email", "emailConsent", "gp"] as const;
 export const EPISODE_FIELDS = [
   "presentation", "mriAt", "anaesthesiaStartAt", "procedure", "level", "surgeon", "hospital", "ward", "bed",
   "delayReason", "consultantSanction", "preopReviewAt", "consentRecorded", "bsrRegistered", "catheterisedBeforeSurgery",
 ] as const;
+/** The episode form's fields: the ward and the responsible consultant are chosen from lists. */
+export const EPISODE_FORM_FIELDS = [...EPISODE_FIELDS, "wardId", "consultantUserId"] as const;
+
+/** The wards and consultants an episode may point to (see episodeChoices). */
+export interface EpisodeChoices {
+  wards: WardChoice[];
+  consultants: ConsultantChoice[];
+}
 
 /** Reads a patient from a form or JSON body. `today` (YYYY-MM-DD, London) bounds the date of birth. */
 export function readPatient(input: InputReader, today: string): PatientInput {
@@ -65,8 +74,13 @@ function readGp(input: InputReader) {
   };
 }
 
-/** Reads an episode. Times may not be in the future (`now`); anaesthesia cannot start before the MRI. */
-export function readEpisode(input: InputReader, now: string): EpisodeInput {
+/**
+ * Reads an episode. Times may not be in the future (`now`); anaesthesia cannot start before the MRI.
+ * With `choices`, the ward (wardId, or a ward's name sent as `ward`) and the responsible consultant
+ * (consultantUserId) must be among them; the ward's name is kept as the episode's ward text.
+ * Without, the ward stays the text sent and no link is set.
+ */
+export function readEpisode(input: InputReader, now: string, choices?: EpisodeChoices): EpisodeInput {
   const presentation = input.choice("presentation", PRESENTATIONS, { label: "CES presentation", required: true });
   const mriAt = input.instant("mriAt", { label: "MRI time", required: true });
   const anaesthesiaStartAt = input.instant("anaesthesiaStartAt", { label: "Start of anaesthesia", required: true });
@@ -84,7 +98,7 @@ export function readEpisode(input: InputReader, now: string): EpisodeInput {
     level: input.text("level", { label: "Level", max: 60 }),
     surgeon: input.text("surgeon", { label: "Surgeon", max: 200 }),
     hospital: input.text("hospital", { label: "Hospital", max: 200 }),
-    ward: input.text("ward", { label: "Ward", max: 120 }),
+    ...(choices ? readLinks(input, choices) : { ward: input.text("ward", { label: "Ward", max: 120 }) }),
     bed: input.text("bed", { label: "Bed", max: 40 }),
     delayReason: input.text("delayReason", { label: "Reason for delay", max: 2000 }),
     consultantSanction: input.bool("consultantSanction", { label: "a consultant on call sanctioned the start time" }),
@@ -93,6 +107,28 @@ export function readEpisode(input: InputReader, now: string): EpisodeInput {
     bsrRegistered: input.bool("bsrRegistered", { label: "the patient is registered on the British Spine Registry" }),
     catheterisedBeforeSurgery: input.bool("catheterisedBeforeSurgery", { label: "the patient was catheterised before surgery" }),
   });
+}
+
+function readLinks(input: InputReader, choices: EpisodeChoices): Pick<EpisodeInput, "ward" | "wardId" | "consultantUserId"> {
+  let ward: WardChoice | null;
+  if (input.has("wardId")) {
+    const id = input.integer("wardId", { label: "Ward", min: 1, max: 2147483647 });
+    ward = choices.wards.find((w) => w.id === id) ?? null;
+    if (id !== null && !ward) input.fail("wardId", "Select a ward from the list: that ward is not known, or has been retired");
+  } else {
+    // A ward's name sent as text (older forms, other systems) is accepted when it names a ward.
+    const name = input.text("ward", { label: "Ward", max: 120 });
+    ward = name === null ? null : (choices.wards.find((w) => !w.retired && wardNameKey(w.name) === wardNameKey(name)) ?? null);
+    if (name !== null && !ward) input.fail("wardId", `Select a ward from the list: there is no ward called "${name}"`);
+  }
+  let consultantUserId: number | null = null;
+  if (input.has("consultantUserId")) {
+    const id = input.integer("consultantUserId", { label: "Responsible consultant", min: 1, max: 2147483647 });
+    const consultant = choices.consultants.find((c) => c.id === id);
+    if (id !== null && !consultant) input.fail("consultantUserId", "Select the responsible consultant from the list: that clinician is not known");
+    consultantUserId = consultant?.id ?? null;
+  }
+  return { ward: ward?.name ?? null, wardId: ward?.id ?? null, consultantUserId };
 }
 
 export function readDischarge(input: InputReader, now: string, surgeryAt: string): Discharge {

@@ -252,38 +252,43 @@ function buildMessage(r: ReminderForEmail, row: Joined, settings: EmailSettings,
 /**
  * From 08:00 Europe/London each day, one digest per ward and per clinician of their overdue
  * items. The key holds the London date, so each goes once a day whatever the clock change.
- * A ward gets its inpatients' items, and a discharged patient's items only when no clinician's
- * name matches the surgeon (so they reach someone, without filling the ward's inbox otherwise).
+ * A clinician's digest has the items of the episodes they are the responsible consultant for
+ * (the episode's consultant_user_id, whatever the surgeon's name says). A ward gets its
+ * inpatients' items (by the episode's ward_id; an episode linked to no ward by the ward name it
+ * carries), and a discharged patient's only when no clinician with an email is responsible (so
+ * they reach someone, without filling the ward's inbox otherwise).
  */
 export async function queueDigests(db: Db, nowIso: string, settings: EmailSettings): Promise<number> {
   const today = londonDate(nowIso);
   if (Date.parse(nowIso) < Date.parse(londonInstant(today, DAY_REMINDER_TIME))) return 0;
   const rows = await db("reminders as r")
     .join("episodes as e", "e.id", "r.episode_id")
+    .leftJoin("wards as w", "w.id", "e.ward_id")
     .where("r.status", "scheduled")
     .whereIn("r.audience", ["ward", "clinician", "gp"])
     .andWhere((q) => q.where("r.overdue_at", "<=", nowIso).orWhere((q2) => q2.whereNull("r.overdue_at").andWhere("r.due_at", "<=", nowIso)))
     .orderBy("r.due_at")
-    .select("r.kind", "r.episode_id", "r.due_at", "r.rules", "r.audience", "e.ward", "e.bed", "e.surgeon", "e.discharged_at");
+    .select("r.kind", "r.episode_id", "r.due_at", "r.rules", "r.audience", "e.ward", "e.ward_id", "w.name as ward_name", "e.bed", "e.consultant_user_id", "e.discharged_at");
   if (rows.length === 0) return 0;
   const items = rows.map((row) => ({
-    item: { kind: row.kind, episodeId: row.episode_id, dueAt: new Date(row.due_at).toISOString(), rules: JSON.parse(row.rules), place: { ward: row.ward, bed: row.bed } } as DigestItem,
-    ward: row.ward as string | null,
-    surgeon: ((row.surgeon as string | null) ?? "").trim().toLowerCase(),
+    item: { kind: row.kind, episodeId: row.episode_id, dueAt: new Date(row.due_at).toISOString(), rules: JSON.parse(row.rules), place: { ward: row.ward_name ?? row.ward, bed: row.bed } } as DigestItem,
+    wardId: (row.ward_id as number | null) ?? null,
+    wardText: row.ward as string | null,
+    consultantId: (row.consultant_user_id as number | null) ?? null,
     audience: row.audience as string,
     inpatient: row.discharged_at === null,
   }));
   let queued = 0;
   await db.transaction(async (trx) => {
     const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
-    const clinicianNames = new Set(clinicians.map((u) => String(u.display_name).trim().toLowerCase()));
+    const clinicianIds = new Set(clinicians.map((u) => u.id as number));
     for (const ward of await trx("wards").whereNotNull("email").select("id", "name", "email")) {
-      const list = items.filter((i) => i.ward === ward.name && (i.inpatient || !clinicianNames.has(i.surgeon))).map((i) => i.item);
+      const onWard = (i: (typeof items)[number]) => (i.wardId !== null ? i.wardId === ward.id : i.wardText === ward.name);
+      const list = items.filter((i) => onWard(i) && (i.inpatient || i.consultantId === null || !clinicianIds.has(i.consultantId))).map((i) => i.item);
       if (list.length && (await enqueue(trx, digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), nowIso))) queued++;
     }
     for (const user of clinicians) {
-      const name = String(user.display_name).trim().toLowerCase();
-      const list = items.filter((i) => i.audience !== "ward" && i.surgeon === name).map((i) => i.item);
+      const list = items.filter((i) => i.audience !== "ward" && i.consultantId === user.id).map((i) => i.item);
       if (list.length && (await enqueue(trx, digestEmail(`digest:clinician:${user.id}:${today}`, user.email, user.display_name, today, list, settings), nowIso))) queued++;
     }
   });

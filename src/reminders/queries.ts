@@ -19,9 +19,12 @@ export interface DueItem {
   episodeId: number;
   patientId: number;
   patientName: string;
+  /** The ward's name (its record's, or the text of an episode linked to no ward). */
   ward: string | null;
   bed: string | null;
   surgeon: string | null;
+  /** The responsible consultant's name. */
+  consultant: string | null;
   kind: ReminderKind;
   title: string;
   audience: string;
@@ -34,20 +37,31 @@ export interface DueItem {
   reason: string;
 }
 
+export interface DueFilter {
+  /** A ward record; episodes linked to no ward are matched by the ward name they carry. */
+  ward?: { id: number; name: string };
+  /** A clinician's user id: the episodes they are the responsible consultant for. */
+  consultantUserId?: number;
+  episodeId?: number;
+}
+
 /** Scheduled items for staff due within the next 24 hours or already due, most urgent first. */
-export async function dueItems(db: Db, nowIso: string, filter: { ward?: string; clinician?: string; episodeId?: number } = {}): Promise<DueItem[]> {
+export async function dueItems(db: Db, nowIso: string, filter: DueFilter = {}): Promise<DueItem[]> {
   const horizon = new Date(Date.parse(nowIso) + DUE_HORIZON_MS).toISOString();
   const q = db("reminders as r")
     .join("episodes as e", "e.id", "r.episode_id")
     .join("patients as p", "p.id", "r.patient_id")
+    .leftJoin("wards as w", "w.id", "e.ward_id")
+    .leftJoin("users as u", "u.id", "e.consultant_user_id")
     .where("r.status", "scheduled")
     .whereIn("r.audience", ["ward", "clinician", "gp"])
     .andWhere("r.due_at", "<=", horizon)
     .orderBy("r.due_at")
     .limit(1000)
-    .select("r.*", "e.ward", "e.bed", "e.surgeon", "p.family_name", "p.given_name");
-  if (filter.ward) q.andWhere("e.ward", filter.ward);
-  if (filter.clinician) q.andWhere("e.surgeon", filter.clinician);
+    .select("r.*", "e.ward", "w.name as ward_name", "e.bed", "e.surgeon", "u.display_name as consultant_name", "p.family_name", "p.given_name");
+  const ward = filter.ward;
+  if (ward) q.andWhere((w) => w.where("e.ward_id", ward.id).orWhere((w2) => w2.whereNull("e.ward_id").andWhere("e.ward", ward.name)));
+  if (filter.consultantUserId) q.andWhere("e.consultant_user_id", filter.consultantUserId);
   if (filter.episodeId) q.andWhere("r.episode_id", filter.episodeId);
   const now = Date.parse(nowIso);
   const items = (await q).map((row): DueItem => {
@@ -57,7 +71,7 @@ export async function dueItems(db: Db, nowIso: string, filter: { ward?: string; 
     return {
       id: row.id, episodeId: row.episode_id, patientId: row.patient_id,
       patientName: patientDisplayName({ familyName: String(row.family_name), givenName: String(row.given_name) }),
-      ward: row.ward, bed: row.bed, surgeon: row.surgeon,
+      ward: row.ward_name ?? row.ward, bed: row.bed, surgeon: row.surgeon, consultant: row.consultant_name ?? null,
       kind: row.kind, title: KIND_TITLES[row.kind as ReminderKind] ?? row.kind, audience: row.audience, channel: row.channel,
       dueAt, overdueAt, state, markable: MARKABLE_KINDS.includes(row.kind), rules: JSON.parse(row.rules), reason: row.reason,
     };
@@ -66,10 +80,22 @@ export async function dueItems(db: Db, nowIso: string, filter: { ward?: string; 
   return items.sort((a, b) => rank[a.state] - rank[b.state] || a.dueAt.localeCompare(b.dueAt));
 }
 
-export async function surgeonsWithItems(db: Db): Promise<string[]> {
-  const rows = await db("reminders as r").join("episodes as e", "e.id", "r.episode_id")
-    .where("r.status", "scheduled").whereNotNull("e.surgeon").distinct("e.surgeon").orderBy("e.surgeon");
-  return rows.map((r) => r.surgeon as string);
+/** The wards /due can show: those not retired, and retired ones an episode still points to. */
+export async function dueWards(db: Db): Promise<{ id: number; name: string }[]> {
+  const rows = await db("wards")
+    .whereNull("retired_at")
+    .orWhereIn("id", db("episodes").whereNull("discharged_at").whereNotNull("ward_id").select("ward_id"))
+    .select("id", "name");
+  return rows.map((r) => ({ id: r.id as number, name: r.name as string })).sort((a, b) => a.name.localeCompare(b.name, "en-GB", { numeric: true }));
+}
+
+/** The clinicians /due can show: every clinician account not disabled, and any disabled one still responsible for an episode with items. */
+export async function dueClinicians(db: Db): Promise<{ id: number; name: string }[]> {
+  const rows = await db("users")
+    .where("role", "clinician")
+    .andWhere((q) => q.whereNull("disabled_at").orWhereIn("id", db("episodes as e").join("reminders as r", "r.episode_id", "e.id").where("r.status", "scheduled").whereNotNull("e.consultant_user_id").select("e.consultant_user_id")))
+    .select("id", "display_name");
+  return rows.map((r) => ({ id: r.id as number, name: r.display_name as string })).sort((a, b) => a.name.localeCompare(b.name, "en-GB"));
 }
 
 export async function outboxRows(db: Db, filter: { statuses?: string[]; patientId?: number; limit?: number }): Promise<OutboxRow[]> {

@@ -9,7 +9,7 @@ import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
 import { outboxDir } from "./mailer.ts";
 import { confirmDelivered, resend } from "./outbox.ts";
-import { MARKABLE_KINDS, dueItems, findOutbox, outboxCounts, outboxRows, surgeonsWithItems } from "./queries.ts";
+import { MARKABLE_KINDS, dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
 import { verifyUnsubscribeToken } from "./unsubscribe.ts";
 
 /** Registers this feature's pages and API endpoints. */
@@ -18,21 +18,28 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   const now = () => clock().toISOString();
   const text = (v: unknown) => (typeof v === "string" ? v.slice(0, 200) : "");
 
+  // ?ward= and ?clinician= take record ids (a ward's name is also accepted for ?ward=);
+  // "my patients" is ?clinician= the signed-in clinician's own id.
   pages.get("/due", STAFF, async (req, res) => {
-    const ward = text(req.query.ward);
-    const clinician = text(req.query.clinician);
-    const items = await dueItems(db, now(), { ward: ward || undefined, clinician: clinician || undefined });
-    const wards = (await db("wards").orderBy("name").select("name")).map((w) => w.name as string);
-    const surgeons = await surgeonsWithItems(db);
+    const [wards, clinicians] = await Promise.all([dueWards(db), dueClinicians(db)]);
+    const wardParam = text(req.query.ward);
+    const ward = wards.find((w) => String(w.id) === wardParam || w.name === wardParam);
+    const clinicianParam = text(req.query.clinician);
+    const clinician = clinicians.find((c) => String(c.id) === clinicianParam);
+    const unknown = (wardParam !== "" && !ward) || (clinicianParam !== "" && !clinician);
+    const items = unknown ? [] : await dueItems(db, now(), { ward, consultantUserId: clinician?.id });
+    const user = res.locals.user;
+    const me = user?.role === "clinician" ? user.id : null;
     res.render("reminders/due", {
-      title: "Due and overdue",
+      title: clinician && clinician.id === me ? "My patients: due and overdue" : "Due and overdue",
       refreshSeconds: 60,
       items,
       overdue: items.filter((i) => i.state === "overdue").length,
-      ward,
-      clinician,
-      wardItems: wards.map((w) => ({ value: w, selected: w === ward })),
-      clinicianItems: surgeons.map((s) => ({ value: s, selected: s === clinician })),
+      ward: ward?.name ?? wardParam,
+      clinician: clinician?.name ?? clinicianParam,
+      myPatientsHref: me ? `/due?clinician=${me}` : null,
+      wardItems: wards.map((w) => ({ value: String(w.id), text: w.name, selected: w.id === ward?.id })),
+      clinicianItems: clinicians.map((c) => ({ value: String(c.id), text: c.name, selected: c.id === clinician?.id })),
       canMarkDone: res.locals.user?.role !== "admin",
     });
   });

@@ -21,12 +21,19 @@ export interface BoardRow {
   nextStep: { text: string; rules: RuleId[] };
 }
 
-/** The wards to choose from: the wards table, or the wards of current inpatients when it is empty. */
+/**
+ * The wards to choose from: every ward not retired and every ward with a current inpatient (a
+ * retired ward stays listed while it has one), plus, for inpatients written with a ward name
+ * but no ward record (older API callers), those names. In name order.
+ */
 export async function wardNames(db: Db): Promise<string[]> {
-  const rows: { name: string }[] = await db("wards").select("name").orderBy("name");
-  if (rows.length > 0) return rows.map((r) => r.name);
-  const used: { ward: string }[] = await db("episodes").distinct("ward").whereNotNull("ward").whereNull("discharged_at").orderBy("ward");
-  return used.map((r) => r.ward);
+  const inpatients = db("episodes").whereNull("discharged_at").whereNotNull("ward_id").select("ward_id");
+  const [wards, unlinked]: [{ name: string }[], { ward: string }[]] = await Promise.all([
+    db("wards").whereNull("retired_at").orWhereIn("id", inpatients).select("name"),
+    db("episodes").distinct("ward").whereNull("ward_id").whereNotNull("ward").whereNull("discharged_at"),
+  ]);
+  const names = new Set([...wards.map((r) => r.name), ...unlinked.map((r) => r.ward).filter((w) => w.trim() !== "")]);
+  return [...names].sort((a, b) => a.localeCompare(b, "en-GB", { numeric: true }));
 }
 
 /**
@@ -37,7 +44,8 @@ export async function wardNames(db: Db): Promise<string[]> {
 export async function wardBoard(db: Db, ward: string, now: string): Promise<BoardRow[]> {
   const episodes: Record<string, unknown>[] = await db("episodes")
     .join("patients", "patients.id", "episodes.patient_id")
-    .where("episodes.ward", ward)
+    // The ward record by its name; an episode linked to no ward by the name it carries (each side an index).
+    .where((q) => q.whereIn("episodes.ward_id", db("wards").where("name", ward).select("id")).orWhere((q2) => q2.whereNull("episodes.ward_id").andWhere("episodes.ward", ward)))
     .whereNull("episodes.discharged_at")
     .select("episodes.id", "episodes.bed", "patients.family_name", "patients.given_name", "patients.nhs_number");
   const ids = episodes.map((e) => e.id as number);

@@ -13,10 +13,16 @@ const settings = { baseUrl: "http://localhost:3000", secret: "test-secret" };
 
 describe("reminder pages", () => {
   let ctx: TestContext;
+  let clinicianId: number;
+  let ward3: number;
   before(async () => {
     ctx = await createTestApp({ now: "2026-11-24T10:00:00Z" });
+    clinicianId = (await ctx.db("users").where({ username: "clinician" }).first()).id;
+    ward3 = (await ctx.db("wards").where({ name: "Ward 3 (Spinal)" }).first()).id;
   });
   after(() => ctx.close());
+  /** Points an episode to its ward and responsible consultant, as the episode form stores them. */
+  const link = (episodeId: number, columns: { ward_id?: number | null; consultant_user_id?: number | null }) => ctx.db("episodes").where({ id: episodeId }).update(columns);
 
   it("unsubscribe: the link shows a confirm page, the POST records the opt-out once (audited); a forged token is refused", async () => {
     const now = ctx.clock.now().toISOString();
@@ -76,9 +82,12 @@ describe("reminder pages", () => {
     assert.ok(text.indexOf("U7") < text.indexOf("F1 F3"), "overdue first");
     assert.ok(!text.includes("Pain phase now chronic"), "not due within 24 hours");
     assert.match(text, /Tue,? 24 Nov 2026,? 12:00 GMT/);
-    const byClinician = pageText((await nurse.agent.get("/due?clinician=Ms+Due+Tester")).text);
+    await link(episode.id, { consultant_user_id: clinicianId });
+    const byClinician = pageText((await nurse.agent.get(`/due?clinician=${clinicianId}`)).text);
     assert.match(byClinician, /U7/);
-    assert.ok(!pageText((await nurse.agent.get("/due?clinician=Nobody")).text).includes("Failed TWOC"));
+    assert.match(byClinician, /for Dr Cara Clinician/);
+    assert.ok(!pageText((await nurse.agent.get("/due?clinician=Ms+Due+Tester")).text).includes("Failed TWOC"), "a name is not a clinician");
+    assert.ok(!pageText((await nurse.agent.get("/due?clinician=99999")).text).includes("Failed TWOC"));
 
     const u7 = await ctx.db("reminders").where({ episode_id: episode.id, kind: "u7-follow-up" }).first();
     assert.equal((await nurse.submit(`/due/${u7.id}/done`, {})).status, 404, "U7 closes when the ward records the follow-up, not here");
@@ -89,6 +98,29 @@ describe("reminder pages", () => {
     assert.ok(!pageText((await nurse.agent.get("/due?ward=Ward+7+%28Orthopaedics%29")).text).includes("GP drug review"));
     assert.equal((await ctx.db("audit_events").where({ entity: "reminder", entity_id: p4.id, action: "done" })).length, 1);
     assert.equal((await nurse.submit(`/due/${p4.id}/done`, {})).status, 404, "only an open item can be marked done");
+  });
+
+  it("a clinician's /due (my patients) follows the consultant link, whatever the surgeon's name as typed", async () => {
+    const now = ctx.clock.now().toISOString();
+    const mine = await makeEpisode(ctx.db, { now, surgeon: "Mr A. Surgeon" });
+    const namedOnly = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    await link(mine.episode.id, { consultant_user_id: clinicianId, ward_id: ward3 });
+    for (const e of [mine, namedOnly]) {
+      await schedule(ctx.db, e.episode.id, e.patient.id, [reminder(e.episode.id, "u7-follow-up", "2026-11-24T08:00:00Z", "clinician", "screen", ["U7"])], now);
+    }
+    const clinician = await signIn(ctx.app, "clinician");
+    const due = await clinician.agent.get("/due");
+    const href = /<a href="([^"]+)" id="my-patients">My patients<\/a>/.exec(due.text)![1].replace("&#x3D;", "=");
+    assert.equal(href, `/due?clinician=${clinicianId}`);
+    const page = await clinician.agent.get(href);
+    assert.match(pageText(page.text), /My patients: due and overdue/);
+    const episodes = [...page.text.matchAll(/href="\/episodes\/(\d+)"/g)].map((m) => Number(m[1]));
+    assert.ok(episodes.includes(mine.episode.id), "the episode whose consultant is Dr Cara Clinician, though the surgeon is typed Mr A. Surgeon");
+    assert.ok(!episodes.includes(namedOnly.episode.id), "a surgeon's name that matches is not a link");
+    assert.match(pageText(page.text), /clinician Dr Cara Clinician/, "the item shows its consultant");
+    const onWard = [...(await clinician.agent.get(`/due?ward=${ward3}`)).text.matchAll(/href="\/episodes\/(\d+)"/g)].map((m) => Number(m[1]));
+    assert.ok(onWard.includes(mine.episode.id) && onWard.includes(namedOnly.episode.id), "by ward id: the linked episode, and the one carrying the ward's name only");
+    await ctx.db("reminders").whereIn("episode_id", [mine.episode.id, namedOnly.episode.id]).update({ status: "cancelled" });
   });
 
   it("messages that could not be sent are listed with a resend button (audited); in-doubt ones can be confirmed", async () => {
@@ -121,31 +153,41 @@ describe("reminder pages", () => {
     assert.match(pageText((await admin.agent.get(`/admin/sent-mail/${doubt}`)).text), /Confirmed delivered by staff/);
   });
 
-  it("the ward's digest has its inpatients' items; a discharged patient's go to the matching clinician, or to the ward when none matches", async () => {
+  it("the ward's digest has its inpatients' items; a discharged patient's go to the responsible consultant, or to the ward when none", async () => {
     const now = "2026-05-01T10:00:00Z";
     const day = "2026-05-04";
     const discharge = (episodeId: number) => recordDischarge(ctx.db, SYSTEM_ACTOR, episodeId, { dischargedAt: "2026-04-01T12:00:00Z", destination: "Home", catheterStatus: "none" }, now);
-    const owned = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
-    const unowned = await makeEpisode(ctx.db, { now, surgeon: "Mr Locum Nobody" });
-    const inpatient = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    const owned = await makeEpisode(ctx.db, { now, surgeon: "Mr A. Surgeon" });
+    const unowned = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    const inpatient = await makeEpisode(ctx.db, { now, surgeon: "Mr Locum Nobody", ward: "ward 3 (spinal), side room" });
+    const elsewhere = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician", ward: "Ward 3 (Spinal)" });
+    await link(owned.episode.id, { ward_id: ward3, consultant_user_id: clinicianId });
+    await link(unowned.episode.id, { ward_id: ward3 });
+    await link(inpatient.episode.id, { ward_id: ward3, consultant_user_id: clinicianId });
+    const ward7 = (await ctx.db("wards").where({ name: "Ward 7 (Orthopaedics)" }).first()).id;
+    await link(elsewhere.episode.id, { ward_id: ward7 });
     await discharge(owned.episode.id);
     await discharge(unowned.episode.id);
-    for (const e of [owned, unowned, inpatient]) {
+    for (const e of [owned, unowned, inpatient, elsewhere]) {
       await schedule(ctx.db, e.episode.id, e.patient.id, [reminder(e.episode.id, "sci-referral-outstanding", "2026-05-01T09:00:00Z", "clinician", "screen", ["R1"])], now);
     }
     await queueDigests(ctx.db, `${day}T07:00:00Z`, settings);
     const sent = await ctx.db("outbox").where("kind", "digest").where("key", "like", `digest:%:${day}`);
     // Only this test's episodes: the others on the database have reminders of their own.
-    const mine = new Set([owned, unowned, inpatient].map((e) => e.episode.id));
+    const mine = new Set([owned, unowned, inpatient, elsewhere].map((e) => e.episode.id));
     const episodesIn = (recipient: string) => [...(sent.find((r) => r.recipient === recipient)?.body_text ?? "").matchAll(/\/episodes\/(\d+)/g)].map((m) => Number(m[1])).filter((id) => mine.has(id)).sort();
-    const ward = (await ctx.db("wards").where({ name: "Ward 3 (Spinal)" }).first()).email;
-    assert.deepEqual(episodesIn(ward), [unowned.episode.id, inpatient.episode.id].sort());
-    assert.deepEqual(episodesIn("clinician@example.nhs.uk"), [owned.episode.id, inpatient.episode.id].sort());
+    const ward = (await ctx.db("wards").where({ id: ward3 }).first()).email;
+    assert.deepEqual(episodesIn(ward), [unowned.episode.id, inpatient.episode.id].sort(), "by the ward link: not the episode typed Ward 3 but on Ward 7");
+    assert.deepEqual(episodesIn("clinician@example.nhs.uk"), [owned.episode.id, inpatient.episode.id].sort(), "by the consultant link, not the surgeon's name");
+    assert.deepEqual(episodesIn("ward7@example.nhs.uk"), [elsewhere.episode.id]);
+    const body = sent.find((r) => r.recipient === ward)!.body_text as string;
+    assert.ok(body.includes("Ward 3 (Spinal)") && !body.includes("side room"), "the digest names the ward record");
   });
 
   it("the 08:00 digest goes at 08:00 London on the clock-change mornings (07:00Z on 29 March, 08:00Z on 25 October), once a day", async () => {
     const now = "2026-03-20T10:00:00Z";
     const { patient, episode } = await makeEpisode(ctx.db, { now, surgeon: "Dr Cara Clinician" });
+    await link(episode.id, { ward_id: ward3, consultant_user_id: clinicianId });
     await schedule(ctx.db, episode.id, patient.id, [reminder(episode.id, "sci-referral-outstanding", "2026-03-20T09:00:00Z", "clinician", "screen", ["R1"])], now);
     const digests = () => ctx.db("outbox").where("kind", "digest").where("key", "like", "digest:%:2026-03-29").orWhere("key", "like", "digest:%:2026-10-25");
 

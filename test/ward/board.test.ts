@@ -51,6 +51,32 @@ describe("the ward board", () => {
     assert.doesNotMatch(pageText((await nurse.agent.get("/ward?ward=Ward%207%20(Orthopaedics)")).text), /ORTHO/);
   });
 
+  test("an episode registered on a ward from the form is on that ward's board, and the ward is on the list, whatever its name becomes", async () => {
+    const [{ id: wardId }] = await ctx.db("wards").insert({ name: "ward 9 (spinal step-down)", created_at: NOW, updated_at: NOW }).returning("id");
+    const patient = await nurse.submit("/patients", {
+      nhsNumber: "450 557 7104", familyName: "Linked", givenName: "Lee", "dateOfBirth-day": "31", "dateOfBirth-month": "1", "dateOfBirth-year": "1970", sex: "female", emailConsent: "no",
+    });
+    const at = (f: string, time: string) => ({ [`${f}-day`]: "23", [`${f}-month`]: "11", [`${f}-year`]: "2026", [`${f}-time`]: time });
+    const registered = await nurse.submit(`${patient.headers.location}/episodes`, {
+      presentation: "CES-I", ...at("mriAt", "20:00"), ...at("anaesthesiaStartAt", "23:00"), procedure: "laminotomy", wardId: String(wardId), bed: "2",
+    });
+    assert.equal(registered.status, 303, pageText(registered.text ?? "").slice(0, 300));
+    const choices = (html: string) => [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    const board = await nurse.agent.get(`/ward?ward=${encodeURIComponent("ward 9 (spinal step-down)")}`);
+    assert.ok(choices(board.text).includes("ward 9 (spinal step-down)"), "the ward is on the board's list");
+    assert.match(pageText(board.text), /Ward board: ward 9 \(spinal step-down\) .*LINKED, Lee/);
+
+    await ctx.db("wards").where({ id: wardId }).update({ name: "Ward 9 (Step-down)", retired_at: NOW });
+    const renamed = await nurse.agent.get(`/ward?ward=${encodeURIComponent("Ward 9 (Step-down)")}`);
+    assert.ok(choices(renamed.text).includes("Ward 9 (Step-down)"), "a retired ward stays on the list while it has an inpatient");
+    assert.match(pageText(renamed.text), /LINKED, Lee/, "the episode follows its ward, not the name it was typed with");
+    assert.doesNotMatch(pageText((await nurse.agent.get(`/ward?ward=${encodeURIComponent("ward 9 (spinal step-down)")}`)).text), /LINKED/);
+
+    const episodeId = Number(/\/episodes\/(\d+)$/.exec(registered.headers.location)![1]);
+    await recordDischarge(ctx.db, SYSTEM_ACTOR, episodeId, { dischargedAt: NOW, destination: "Home", catheterStatus: "none" }, NOW);
+    assert.ok(!choices((await nurse.agent.get("/ward")).text).includes("Ward 9 (Step-down)"), "a retired ward with no inpatient leaves the list");
+  });
+
   test("the board reads the same few queries for 3 inpatients or 30 (no query per patient)", async () => {
     const queries = async (ward: string) => {
       let n = 0;
