@@ -1,6 +1,6 @@
 import type { Response } from "express";
 import type { AppDeps } from "../deps.ts";
-import { surgicalRecordFlags } from "../pathway/index.ts";
+import { surgicalRecordChecks } from "../pathway/index.ts";
 import { boolField, dateFields, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { CLINICAL } from "../web/routing.ts";
@@ -133,7 +133,7 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
       title: `Episode: ${patientDisplayName(patient)}`,
       patient,
       episode: episodeSummary(episode, await episodeLinkNames(db, [episode])),
-      flags: surgicalRecordFlags(surgicalRecordOf(episode)),
+      surgicalChecks: surgicalRecordChecks(surgicalRecordOf(episode)),
       panels,
     });
   });

@@ -62,7 +62,10 @@ describe("CES surgery episodes from the form", () => {
   }
 
   /** The rule ids flagged on an episode page. */
-  const flags = (html: string) => [...html.matchAll(/<span class="app-rule-id">([^<]+)<\/span>/g)].map((m) => m[1]).filter((r) => r.startsWith("S-"));
+  const flags = (html: string) => {
+    const list = /<ul class="app-flag-list" id="surgical-flags">([\s\S]*?)<\/ul>/.exec(html)?.[1] ?? "";
+    return [...list.matchAll(/<span class="app-rule-id">([^<]+)<\/span>/g)].map((m) => m[1]);
+  };
 
   test("the form refuses anaesthesia before the MRI, times in the future and missing answers, and stores nothing", async () => {
     const before = [await count("episodes"), await count("audit_events")];
