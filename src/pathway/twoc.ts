@@ -19,6 +19,10 @@ export interface TwocAssessment {
 
 /** U4: no void for 6 hours. */
 export const NO_VOID_LIMIT_MS = 6 * HOUR_MS;
+/** U2: a post-void scan under this passes. */
+export const PASS_POST_VOID_ML = 100;
+/** U3: a pre-void scan over this, with no sensation to void, fails. */
+export const FAIL_PRE_VOID_ML = 500;
 
 type Timed =
   | { type: "catheter-removed"; t: number; index: number }
@@ -148,7 +152,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
     }
     if (e.phase === "post-void") largestPostVoid = Math.max(largestPostVoid, e.volumeMl);
     else largestPreVoidSinceVoid = Math.max(largestPreVoidSinceVoid, e.volumeMl);
-    if (e.phase === "pre-void" && e.volumeMl > 500 && e.sensationToVoid === false) {
+    if (e.phase === "pre-void" && e.volumeMl > FAIL_PRE_VOID_ML && e.sensationToVoid === false) {
       return {
         status: "failed",
         rules: withSafe(["U3"]),
@@ -157,7 +161,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
       };
     }
     if (e.phase === "post-void") {
-      if (e.volumeMl < 100) {
+      if (e.volumeMl < PASS_POST_VOID_ML) {
         return {
           status: "passed",
           rules: withSafe(["U2"]),

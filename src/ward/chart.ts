@@ -1,4 +1,6 @@
 import { formatDateTime, londonParts } from "../time.ts";
+import { SAFE_VOLUME_ML } from "../pathway/bladder.ts";
+import { FAIL_PRE_VOID_ML, PASS_POST_VOID_ML } from "../pathway/twoc.ts";
 import type { WardEvent } from "./model.ts";
 
 const W = 900;
@@ -17,9 +19,9 @@ function pad(n: number): string {
 }
 
 const REFERENCE_LINES = [
-  { ml: 100, text: "100 ml (U2: post-void under 100 passes)", colour: "#007f3b" },
-  { ml: 500, text: "500 ml (U3 pre-void; F2 aim per opening)", colour: "#b25d00" },
-  { ml: 600, text: "600 ml (U-SAFE)", colour: "#d5281b" },
+  { ml: PASS_POST_VOID_ML, text: `${PASS_POST_VOID_ML} ml (U2: post-void under ${PASS_POST_VOID_ML} passes)`, colour: "#007f3b" },
+  { ml: FAIL_PRE_VOID_ML, text: `${FAIL_PRE_VOID_ML} ml (U3 pre-void; F2 aim per opening)`, colour: "#b25d00" },
+  { ml: SAFE_VOLUME_ML, text: `${SAFE_VOLUME_ML} ml (U-SAFE)`, colour: "#d5281b" },
 ];
 
 /**

@@ -73,9 +73,10 @@ export interface FlipFlowScheduleRow {
 /** One scheduled opening and what happened to it. */
 export interface OpeningSlot {
   at: string;
-  /** done: an opening was recorded at or after this time (and before the next slot);
-   *  overdue: due, not recorded, and no later slot is due yet; missed: a later slot is already due or done;
-   *  upcoming: still in the future. */
+  /** As the rule engine's assessFlipFlow decides (src/pathway/flip-flow.ts): done, an opening was
+   *  recorded at or after this time (and before the next slot); overdue, due and not recorded;
+   *  missed, from 4 h after the last opening (F1) or when the next slot is due, whichever is first;
+   *  upcoming, still in the future. */
   status: "done" | "overdue" | "missed" | "upcoming";
   openedAt: string | null;
   volumeMl: number | null;
