@@ -1,5 +1,4 @@
 import type { Request, Response } from "express";
-import { writeAudit } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
 import { loadPatient } from "../patients/load.ts";
 import { patientDisplayName } from "../patients/model.ts";
@@ -9,7 +8,8 @@ import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
 import { outboxDir } from "./mailer.ts";
 import { confirmDelivered, resend } from "./outbox.ts";
-import { MARKABLE_KINDS, dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
+import { dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
+import { markReminderDone, optOutOfEmails } from "./service.ts";
 import { verifyUnsubscribeToken } from "./unsubscribe.ts";
 
 /** Registers this feature's pages and API endpoints. */
@@ -47,13 +47,7 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   pages.post("/due/:reminderId/done", CLINICAL, async (req, res) => {
     const id = idParam(req.params.reminderId);
     const at = now();
-    const done = id && (await db.transaction(async (trx) => {
-      const before = await trx("reminders").where({ id, status: "scheduled" }).whereIn("kind", MARKABLE_KINDS).first();
-      if (!before) return false;
-      await trx("reminders").where({ id }).update({ status: "done", done_at: at, done_by: res.locals.actor!.name, updated_at: at });
-      await writeAudit(trx, { at, actor: res.locals.actor!, patientId: before.patient_id, entity: "reminder", entityId: id, action: "done", before: { status: "scheduled", kind: before.kind }, after: { status: "done" } });
-      return true;
-    }));
+    const done = id && (await markReminderDone(db, res.locals.actor!, id, at));
     if (!done) throw new NotFoundError("Open reminder");
     req.session.flash = "Marked as done";
     res.redirect(303, "/due");
@@ -110,15 +104,6 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
 
   // Unsubscribe: public by design, protected by the signed token in the link.
   const secret = deps.config.sessionSecret;
-  const optOut = async (patientId: number): Promise<"stopped" | "already"> => {
-    const at = now();
-    return db.transaction(async (trx) => {
-      const n = await trx("patients").where({ id: patientId }).whereNull("email_opted_out_at").update({ email_opted_out_at: at, updated_at: at });
-      if (n === 0) return "already";
-      await writeAudit(trx, { at, actor: { type: "system", id: null, name: "patient (unsubscribe link)" }, patientId, entity: "patient", entityId: patientId, action: "email-opt-out", before: { emailOptedOutAt: null }, after: { emailOptedOutAt: at } });
-      return "stopped";
-    });
-  };
   const tokenPatient = async (token: unknown): Promise<number | null> => {
     const id = verifyUnsubscribeToken(token, secret);
     return id && (await db("patients").where({ id }).first("id")) ? id : null;
@@ -134,14 +119,14 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   pages.post("/unsubscribe/:token", "public", async (req, res) => {
     const id = await tokenPatient(req.params.token);
     if (!id) return res.status(404).render("reminders/unsubscribe", { title: "This link is not valid", invalid: true });
-    const result = await optOut(id);
+    const result = await optOutOfEmails(db, id, now());
     res.render("reminders/unsubscribe", { title: "Reminder emails stopped", done: result === "stopped", already: result === "already" });
   });
 
   api.post("/unsubscribe/:token", "public", async (req, res) => {
     const id = await tokenPatient(req.params.token);
     if (!id) return res.status(404).json({ code: "not-found", message: "This unsubscribe link is not valid", errors: [] });
-    res.json({ status: await optOut(id) });
+    res.json({ status: await optOutOfEmails(db, id, now()) });
   });
   api.document("post", "/unsubscribe/{token}", {
     summary: "One-click unsubscribe (RFC 8058) from patient reminder emails",

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import supertest from "supertest";
 import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
+import { setAppointment } from "../../src/followup/service.ts";
 import { recordDischarge } from "../../src/patients/service.ts";
 import { queueDigests } from "../../src/reminders/dispatcher.ts";
 import { enqueue } from "../../src/reminders/outbox.ts";
@@ -26,7 +27,10 @@ describe("reminder pages", () => {
 
   it("unsubscribe: the link shows a confirm page, the POST records the opt-out once (audited); a forged token is refused", async () => {
     const now = ctx.clock.now().toISOString();
-    const { patient } = await makeEpisode(ctx.db, { email: "unsub@example.com", now });
+    const { patient, episode } = await makeEpisode(ctx.db, { email: "unsub@example.com", now });
+    await setAppointment(ctx.db, SYSTEM_ACTOR, episode, new Date(Date.parse(now) + 7 * 24 * 3600_000).toISOString(), "Spinal clinic", now);
+    const appointmentEmail = () => ctx.db("reminders").where({ episode_id: episode.id, kind: "outpatient-appointment-patient" }).first();
+    assert.equal((await appointmentEmail()).status, "scheduled");
     const token = unsubscribeToken(patient.id, "test-secret");
     const agent = supertest.agent(ctx.app);
     const page = await agent.get(`/unsubscribe/${token}`);
@@ -38,6 +42,7 @@ describe("reminder pages", () => {
     assert.match(pageText(done.text), /You will not get any more reminder emails/);
     const row = await ctx.db("patients").where({ id: patient.id }).first();
     assert.ok(row.email_opted_out_at, "opt-out recorded");
+    assert.equal((await appointmentEmail()).status, "cancelled", "the emails already scheduled for the patient are cancelled at once");
     const again = await agent.post(`/unsubscribe/${token}`).type("form").send({ _csrf: csrf });
     assert.match(pageText(again.text), /already stopped/);
     const audits = await ctx.db("audit_events").where({ patient_id: patient.id, action: "email-opt-out" });

@@ -1,0 +1,32 @@
+import { type Actor, writeAudit } from "../audit/audit.ts";
+import type { Db } from "../db/knex.ts";
+import { rederiveEpisodes } from "../patients/change.ts";
+import { MARKABLE_KINDS } from "./queries.ts";
+
+const PATIENT_LINK: Actor = { type: "system", id: null, name: "patient (unsubscribe link)" };
+
+/** A clinician marks an open reminder done (audited). False when there is no such open reminder. */
+export async function markReminderDone(db: Db, actor: Actor, reminderId: number, now: string): Promise<boolean> {
+  return db.transaction(async (trx) => {
+    const before = await trx("reminders").where({ id: reminderId, status: "scheduled" }).whereIn("kind", MARKABLE_KINDS).first();
+    if (!before) return false;
+    await trx("reminders").where({ id: reminderId }).update({ status: "done", done_at: now, done_by: actor.name, updated_at: now });
+    await writeAudit(trx, { at: now, actor, patientId: before.patient_id, entity: "reminder", entityId: reminderId, action: "done", before: { status: "scheduled", kind: before.kind }, after: { status: "done" } });
+    return true;
+  });
+}
+
+/**
+ * The patient stops reminder emails from the link in one. Their episodes re-derive in the same
+ * transaction, so the emails already scheduled for them are cancelled, not merely skipped later.
+ */
+export async function optOutOfEmails(db: Db, patientId: number, now: string): Promise<"stopped" | "already"> {
+  return db.transaction(async (trx) => {
+    const n = await trx("patients").where({ id: patientId }).whereNull("email_opted_out_at").update({ email_opted_out_at: now, updated_at: now });
+    if (n === 0) return "already";
+    await writeAudit(trx, { at: now, actor: PATIENT_LINK, patientId, entity: "patient", entityId: patientId, action: "email-opt-out", before: { emailOptedOutAt: null }, after: { emailOptedOutAt: now } });
+    const episodes = (await trx("episodes").where({ patient_id: patientId }).orderBy("id").pluck("id")) as number[];
+    await rederiveEpisodes(db, episodes, now, trx);
+    return "stopped";
+  });
+}
