@@ -23,7 +23,7 @@ describe("demo data", () => {
         const brown = await episodePageOf(ctx, "4010232137", nurse);
         assert.match(brown, /S-NIGHT Anaesthesia started at 02:15/);
         for (const nhs of ["9434765919", "9000000009", "9876543210"]) {
-          assert.doesNotMatch(await episodePageOf(ctx, nhs, nurse), /S-NIGHT Anaesthesia started/, `only the night-time demo shows S-NIGHT (${nhs})`);
+          assert.doesNotMatch(await episodePageOf(ctx, nhs, nurse), /S-NIGHT Anaesthesia started at/, `only the night-time demo shows S-NIGHT (${nhs})`);
         }
       } finally {
         await ctx.close();
