@@ -38,7 +38,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
 
   pages.get("/admin/users/new", ADMINS, (_req, res) => renderNewUser(res, { values: {} }));
 
-  pages.post("/admin/users", ADMINS, async (req, res) => {
+  pages.post("/admin/users", ADMINS, async (req, res, actor) => {
     try {
       const input = new InputReader(req.body, "form");
       const username = input.text("username", { label: "Username", required: true, max: 80 });
@@ -49,7 +49,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const email = input.email("email", { label: "Email address" });
       const password = readNewPassword(input);
       input.result(null);
-      await createUserAudited(db, res.locals.actor!, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
+      await createUserAudited(db, actor, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
       req.session.flash = `User ${username} created`;
       res.redirect(303, "/admin/users");
     } catch (err) {
@@ -64,13 +64,13 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH });
   });
 
-  pages.post("/admin/users/:userId/password", ADMINS, async (req, res) => {
+  pages.post("/admin/users/:userId/password", ADMINS, async (req, res, actor) => {
     const user = await loadUser(req.params.userId);
     try {
       const input = new InputReader(req.body, "form");
       const password = readNewPassword(input);
       input.result(null);
-      await resetPasswordAudited(db, res.locals.actor!, user.id, password!, now());
+      await resetPasswordAudited(db, actor, user.id, password!, now());
       req.session.flash = `Password reset for ${user.username}; their sessions are signed out`;
       res.redirect(303, "/admin/users");
     } catch (err) {
@@ -79,7 +79,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     }
   });
 
-  pages.post("/admin/users/:userId/disable", ADMINS, async (req, res) => {
+  pages.post("/admin/users/:userId/disable", ADMINS, async (req, res, actor) => {
     const user = await loadUser(req.params.userId);
     const disable = (req.body as Record<string, unknown>).disable !== "no";
     if (disable && user.id === res.locals.user!.id) {
@@ -89,7 +89,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
         errors: [{ field: `disable-${user.id}`, message: "You cannot disable your own account: ask another administrator" }],
       });
     }
-    await setDisabledAudited(db, res.locals.actor!, user.id, disable, now());
+    await setDisabledAudited(db, actor, user.id, disable, now());
     req.session.flash = `${user.username} ${disable ? "disabled" : "enabled"}`;
     res.redirect(303, "/admin/users");
   });
@@ -98,21 +98,21 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: {} });
   });
 
-  pages.post("/admin/api-tokens", ADMINS, async (req, res) => {
+  pages.post("/admin/api-tokens", ADMINS, async (req, res, actor) => {
     const input = new InputReader(req.body, "form");
     const name = input.text("name", { label: "Token name", required: true, max: 120 });
     const role = input.choice("role", ROLES, { label: "Role", required: true });
     if (input.errors.length) {
       return res.status(400).render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: req.body, errors: input.errors });
     }
-    const created = await createApiTokenAudited(db, res.locals.actor!, { name: name!, role: role!, createdBy: res.locals.user!.id }, now());
+    const created = await createApiTokenAudited(db, actor, { name: name!, role: role!, createdBy: res.locals.user!.id }, now());
     res.render("admin/api-tokens", { title: "API tokens", tokens: await listApiTokens(db), roleItems: ROLE_ITEMS, values: {}, created: { name, role, token: created.token } });
   });
 
-  pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res) => {
+  pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res, actor) => {
     const id = idParam(req.params.tokenId);
     if (!id) throw new NotFoundError("Token");
-    await revokeApiTokenAudited(db, res.locals.actor!, id, now());
+    await revokeApiTokenAudited(db, actor, id, now());
     req.session.flash = "Token revoked";
     res.redirect(303, "/admin/api-tokens");
   });
@@ -127,9 +127,9 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
 
   pages.get("/admin/wards/new", ADMINS, (_req, res) => renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: {} }));
 
-  pages.post("/admin/wards", ADMINS, async (req, res) => {
+  pages.post("/admin/wards", ADMINS, async (req, res, actor) => {
     try {
-      const ward = await addWard(db, res.locals.actor!, readWard(new InputReader(req.body, "form")), now());
+      const ward = await addWard(db, actor, readWard(new InputReader(req.body, "form")), now());
       req.session.flash = `${ward.name} added`;
       res.redirect(303, "/admin/wards");
     } catch (err) {
@@ -144,10 +144,10 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: { name: ward.name, email: ward.email ?? "", phone: ward.phone ?? "" } });
   });
 
-  pages.post("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
+  pages.post("/admin/wards/:wardId/edit", ADMINS, async (req, res, actor) => {
     const ward = await loadWard(req.params.wardId);
     try {
-      const updated = await updateWard(db, res.locals.actor!, ward.id, readWard(new InputReader(req.body, "form")), now());
+      const updated = await updateWard(db, actor, ward.id, readWard(new InputReader(req.body, "form")), now());
       req.session.flash = updated.name === ward.name ? `${ward.name} corrected` : `${ward.name} is now called ${updated.name}; its episodes follow it`;
       res.redirect(303, "/admin/wards");
     } catch (err) {
@@ -157,10 +157,10 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     }
   });
 
-  pages.post("/admin/wards/:wardId/retire", ADMINS, async (req, res) => {
+  pages.post("/admin/wards/:wardId/retire", ADMINS, async (req, res, actor) => {
     const ward = await loadWard(req.params.wardId);
     const retire = (req.body as Record<string, unknown>).retire !== "no";
-    await setWardRetired(db, res.locals.actor!, ward.id, retire, now());
+    await setWardRetired(db, actor, ward.id, retire, now());
     req.session.flash = retire ? `${ward.name} retired: it is no longer offered for new episodes` : `${ward.name} is offered again`;
     res.redirect(303, "/admin/wards");
   });

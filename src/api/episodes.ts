@@ -112,7 +112,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
     },
   });
 
-  api.patch("/episodes/:episodeId", EPISODE_WRITERS, async (req, res) => {
+  api.patch("/episodes/:episodeId", EPISODE_WRITERS, async (req, res, actor) => {
     const episode = await apiEpisode(db, req.params.episodeId);
     const patch = new InputReader(req.body, "json");
     patch.rejectUnknown(EPISODE_FIELDS);
@@ -123,7 +123,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
     const current = episodeInput(episode);
     const input = readEpisode(new InputReader({ ...current, ...(req.body as object) }, "json"), at);
     const changed = JSON.stringify(input) !== JSON.stringify(current);
-    const result = changed ? await correctEpisode(db, res.locals.actor!, episode.id, input, at) : episode;
+    const result = changed ? await correctEpisode(db, actor, episode.id, input, at) : episode;
     res.json(await episodeView(db, result, at));
   });
   api.document("patch", "/episodes/{episodeId}", {
@@ -140,7 +140,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   });
 
   // ---------------------------------------------------------------- discharge
-  api.post("/episodes/:episodeId/discharge", EPISODE_WRITERS, async (req, res) => {
+  api.post("/episodes/:episodeId/discharge", EPISODE_WRITERS, async (req, res, actor) => {
     const episode = await apiEpisode(db, req.params.episodeId);
     const at = now();
     const reader = new InputReader(req.body, "json");
@@ -153,7 +153,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
         "dischargedAt",
       );
     }
-    const updated = await recordDischarge(db, res.locals.actor!, episode.id, discharge, at);
+    const updated = await recordDischarge(db, actor, episode.id, discharge, at);
     res.status(201).json({ id: updated.id, discharge: updated.discharge });
   });
   api.document("post", "/episodes/{episodeId}/discharge", {

@@ -18,11 +18,11 @@ export function apiRoutes(api: RoleRouter, deps: AppDeps): void {
 
   api.get("/openapi.json", "public", (_req, res) => res.json(buildOpenApi(api.docs)));
 
-  api.post("/patients", PATIENT_SYSTEMS, async (req, res) => {
+  api.post("/patients", PATIENT_SYSTEMS, async (req, res, actor) => {
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(PATIENT_FIELDS);
     const input = readPatient(reader, londonDate(clock()));
-    const patient = await registerPatient(db, res.locals.actor!, input, clock().toISOString());
+    const patient = await registerPatient(db, actor, input, clock().toISOString());
     res.status(201).json({ id: patient.id });
   });
   api.document("post", "/patients", {
@@ -35,13 +35,13 @@ export function apiRoutes(api: RoleRouter, deps: AppDeps): void {
     },
   });
 
-  api.post("/patients/:patientId/episodes", PATIENT_SYSTEMS, async (req, res) => {
+  api.post("/patients/:patientId/episodes", PATIENT_SYSTEMS, async (req, res, actor) => {
     const patientId = idParam(req.params.patientId);
     if (!patientId || !(await findPatient(db, patientId))) throw new NotFoundError("Patient");
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(EPISODE_FIELDS);
     const input = readEpisode(reader, clock().toISOString());
-    const episode = await registerEpisode(db, res.locals.actor!, patientId, input, clock().toISOString());
+    const episode = await registerEpisode(db, actor, patientId, input, clock().toISOString());
     res.status(201).json({ id: episode.id });
   });
   api.document("post", "/patients/{patientId}/episodes", {

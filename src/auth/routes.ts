@@ -79,12 +79,10 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     });
   });
 
-  pages.post("/sign-out", STAFF, (req, res, next) => {
-    req.session.destroy((err) => {
-      if (err) return next(err);
-      res.clearCookie("ces.sid");
-      res.redirect(303, "/sign-in");
-    });
+  pages.post("/sign-out", STAFF, async (req, res) => {
+    await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
+    res.clearCookie("ces.sid");
+    res.redirect(303, "/sign-in");
   });
 }
 

@@ -54,7 +54,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
 
   pages.get("/episodes/:episodeId/follow-up", CLINICAL, (req, res) => renderPage(req, res));
 
-  pages.post("/episodes/:episodeId/follow-up/checklist", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/checklist", CLINICAL, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     const view = await loadFollowup(db, episode, now());
     const input = new InputReader(req.body, "form");
@@ -69,7 +69,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       return renderPage(req, res, { errors: err.errors }, 400);
     }
     if (!mayTick(res.locals.user?.role, item!)) throw new HttpError(403, `${item!.rule} is done by a clinician at the outpatient appointment`, "forbidden");
-    await setTick(db, res.locals.actor!, episode, item!, done!, now());
+    await setTick(db, actor, episode, item!, done!, now());
     req.session.flash = `${item!.rule} ${done ? "marked as done" : "marked as not done"}`;
     res.redirect(303, `${base(episode.id)}#${item!.id}`);
   });
@@ -98,12 +98,12 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   };
   pages.get("/episodes/:episodeId/follow-up/issues/:domain", CLINICAL, (req, res) => renderIssue(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/issues/:domain", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/issues/:domain", CLINICAL, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     const domain = issueDomain(req);
     try {
       const { ongoing, details } = readIssue(new InputReader(req.body, "form"), DOMAINS[domain].issue);
-      await setIssue(db, res.locals.actor!, episode, domain, ongoing, details, now());
+      await setIssue(db, actor, episode, domain, ongoing, details, now());
       req.session.flash = `${DOMAINS[domain].title}: ongoing issue recorded`;
       res.redirect(303, `${base(episode.id)}#section-${domain}`);
     } catch (err) {
@@ -127,11 +127,11 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   };
   pages.get("/episodes/:episodeId/follow-up/appointment", CLINICAL, (req, res) => renderAppointment(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/appointment", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/appointment", CLINICAL, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     try {
       const { at, clinic } = readAppointment(new InputReader(req.body, "form"));
-      await setAppointment(db, res.locals.actor!, episode, at, clinic, now());
+      await setAppointment(db, actor, episode, at, clinic, now());
       req.session.flash = "Outpatient appointment recorded";
       res.redirect(303, `${base(episode.id)}#outpatient`);
     } catch (err) {
@@ -162,12 +162,12 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     const apptDate = view.appointment && londonDate(view.appointment.at) <= view.today ? londonDate(view.appointment.at) : view.today;
     await renderReassessment(req, res, dateFields("appointmentDate", apptDate));
   });
-  pages.post("/episodes/:episodeId/follow-up/reassessment", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/reassessment", CLINICIANS, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     const view = await loadFollowup(db, episode, now());
     try {
       const input = readReassessment(new InputReader(req.body, "form"), view.today, view.surgeryDate);
-      await recordReassessment(db, res.locals.actor!, episode, input, now());
+      await recordReassessment(db, actor, episode, input, now());
       req.session.flash = "Outpatient re-assessment recorded";
       res.redirect(303, `${base(episode.id)}#outpatient`);
     } catch (err) {
@@ -192,11 +192,11 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   };
   pages.get("/episodes/:episodeId/follow-up/medicines", CLINICIANS, (req, res) => renderMedicines(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/medicines", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/medicines", CLINICIANS, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     try {
       const input = readMedication(new InputReader(req.body, "form"), londonDate(now()));
-      await addMedication(db, res.locals.actor!, episode, input, now());
+      await addMedication(db, actor, episode, input, now());
       req.session.flash = `${input.name} added to the medication list`;
       res.redirect(303, `${base(episode.id)}/medicines`);
     } catch (err) {
@@ -226,12 +226,12 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   };
   pages.get("/episodes/:episodeId/follow-up/medicines/:medicationId/stop", CLINICIANS, (req, res) => renderStop(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/medicines/:medicationId/stop", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/follow-up/medicines/:medicationId/stop", CLINICIANS, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     const medication = await loadMedication(req, episode.id);
     try {
       const { stoppedOn, reason } = readStop(new InputReader(req.body, "form"), londonDate(now()), medication.startedOn);
-      await stopMedication(db, res.locals.actor!, episode, medication.id, stoppedOn, reason, now());
+      await stopMedication(db, actor, episode, medication.id, stoppedOn, reason, now());
       req.session.flash = `${medication.name} recorded as stopped`;
       res.redirect(303, `${base(episode.id)}/medicines`);
     } catch (err) {

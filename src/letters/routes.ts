@@ -58,11 +58,11 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
 
   pages.get("/episodes/:episodeId/letters", CLINICIANS, (req, res) => renderList(req, res));
 
-  pages.post("/episodes/:episodeId/letters", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/letters", CLINICIANS, async (req, res, actor) => {
     const { episode } = await loadEpisode(deps, req);
     try {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), true);
-      const id = await createLetter(db, res.locals.actor!, episode, input.kind!, input.recipientId, input.freeText, now());
+      const id = await createLetter(db, actor, episode, input.kind!, input.recipientId, input.freeText, now());
       req.session.flash = `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record`;
       res.redirect(303, letterUrl(id, 1));
     } catch (err) {
@@ -129,11 +129,11 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
 
   pages.get("/letters/:letterId/versions/:version", CLINICIANS, (req, res) => renderVersion(req, res, null));
 
-  pages.post("/letters/:letterId/versions/:version", CLINICIANS, async (req, res) => {
+  pages.post("/letters/:letterId/versions/:version", CLINICIANS, async (req, res, actor) => {
     const { letter, version } = await loadVersion(req);
     try {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), false, letter.kind);
-      await regenerateDraft(db, res.locals.actor!, letter, version.version, input.recipientId, input.freeText, now());
+      await regenerateDraft(db, actor, letter, version.version, input.recipientId, input.freeText, now());
       req.session.flash = `Version ${version.version} regenerated from the record`;
       res.redirect(303, letterUrl(letter.id, version.version));
     } catch (err) {
@@ -143,16 +143,16 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     }
   });
 
-  pages.post("/letters/:letterId/versions/:version/send", CLINICIANS, async (req, res) => {
+  pages.post("/letters/:letterId/versions/:version/send", CLINICIANS, async (req, res, actor) => {
     const { letter, version } = await loadVersion(req);
-    await markSent(db, res.locals.actor!, letter, version.version, now());
+    await markSent(db, actor, letter, version.version, now());
     req.session.flash = `Version ${version.version} marked as sent; it can no longer change`;
     res.redirect(303, letterUrl(letter.id, version.version));
   });
 
-  pages.post("/letters/:letterId/versions", CLINICIANS, async (req, res) => {
+  pages.post("/letters/:letterId/versions", CLINICIANS, async (req, res, actor) => {
     const letter = await loadLetter(req);
-    const version = await newVersion(db, res.locals.actor!, letter, now());
+    const version = await newVersion(db, actor, letter, now());
     req.session.flash = `Version ${version} generated from the record`;
     res.redirect(303, letterUrl(letter.id, version));
   });
@@ -213,10 +213,10 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
       ...model,
     });
   pages.get("/admin/recipients/new", ADMINS, (_req, res) => renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values: { active: "yes" } }));
-  pages.post("/admin/recipients", ADMINS, async (req, res) => {
+  pages.post("/admin/recipients", ADMINS, async (req, res, actor) => {
     try {
       const input = readRecipient(new InputReader(req.body, "form"));
-      await createRecipient(db, res.locals.actor!, input, now());
+      await createRecipient(db, actor, input, now());
       req.session.flash = `${input.name} added`;
       res.redirect(303, "/admin/recipients");
     } catch (err) {
@@ -239,11 +239,11 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
       values: { ...r, department: r.department ?? "", address: r.address ?? "", email: r.email ?? "", phone: r.phone ?? "", regional: r.regional ? "yes" : "", active: r.active ? "yes" : "no" },
     });
   });
-  pages.post("/admin/recipients/:recipientId", ADMINS, async (req, res) => {
+  pages.post("/admin/recipients/:recipientId", ADMINS, async (req, res, actor) => {
     const r = await loadRecipient(req);
     try {
       const input = readRecipient(new InputReader(req.body, "form"));
-      await updateRecipient(db, res.locals.actor!, r.id, input, now());
+      await updateRecipient(db, actor, r.id, input, now());
       req.session.flash = `${input.name} changed`;
       res.redirect(303, "/admin/recipients");
     } catch (err) {

@@ -54,10 +54,10 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
 
   pages.get("/patients/new", CLINICAL, (_req, res) => renderPatientForm(res, { title: "Register a patient", action: "/patients", values: {} }));
 
-  pages.post("/patients", CLINICAL, async (req, res) => {
+  pages.post("/patients", CLINICAL, async (req, res, actor) => {
     try {
       const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
-      const patient = await registerPatient(db, res.locals.actor!, input, now());
+      const patient = await registerPatient(db, actor, input, now());
       req.session.flash = `${patient.givenName} ${patient.familyName} is registered`;
       res.redirect(303, `/patients/${patient.id}`);
     } catch (err) {
@@ -79,11 +79,11 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values: patientFormValues(patient) });
   });
 
-  pages.post("/patients/:patientId/edit", CLINICAL, async (req, res) => {
+  pages.post("/patients/:patientId/edit", CLINICAL, async (req, res, actor) => {
     const patient = await loadPatient(deps, req);
     try {
       const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
-      await correctPatient(db, res.locals.actor!, patient.id, input, now());
+      await correctPatient(db, actor, patient.id, input, now());
       req.session.flash = "Patient details corrected; the previous details are kept in the audit trail";
       res.redirect(303, `/patients/${patient.id}`);
     } catch (err) {
@@ -111,12 +111,12 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     renderEpisodeForm(res, await episodeChoices(db), { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: {} });
   });
 
-  pages.post("/patients/:patientId/episodes", CLINICAL, async (req, res) => {
+  pages.post("/patients/:patientId/episodes", CLINICAL, async (req, res, actor) => {
     const patient = await loadPatient(deps, req);
     const choices = await episodeChoices(db);
     try {
       const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
-      const episode = await registerEpisode(db, res.locals.actor!, patient.id, input, now());
+      const episode = await registerEpisode(db, actor, patient.id, input, now());
       req.session.flash = "Surgery episode registered";
       res.redirect(303, `/episodes/${episode.id}`);
     } catch (err) {
@@ -147,12 +147,12 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values, unlistedWard });
   });
 
-  pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const choices = await episodeChoices(db, episode);
     try {
       const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
-      await correctEpisode(db, res.locals.actor!, episode.id, input, now());
+      await correctEpisode(db, actor, episode.id, input, now());
       req.session.flash = "Surgery record corrected; the previous record is kept in the audit trail";
       res.redirect(303, `/episodes/${episode.id}`);
     } catch (err) {
@@ -173,11 +173,11 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     renderDischargeForm(res, { title: "Record discharge", patient, episode, values });
   });
 
-  pages.post("/episodes/:episodeId/discharge", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/discharge", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     try {
       const discharge = readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt);
-      await recordDischarge(db, res.locals.actor!, episode.id, discharge, now());
+      await recordDischarge(db, actor, episode.id, discharge, now());
       req.session.flash = "Discharge recorded";
       res.redirect(303, `/episodes/${episode.id}`);
     } catch (err) {

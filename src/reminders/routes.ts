@@ -1,4 +1,5 @@
 import type { Request, Response } from "express";
+import type { Actor } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
 import { loadPatient } from "../patients/load.ts";
 import { patientDisplayName } from "../patients/model.ts";
@@ -44,10 +45,10 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   });
 
-  pages.post("/due/:reminderId/done", CLINICAL, async (req, res) => {
+  pages.post("/due/:reminderId/done", CLINICAL, async (req, res, actor) => {
     const id = idParam(req.params.reminderId);
     const at = now();
-    const done = id && (await markReminderDone(db, res.locals.actor!, id, at));
+    const done = id && (await markReminderDone(db, actor, id, at));
     if (!done) throw new NotFoundError("Open reminder");
     req.session.flash = "Marked as done";
     res.redirect(303, "/due");
@@ -62,9 +63,9 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     });
   });
 
-  const outboxAction = (action: typeof resend, flash: string) => async (req: Request, res: Response) => {
+  const outboxAction = (action: typeof resend, flash: string) => async (req: Request, res: Response, actor: Actor) => {
     const id = idParam(req.params.outboxId);
-    if (!id || !(await action(db, id, res.locals.actor!, now()))) throw new NotFoundError("Message that could not be sent");
+    if (!id || !(await action(db, id, actor, now()))) throw new NotFoundError("Message that could not be sent");
     req.session.flash = flash;
     res.redirect(303, "/outbox/problems");
   };

@@ -1,4 +1,6 @@
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from "express";
+import type { Actor } from "../audit/audit.ts";
+import { HttpError } from "../errors.ts";
 
 export const ROLES = ["nurse", "clinician", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,7 +18,11 @@ export interface RouteSpec {
   kind: "page" | "api";
 }
 
-type Handler = (req: Request, res: Response, next: NextFunction) => unknown;
+/** A public route's handlers: plain Express middleware. */
+type PublicHandler = (req: Request, res: Response, next: NextFunction) => unknown;
+
+/** A signed-in route's one handler: it is given who is acting (a user or an API token), never undefined. */
+export type SignedInHandler = (req: Request, res: Response, actor: Actor) => unknown;
 
 /**
  * A router on which every route must say who may use it. The declared routes are kept
@@ -33,16 +39,20 @@ export class RoleRouter {
     private readonly guard: (access: Access) => RequestHandler,
   ) {}
 
-  get(path: string, access: Access, ...handlers: Handler[]): this {
+  get(path: string, access: "public", ...handlers: PublicHandler[]): this;
+  get(path: string, access: readonly Role[], handler: SignedInHandler): this;
+  get(path: string, access: Access, ...handlers: PublicHandler[] | [SignedInHandler]): this {
     return this.add("get", path, access, handlers);
   }
 
-  post(path: string, access: Access, ...handlers: Handler[]): this {
+  post(path: string, access: "public", ...handlers: PublicHandler[]): this;
+  post(path: string, access: readonly Role[], handler: SignedInHandler): this;
+  post(path: string, access: Access, ...handlers: PublicHandler[] | [SignedInHandler]): this {
     return this.add("post", path, access, handlers);
   }
 
-  patch(path: string, access: Access, ...handlers: Handler[]): this {
-    return this.add("patch", path, access, handlers);
+  patch(path: string, access: readonly Role[], handler: SignedInHandler): this {
+    return this.add("patch", path, access, [handler]);
   }
 
   /** Describes an API operation for /api/v1/openapi.json (path in OpenAPI form: /patients/{patientId}). */
@@ -51,11 +61,21 @@ export class RoleRouter {
     return this;
   }
 
-  private add(method: RouteMethod, path: string, access: Access, handlers: Handler[]): this {
+  private add(method: RouteMethod, path: string, access: Access, handlers: PublicHandler[] | [SignedInHandler]): this {
     this.routes.push({ method, path, access, kind: this.kind });
-    this.router[method](path, this.guard(access), ...(handlers as RequestHandler[]));
+    const run = access === "public" ? (handlers as RequestHandler[]) : [withActor(handlers[0] as SignedInHandler)];
+    this.router[method](path, this.guard(access), ...run);
     return this;
   }
+}
+
+/** The guard has checked the role; the handler is handed the actor it set (or a 401 if none was). */
+function withActor(handler: SignedInHandler): RequestHandler {
+  return async (req, res, next) => {
+    const actor = res.locals.actor;
+    if (!actor) return next(new HttpError(401, "Sign in first", "unauthorised"));
+    await handler(req, res, actor);
+  };
 }
 
 export function roleAllowed(access: Access, role: Role | undefined): boolean {

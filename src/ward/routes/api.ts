@@ -10,14 +10,14 @@ import { apiEpisode, type WardRouteContext } from "./context.ts";
 export function wardApiRoutes(api: RoleRouter, ctx: WardRouteContext): void {
   const { db, now } = ctx;
 
-  api.post("/episodes/:episodeId/bladder-events", CLINICAL, async (req, res) => {
+  api.post("/episodes/:episodeId/bladder-events", CLINICAL, async (req, res, actor) => {
     const episode = await apiEpisode(ctx, req);
     const at = now();
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(EVENT_FIELDS);
     const key = readClientKey(reader);
     const input = reader.result(readBladderEvent(reader, at));
-    const result = await recordBladderEvent(db, res.locals.actor!, episode, input, key, "api", at);
+    const result = await recordBladderEvent(db, actor, episode, input, key, "api", at);
     res.status(result.duplicate ? 200 : 201).json({ id: result.event.id, twoc: result.twoc });
   });
   api.document("post", "/episodes/{episodeId}/bladder-events", {

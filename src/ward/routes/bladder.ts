@@ -88,14 +88,14 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     renderRecordForm(res, episode, patient, type, values, lockErrors);
   });
 
-  pages.post("/episodes/:episodeId/bladder/record/:type", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/bladder/record/:type", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const type = eventType(req);
     const at = now();
     try {
       const reader = new InputReader(req.body, "form");
       const input = reader.result(readBladderEvent(reader, at, type));
-      const result = await recordBladderEvent(db, res.locals.actor!, episode, input, formRowKey(), "form", at);
+      const result = await recordBladderEvent(db, actor, episode, input, formRowKey(), "form", at);
       req.session.flash = result.duplicate
         ? `This form was already saved: ${eventDescription(result.event)} at ${formatTime(result.event.at)} is recorded once`
         : `Recorded: ${eventDescription(result.event)} at ${formatTime(result.event.at)}`;
@@ -153,7 +153,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     });
   });
 
-  pages.post("/episodes/:episodeId/bladder/events/:eventId/correct", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/bladder/events/:eventId/correct", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const original = await loadActiveEvent(req, episode);
     const at = now();
@@ -162,7 +162,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       const reason = reader.text("reason", { label: "The reason for the correction", required: true, max: 500 });
       const input = readBladderEvent(reader, at, original.type);
       reader.result(null);
-      await correctBladderEvent(db, res.locals.actor!, episode, original.id, input, reason!, formRowKey(), at);
+      await correctBladderEvent(db, actor, episode, original.id, input, reason!, formRowKey(), at);
       req.session.flash = "Correction saved; the original record is kept in the history";
       res.redirect(303, `/episodes/${episode.id}/bladder`);
     } catch (err) {
@@ -208,14 +208,14 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     renderOverride(res, episode, patient, await getWardState(db, episode.id, now()), {});
   });
 
-  pages.post("/episodes/:episodeId/twoc/override", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/twoc/override", CLINICIANS, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     try {
       const reader = new InputReader(req.body, "form");
       const reason = reader.text("reason", { label: "The clinical reason for a new TWOC", required: true, max: 1000 });
       reader.result(null);
-      const { duplicate } = await recordTwocOverride(db, res.locals.actor!, episode, reason!, formRowKey(), at);
+      const { duplicate } = await recordTwocOverride(db, actor, episode, reason!, formRowKey(), at);
       req.session.flash = duplicate ? "The override was already recorded" : "Override recorded: a new catheter removal can now be recorded";
       res.redirect(303, `/episodes/${episode.id}/bladder`);
     } catch (err) {
@@ -225,7 +225,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     }
   });
 
-  pages.post("/episodes/:episodeId/twoc/actions", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/twoc/actions", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     try {
@@ -233,7 +233,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       const action = reader.choice("action", TWOC_ACTIONS, { label: "The action", required: true });
       const done = reader.bool("done", { label: "the action is done", required: true });
       reader.result(null);
-      const { duplicate } = await recordTwocAction(db, res.locals.actor!, episode, action!, done!, formRowKey(), at);
+      const { duplicate } = await recordTwocAction(db, actor, episode, action!, done!, formRowKey(), at);
       req.session.flash = duplicate ? "That tick was already saved" : done ? "Ticked as done" : "Tick removed";
       res.redirect(303, `/episodes/${episode.id}/bladder#twoc-checklist`);
     } catch (err) {

@@ -63,7 +63,7 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     renderStart(res, episode, patient, { intervalMinutes: String(DEFAULT_INTERVAL_MINUTES), ...instantFields("firstOpeningAt", first) });
   });
 
-  pages.post("/episodes/:episodeId/flip-flow/start", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/flip-flow/start", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     try {
@@ -83,7 +83,7 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       }
       const note = reader.text("note", { label: "Note", max: 500 });
       reader.result(null);
-      const { duplicate } = await startFlipFlow(db, res.locals.actor!, episode, { intervalMinutes: interval!, firstOpeningAt: first!, reason: "started", note }, formRowKey(), at);
+      const { duplicate } = await startFlipFlow(db, actor, episode, { intervalMinutes: interval!, firstOpeningAt: first!, reason: "started", note }, formRowKey(), at);
       req.session.flash = duplicate ? "This schedule was already saved" : `Flip-flow schedule started: every ${describeInterval(interval!)} from ${formatTime(first!)}`;
       res.redirect(303, `/episodes/${episode.id}/flip-flow`);
     } catch (err) {
@@ -93,7 +93,7 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     }
   });
 
-  pages.post("/episodes/:episodeId/flip-flow/accept", CLINICIANS, async (req, res) => {
+  pages.post("/episodes/:episodeId/flip-flow/accept", CLINICIANS, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     try {
@@ -106,7 +106,7 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
         throw new ConflictError("The suggestion has changed since the page was shown: review the new suggestion", "intervalMinutes");
       }
       const anchor = state.flipFlow.lastOpeningAt ? Date.parse(state.flipFlow.lastOpeningAt) + interval * MINUTE : Date.parse(at);
-      const { duplicate } = await startFlipFlow(db, res.locals.actor!, episode, { intervalMinutes: interval, firstOpeningAt: new Date(anchor).toISOString(), reason: "f2-accepted", note: suggestion.reason }, formRowKey(), at);
+      const { duplicate } = await startFlipFlow(db, actor, episode, { intervalMinutes: interval, firstOpeningAt: new Date(anchor).toISOString(), reason: "f2-accepted", note: suggestion.reason }, formRowKey(), at);
       req.session.flash = duplicate ? "This change was already saved" : `Suggested interval accepted: open every ${describeInterval(interval)}, next at ${formatTime(new Date(anchor))}`;
       res.redirect(303, `/episodes/${episode.id}/flip-flow`);
     } catch (err) {
@@ -116,14 +116,14 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     }
   });
 
-  pages.post("/episodes/:episodeId/flip-flow/stop", CLINICAL, async (req, res) => {
+  pages.post("/episodes/:episodeId/flip-flow/stop", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     try {
       const reader = new InputReader(req.body, "form");
       const reason = reader.text("stopReason", { label: "Why the schedule stops", required: true, max: 500 });
       reader.result(null);
-      await stopFlipFlow(db, res.locals.actor!, episode, reason!, formRowKey(), at);
+      await stopFlipFlow(db, actor, episode, reason!, formRowKey(), at);
       req.session.flash = "Flip-flow schedule stopped";
       res.redirect(303, `/episodes/${episode.id}/flip-flow`);
     } catch (err) {
