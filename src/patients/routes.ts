@@ -9,7 +9,7 @@ import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
 import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES, wardNameKey } from "./model.ts";
 import { episodeChoices, episodeLinkNames, episodesForPatient, searchPatients } from "./repository.ts";
 import { loadEpisode, loadPatient } from "./load.ts";
-import { formErrors } from "../web/forms.ts";
+import { formPage } from "../web/forms.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
 import { type EpisodeChoices, readDischarge, readEpisode, readPatient } from "./validation.ts";
 
@@ -49,22 +49,16 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     });
   });
 
-  const renderPatientForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("patients/form", { sexItems: SEX_ITEMS, yesNo: YES_NO_ITEMS, ...model });
+  const renderPatientForm = (res: Response, model: Record<string, unknown>) => res.render("patients/form", { sexItems: SEX_ITEMS, yesNo: YES_NO_ITEMS, ...model });
 
-  pages.get("/patients/new", CLINICAL, (_req, res) => renderPatientForm(res, { title: "Register a patient", action: "/patients", values: {} }));
-
-  pages.post("/patients", CLINICAL, async (req, res, actor) => {
-    try {
-      const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
-      const patient = await registerPatient(db, actor, input, now());
-      req.session.flash = `${patient.givenName} ${patient.familyName} is registered`;
-      res.redirect(303, `/patients/${patient.id}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderPatientForm(res, { title: "Register a patient", action: "/patients", values: req.body, errors }, 400);
-    }
+  formPage(pages, CLINICAL, { form: "/patients/new", action: "/patients" }, {
+    load: async () => null,
+    initial: () => ({}),
+    render: (res, _none, values, errors) => renderPatientForm(res, { title: "Register a patient", action: "/patients", values, errors }),
+    save: async (req, _none, actor) => {
+      const patient = await registerPatient(db, actor, readPatient(new InputReader(req.body, "form"), londonDate(clock())), now());
+      return { redirect: `/patients/${patient.id}`, flash: `${patient.givenName} ${patient.familyName} is registered` };
+    },
   });
 
   pages.get("/patients/:patientId", CLINICAL, async (req, res) => {
@@ -74,29 +68,20 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("patients/show", { title: patientDisplayName(patient), patient, episodes: episodes.map((e) => episodeSummary(e, names)) });
   });
 
-  pages.get("/patients/:patientId/edit", CLINICAL, async (req, res) => {
-    const patient = await loadPatient(deps, req);
-    renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values: patientFormValues(patient) });
+  formPage(pages, CLINICAL, { form: "/patients/:patientId/edit" }, {
+    load: (req) => loadPatient(deps, req),
+    initial: (patient) => patientFormValues(patient),
+    render: (res, patient, values, errors) => renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values, errors }),
+    save: async (req, patient, actor) => {
+      await correctPatient(db, actor, patient.id, readPatient(new InputReader(req.body, "form"), londonDate(clock())), now());
+      return { redirect: `/patients/${patient.id}`, flash: "Patient details corrected; the previous details are kept in the audit trail" };
+    },
   });
 
-  pages.post("/patients/:patientId/edit", CLINICAL, async (req, res, actor) => {
-    const patient = await loadPatient(deps, req);
-    try {
-      const input = readPatient(new InputReader(req.body, "form"), londonDate(clock()));
-      await correctPatient(db, actor, patient.id, input, now());
-      req.session.flash = "Patient details corrected; the previous details are kept in the audit trail";
-      res.redirect(303, `/patients/${patient.id}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderPatientForm(res, { title: "Correct patient details", action: `/patients/${patient.id}/edit`, patient, values: req.body, errors }, 400);
-    }
-  });
-
-  const renderEpisodeForm = (res: Response, choices: EpisodeChoices, model: { values: Record<string, unknown> } & Record<string, unknown>, status = 200) => {
+  const renderEpisodeForm = (res: Response, choices: EpisodeChoices, model: { values: Record<string, unknown> } & Record<string, unknown>) => {
     const wardId = String(model.values.wardId ?? "");
     const consultantUserId = String(model.values.consultantUserId ?? "");
-    res.status(status).render("patients/episode-form", {
+    res.render("patients/episode-form", {
       presentationItems: PRESENTATION_ITEMS,
       procedureItems: PROCEDURE_ITEMS,
       yesNo: YES_NO_ITEMS,
@@ -106,24 +91,15 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     });
   };
 
-  pages.get("/patients/:patientId/episodes/new", CLINICAL, async (req, res) => {
-    const patient = await loadPatient(deps, req);
-    renderEpisodeForm(res, await episodeChoices(db), { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: {} });
-  });
-
-  pages.post("/patients/:patientId/episodes", CLINICAL, async (req, res, actor) => {
-    const patient = await loadPatient(deps, req);
-    const choices = await episodeChoices(db);
-    try {
-      const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
-      const episode = await registerEpisode(db, actor, patient.id, input, now());
-      req.session.flash = "Surgery episode registered";
-      res.redirect(303, `/episodes/${episode.id}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderEpisodeForm(res, choices, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values: req.body, errors }, 400);
-    }
+  formPage(pages, CLINICAL, { form: "/patients/:patientId/episodes/new", action: "/patients/:patientId/episodes" }, {
+    load: async (req) => ({ patient: await loadPatient(deps, req), choices: await episodeChoices(db) }),
+    initial: () => ({}),
+    render: (res, { patient, choices }, values, errors) =>
+      renderEpisodeForm(res, choices, { title: "Register a CES surgery episode", action: `/patients/${patient.id}/episodes`, patient, values, errors }),
+    save: async (req, { patient, choices }, actor) => {
+      const episode = await registerEpisode(db, actor, patient.id, readEpisode(new InputReader(req.body, "form"), now(), choices), now());
+      return { redirect: `/episodes/${episode.id}`, flash: "Surgery episode registered" };
+    },
   });
 
   pages.get("/episodes/:episodeId", CLINICAL, async (req, res) => {
@@ -138,53 +114,34 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     });
   });
 
-  pages.get("/episodes/:episodeId/edit", CLINICAL, async (req, res) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const choices = await episodeChoices(db, episode);
-    const values = episodeFormValues(episode, choices);
-    // Text that names no ward (written before wards were records, or by another system) is shown, so it is not dropped unseen.
-    const unlistedWard = episode.ward && !values.wardId ? episode.ward : null;
-    renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values, unlistedWard });
+  formPage(pages, CLINICAL, { form: "/episodes/:episodeId/edit" }, {
+    load: async (req) => {
+      const { episode, patient } = await loadEpisode(deps, req);
+      return { episode, patient, choices: await episodeChoices(db, episode) };
+    },
+    initial: ({ episode, choices }) => episodeFormValues(episode, choices),
+    render: (res, { episode, patient, choices }, values, errors) => {
+      // Text that names no ward (written before wards were records, or by another system) is shown, so it is not dropped unseen.
+      const unlistedWard = episode.ward && !episodeFormValues(episode, choices).wardId ? episode.ward : null;
+      renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values, errors, unlistedWard });
+    },
+    save: async (req, { episode, choices }, actor) => {
+      await correctEpisode(db, actor, episode.id, readEpisode(new InputReader(req.body, "form"), now(), choices), now());
+      return { redirect: `/episodes/${episode.id}`, flash: "Surgery record corrected; the previous record is kept in the audit trail" };
+    },
   });
 
-  pages.post("/episodes/:episodeId/edit", CLINICAL, async (req, res, actor) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const choices = await episodeChoices(db, episode);
-    try {
-      const input = readEpisode(new InputReader(req.body, "form"), now(), choices);
-      await correctEpisode(db, actor, episode.id, input, now());
-      req.session.flash = "Surgery record corrected; the previous record is kept in the audit trail";
-      res.redirect(303, `/episodes/${episode.id}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderEpisodeForm(res, choices, { title: "Correct the surgery record", action: `/episodes/${episode.id}/edit`, patient, values: req.body, errors }, 400);
-    }
-  });
-
-  const renderDischargeForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("patients/discharge", { catheterItems: CATHETER_ITEMS, ...model });
-
-  pages.get("/episodes/:episodeId/discharge", CLINICAL, async (req, res) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const values = episode.discharge
-      ? { ...instantFields("dischargedAt", episode.discharge.dischargedAt), destination: episode.discharge.destination, catheterStatus: episode.discharge.catheterStatus }
-      : instantFields("dischargedAt", now());
-    renderDischargeForm(res, { title: "Record discharge", patient, episode, values });
-  });
-
-  pages.post("/episodes/:episodeId/discharge", CLINICAL, async (req, res, actor) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    try {
-      const discharge = readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt);
-      await recordDischarge(db, actor, episode.id, discharge, now());
-      req.session.flash = "Discharge recorded";
-      res.redirect(303, `/episodes/${episode.id}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderDischargeForm(res, { title: "Record discharge", patient, episode, values: req.body, errors }, 400);
-    }
+  formPage(pages, CLINICAL, { form: "/episodes/:episodeId/discharge" }, {
+    load: (req) => loadEpisode(deps, req),
+    initial: ({ episode }) =>
+      episode.discharge
+        ? { ...instantFields("dischargedAt", episode.discharge.dischargedAt), destination: episode.discharge.destination, catheterStatus: episode.discharge.catheterStatus }
+        : instantFields("dischargedAt", now()),
+    render: (res, { episode, patient }, values, errors) => res.render("patients/discharge", { catheterItems: CATHETER_ITEMS, title: "Record discharge", patient, episode, values, errors }),
+    save: async (req, { episode }, actor) => {
+      await recordDischarge(db, actor, episode.id, readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt), now());
+      return { redirect: `/episodes/${episode.id}`, flash: "Discharge recorded" };
+    },
   });
 }
 
