@@ -2,11 +2,10 @@ import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/knex.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { getFollowupState } from "../followup/index.ts";
-import { isValidNhsNumber } from "../pathway/index.ts";
 import type { Discharge, Episode, EpisodeInput } from "../patients/model.ts";
 import { episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
 import { correctEpisode, recordDischarge } from "../patients/service.ts";
-import { EPISODE_FIELDS, readDischarge, readEpisode } from "../patients/validation.ts";
+import { EPISODE_FIELDS, readDischarge, readEpisode, readNhsNumber } from "../patients/validation.ts";
 import { episodeReminders } from "../reminders/queries.ts";
 import { getWardState } from "../ward/index.ts";
 import { idParam } from "../web/form-values.ts";
@@ -66,10 +65,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   api.get("/patients", PATIENT_READERS, async (req, res) => {
     const reader = new InputReader(req.query, "json");
     reader.rejectUnknown(["nhsNumber"]);
-    const text = reader.text("nhsNumber", { label: "NHS number", required: true, max: 20 });
-    const nhsNumber = text === null ? null : text.replace(/[\s-]/g, "");
-    if (nhsNumber !== null && !/^\d{10}$/.test(nhsNumber)) reader.fail("nhsNumber", "NHS number must be 10 digits");
-    else if (nhsNumber !== null && !isValidNhsNumber(nhsNumber)) reader.fail("nhsNumber", "NHS number is not valid: check the digits (the last digit is a check digit)");
+    const nhsNumber = readNhsNumber(reader);
     reader.result(null);
     const patient = await findPatientByNhsNumber(db, nhsNumber!);
     if (!patient) return res.json([]);
