@@ -1,8 +1,8 @@
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/knex.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { getFollowupState } from "../followup/index.ts";
-import type { Discharge, Episode, EpisodeInput } from "../patients/model.ts";
+import type { Episode, EpisodeInput } from "../patients/model.ts";
 import { episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
 import { correctEpisode, recordDischarge } from "../patients/service.ts";
 import { EPISODE_FIELDS, readDischarge, readEpisode, readNhsNumber } from "../patients/validation.ts";
@@ -53,9 +53,6 @@ async function episodeView(db: Db, episode: Episode, now: string) {
     updatedAt: episode.updatedAt,
   };
 }
-
-const sameDischarge = (a: Discharge, b: Discharge) =>
-  Date.parse(a.dischargedAt) === Date.parse(b.dischargedAt) && a.destination === b.destination && a.catheterStatus === b.catheterStatus;
 
 export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -142,15 +139,9 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(DISCHARGE_FIELDS);
     const discharge = readDischarge(reader, at, episode.anaesthesiaStartAt);
-    if (episode.discharge) {
-      if (sameDischarge(episode.discharge, discharge)) return res.status(200).json({ id: episode.id, discharge: episode.discharge });
-      throw new ConflictError(
-        `This episode's discharge is already recorded (${episode.discharge.dischargedAt}, ${episode.discharge.destination}): correct it on the episode's discharge page`,
-        "dischargedAt",
-      );
-    }
-    const updated = await recordDischarge(db, res.locals.actor!, episode.id, discharge, at);
-    res.status(201).json({ id: updated.id, discharge: updated.discharge });
+    // Already discharged: the same discharge is 200, a different one 409, decided with the episode locked.
+    const { episode: updated, repeated } = await recordDischarge(db, res.locals.actor!, episode.id, discharge, at, { onlyIfNotDischarged: true });
+    res.status(repeated ? 200 : 201).json({ id: updated.id, discharge: updated.discharge });
   });
   api.document("post", "/episodes/{episodeId}/discharge", {
     summary: "Record the discharge that ends the inpatient part of an episode (PAS or EPR)",
