@@ -99,6 +99,9 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   const nowMs = now.getTime();
   const iso = (ms: number) => new Date(ms).toISOString();
 
+  // As the other demo episodes: on the demo ward's record, the demo clinician responsible.
+  const wardId: number | null = (await db("wards").where({ name: DEMO_WARD }).first("id"))?.id ?? null;
+  const consultantUserId: number | null = (await db("users").where({ username: "clinician" }).first("id"))?.id ?? null;
   for (const extra of EXTRA) {
     if (await findPatientByNhsNumber(db, extra.nhsNumber)) continue;
     const { key: _k, bed, surgeryHoursAgo, ...input } = extra;
@@ -110,7 +113,7 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
       patient.id,
       {
         presentation: "CES-I", mriAt: iso(anaesthesia - 6 * HOUR), anaesthesiaStartAt: iso(anaesthesia), procedure: "laminotomy", level: "L4/5",
-        surgeon: "Ms B Surgeon", hospital: "Pinderfields Hospital", ward: DEMO_WARD, bed, delayReason: null, consultantSanction: null,
+        surgeon: "Ms B Surgeon", hospital: "Pinderfields Hospital", ward: DEMO_WARD, wardId, consultantUserId, bed, delayReason: null, consultantSanction: null,
         preopReviewAt: iso(anaesthesia - 4 * HOUR), consentRecorded: true, bsrRegistered: true, catheterisedBeforeSurgery: true,
       },
       iso(nowMs),

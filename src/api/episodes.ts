@@ -1,12 +1,11 @@
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/knex.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { getFollowupState } from "../followup/index.ts";
-import { isValidNhsNumber } from "../pathway/index.ts";
-import type { Discharge, Episode, EpisodeInput } from "../patients/model.ts";
-import { episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
+import type { Episode, EpisodeInput } from "../patients/model.ts";
+import { episodeChoices, episodeLinkNames, episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
 import { correctEpisode, recordDischarge } from "../patients/service.ts";
-import { EPISODE_FIELDS, readDischarge, readEpisode } from "../patients/validation.ts";
+import { EPISODE_FIELDS, EPISODE_FORM_FIELDS, readDischarge, readEpisode, readNhsNumber } from "../patients/validation.ts";
 import { episodeReminders } from "../reminders/queries.ts";
 import { getWardState } from "../ward/index.ts";
 import { idParam } from "../web/form-values.ts";
@@ -38,11 +37,15 @@ function episodeInput(episode: Episode): EpisodeInput {
 /** The episode as the API shows it: its record, ward, consultant, discharge and the current decisions. */
 async function episodeView(db: Db, episode: Episode, now: string) {
   const [ward, followup] = [await getWardState(db, episode.id, now), await getFollowupState(db, episode.id, now)];
+  const names = await episodeLinkNames(db, [episode]);
+  // The ward record's name as it is now; an episode linked to no ward shows its ward text.
+  const wardName = (episode.wardId !== null ? names.wards.get(episode.wardId) : undefined) ?? episode.ward;
   return {
     id: episode.id,
     patientId: episode.patientId,
     ...episodeInput(episode),
-    consultant: episode.surgeon,
+    ward: wardName === null ? null : { id: episode.wardId, name: wardName },
+    consultant: episode.consultantUserId === null ? null : { id: episode.consultantUserId, name: names.consultants.get(episode.consultantUserId) ?? null },
     discharge: episode.discharge,
     decisions: {
       twoc: ward.twoc,
@@ -55,8 +58,28 @@ async function episodeView(db: Db, episode: Episode, now: string) {
   };
 }
 
-const sameDischarge = (a: Discharge, b: Discharge) =>
-  Date.parse(a.dischargedAt) === Date.parse(b.dischargedAt) && a.destination === b.destination && a.catheterStatus === b.catheterStatus;
+/**
+ * A patch over the current record, as one body for readEpisode. Links not sent stay: the episode's
+ * ward record (checked again, its name becoming the ward text) and its consultant. An episode linked
+ * to no ward keeps its ward text unchecked unless the patch sends `ward` or `wardId`; `wardId: null`
+ * alone clears the ward.
+ */
+function patchedBody(episode: Episode, patch: Record<string, unknown>): { body: Record<string, unknown>; keepWardText: boolean } {
+  const body: Record<string, unknown> = { ...episodeInput(episode), ...patch };
+  const sendsWard = "ward" in patch || "wardId" in patch;
+  if (!sendsWard && episode.wardId !== null) body.wardId = episode.wardId;
+  if (!sendsWard && episode.wardId === null) delete body.ward;
+  if ("wardId" in patch && patch.wardId === null && !("ward" in patch)) body.ward = null;
+  if (!("consultantUserId" in patch)) body.consultantUserId = episode.consultantUserId;
+  return { body, keepWardText: !sendsWard && episode.wardId === null };
+}
+
+/** Whether a read input differs from the stored episode (a link left undefined is unchanged). */
+function changesEpisode(input: EpisodeInput, episode: Episode): boolean {
+  const stored = episode as unknown as Record<string, unknown>;
+  const read = input as unknown as Record<string, unknown>;
+  return EPISODE_FORM_FIELDS.some((f) => read[f] !== undefined && JSON.stringify(read[f]) !== JSON.stringify(stored[f]));
+}
 
 export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -66,14 +89,12 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   api.get("/patients", PATIENT_READERS, async (req, res) => {
     const reader = new InputReader(req.query, "json");
     reader.rejectUnknown(["nhsNumber"]);
-    const text = reader.text("nhsNumber", { label: "NHS number", required: true, max: 20 });
-    const nhsNumber = text === null ? null : text.replace(/[\s-]/g, "");
-    if (nhsNumber !== null && !/^\d{10}$/.test(nhsNumber)) reader.fail("nhsNumber", "NHS number must be 10 digits");
-    else if (nhsNumber !== null && !isValidNhsNumber(nhsNumber)) reader.fail("nhsNumber", "NHS number is not valid: check the digits (the last digit is a check digit)");
+    const nhsNumber = readNhsNumber(reader);
     reader.result(null);
     const patient = await findPatientByNhsNumber(db, nhsNumber!);
     if (!patient) return res.json([]);
     const episodes = await episodesForPatient(db, patient.id);
+    const names = await episodeLinkNames(db, episodes);
     res.json([
       {
         id: patient.id,
@@ -82,7 +103,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
         givenName: patient.givenName,
         dateOfBirth: patient.dateOfBirth,
         sex: patient.sex,
-        episodes: episodes.map((e) => ({ id: e.id, anaesthesiaStartAt: e.anaesthesiaStartAt, ward: e.ward, dischargedAt: e.discharge?.dischargedAt ?? null })),
+        episodes: episodes.map((e) => ({ id: e.id, anaesthesiaStartAt: e.anaesthesiaStartAt, ward: (e.wardId !== null ? names.wards.get(e.wardId) : undefined) ?? e.ward, dischargedAt: e.discharge?.dischargedAt ?? null })),
       },
     ]);
   });
@@ -115,21 +136,22 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   api.patch("/episodes/:episodeId", EPISODE_WRITERS, async (req, res, actor) => {
     const episode = await apiEpisode(db, req.params.episodeId);
     const patch = new InputReader(req.body, "json");
-    patch.rejectUnknown(EPISODE_FIELDS);
+    patch.rejectUnknown(EPISODE_FORM_FIELDS);
     if (patch.errors.length === 0 && Object.keys(req.body as object).length === 0) patch.fail("body", "Send at least one field of the episode to correct");
     patch.result(null);
     const at = now();
-    // The patch over the current record, checked as a whole with the registration rules.
-    const current = episodeInput(episode);
-    const input = readEpisode(new InputReader({ ...current, ...(req.body as object) }, "json"), at);
-    const changed = JSON.stringify(input) !== JSON.stringify(current);
-    const result = changed ? await correctEpisode(db, actor, episode.id, input, at) : episode;
+    // The patch over the current record, checked as a whole with the registration rules, the ward
+    // and consultant as the episode form checks them (the episode's own may be retired or disabled).
+    const { body, keepWardText } = patchedBody(episode, req.body as Record<string, unknown>);
+    const read = readEpisode(new InputReader(body, "json"), at, await episodeChoices(db, episode));
+    const input: EpisodeInput = keepWardText ? { ...read, ward: episode.ward, wardId: undefined } : read;
+    const result = changesEpisode(input, episode) ? await correctEpisode(db, actor, episode.id, input, at) : episode;
     res.json(await episodeView(db, result, at));
   });
   api.document("patch", "/episodes/{episodeId}", {
     summary: "Correct an episode's surgery record",
     description:
-      "Send only the fields to change; null clears an optional field. The corrected record is checked as a whole, as on registration (times in the past, anaesthesia after the MRI). The previous values are kept in the audit trail. A patch that changes nothing stores nothing.",
+      "Send only the fields to change; null clears an optional field. The corrected record is checked as a whole, as on registration (times in the past, anaesthesia after the MRI). The ward (wardId, or a ward's name as ward) and the responsible consultant (consultantUserId) are checked as on registration, except that the episode's own ward or consultant may be kept when since retired or disabled; not sent, they stay as they are. The previous values are kept in the audit trail. A patch that changes nothing stores nothing.",
     parameters: episodeIdParam,
     requestBody: { required: true, content: json({ ...episodeBodySchema, required: [], minProperties: 1 }) },
     responses: {
@@ -146,15 +168,9 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(DISCHARGE_FIELDS);
     const discharge = readDischarge(reader, at, episode.anaesthesiaStartAt);
-    if (episode.discharge) {
-      if (sameDischarge(episode.discharge, discharge)) return res.status(200).json({ id: episode.id, discharge: episode.discharge });
-      throw new ConflictError(
-        `This episode's discharge is already recorded (${episode.discharge.dischargedAt}, ${episode.discharge.destination}): correct it on the episode's discharge page`,
-        "dischargedAt",
-      );
-    }
-    const updated = await recordDischarge(db, actor, episode.id, discharge, at);
-    res.status(201).json({ id: updated.id, discharge: updated.discharge });
+    // Already discharged: the same discharge is 200, a different one 409, decided with the episode locked.
+    const { episode: updated, repeated } = await recordDischarge(db, actor, episode.id, discharge, at, { onlyIfNotDischarged: true });
+    res.status(repeated ? 200 : 201).json({ id: updated.id, discharge: updated.discharge });
   });
   api.document("post", "/episodes/{episodeId}/discharge", {
     summary: "Record the discharge that ends the inpatient part of an episode (PAS or EPR)",

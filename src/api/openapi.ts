@@ -72,9 +72,22 @@ export const episodeBodySchema = {
     anaesthesiaStartAt: instant,
     procedure: { type: "string", enum: ["total-laminectomy", "hemilaminectomy", "laminotomy"] },
     level: { type: "string" },
-    surgeon: { type: "string" },
+    surgeon: { type: "string", description: "The surgeon's name as letters show it" },
     hospital: { type: "string" },
-    ward: { type: "string" },
+    ward: {
+      type: "string",
+      description: "A ward's name, when wardId is not sent: it must name a ward that is not retired (trimmed, case ignored); otherwise a 400 on wardId",
+    },
+    wardId: {
+      type: "integer",
+      nullable: true,
+      description: "The ward record the patient is on (see the ward list in the admin pages); an unknown or retired ward is a 400. The episode's ward text becomes the ward's name",
+    },
+    consultantUserId: {
+      type: "integer",
+      nullable: true,
+      description: "The responsible consultant: the user id of a clinician's account that is not disabled; anything else is a 400. Not the same as surgeon (the name letters show)",
+    },
     bed: { type: "string" },
     delayReason: { type: "string" },
     consultantSanction: { type: "boolean" },
@@ -116,13 +129,27 @@ export const patientMatchSchema = {
   },
 };
 
+/** The surgery record as an episode shows it: the body's fields, with the links shown as ward and consultant. */
+const { wardId: _wardId, consultantUserId: _consultantUserId, ...episodeRecordProperties } = episodeBodySchema.properties;
+
 export const episodeSchema = {
   type: "object",
   properties: {
     id: { type: "integer" },
     patientId: { type: "integer" },
-    ...episodeBodySchema.properties,
-    consultant: { type: "string", nullable: true, description: "The consultant surgeon as recorded on the surgery record (surgeon), or null" },
+    ...episodeRecordProperties,
+    ward: {
+      type: "object",
+      nullable: true,
+      description: "The ward record the episode is linked to, with its name as it is now; for an episode linked to no ward, id is null and name is the ward text recorded; null when there is no ward",
+      properties: { id: { type: "integer", nullable: true }, name: { type: "string" } },
+    },
+    consultant: {
+      type: "object",
+      nullable: true,
+      description: "The responsible consultant: the clinician's account and its display name; null when none is recorded. The surgeon's name as letters show it is surgeon",
+      properties: { id: { type: "integer" }, name: { type: "string" } },
+    },
     discharge: { ...dischargeBodySchema, nullable: true, additionalProperties: undefined },
     decisions: {
       type: "object",

@@ -1,7 +1,7 @@
 import type { AppDeps } from "../deps.ts";
-import { findPatient } from "../patients/repository.ts";
+import { episodeChoices, findPatient } from "../patients/repository.ts";
 import { registerEpisode, registerPatient } from "../patients/service.ts";
-import { EPISODE_FIELDS, PATIENT_FIELDS, readEpisode, readPatient } from "../patients/validation.ts";
+import { EPISODE_FORM_FIELDS, PATIENT_FIELDS, readEpisode, readPatient } from "../patients/validation.ts";
 import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { Role, RoleRouter } from "../web/routing.ts";
@@ -39,13 +39,16 @@ export function apiRoutes(api: RoleRouter, deps: AppDeps): void {
     const patientId = idParam(req.params.patientId);
     if (!patientId || !(await findPatient(db, patientId))) throw new NotFoundError("Patient");
     const reader = new InputReader(req.body, "json");
-    reader.rejectUnknown(EPISODE_FIELDS);
-    const input = readEpisode(reader, clock().toISOString());
+    reader.rejectUnknown(EPISODE_FORM_FIELDS);
+    // The ward and the responsible consultant are checked as the episode form checks them.
+    const input = readEpisode(reader, clock().toISOString(), await episodeChoices(db));
     const episode = await registerEpisode(db, actor, patientId, input, clock().toISOString());
     res.status(201).json({ id: episode.id });
   });
   api.document("post", "/patients/{patientId}/episodes", {
     summary: "Register a CES surgery episode for a patient",
+    description:
+      "The ward is a ward record: send wardId (a ward not retired), or a ward's name as ward. The responsible consultant is consultantUserId, a clinician's account. An unknown or retired ward, or a consultant who is not an active clinician, is a 400 naming wardId or consultantUserId, and nothing is stored.",
     parameters: [{ name: "patientId", in: "path", required: true, schema: { type: "integer" } }],
     requestBody: { required: true, content: { "application/json": { schema: episodeBodySchema } } },
     responses: {

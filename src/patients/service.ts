@@ -57,9 +57,29 @@ export async function correctEpisode(db: Db, actor: Actor, id: number, input: Ep
   });
 }
 
+/** What recordDischarge may be asked besides the discharge. */
+export interface DischargeOptions {
+  /**
+   * Only a first discharge: when the episode is already discharged, the same discharge again stores
+   * nothing (`repeated`), a different one is a ConflictError. Decided with the episode locked, so of
+   * two first discharges sent at once, one is recorded and the other sees it.
+   */
+  onlyIfNotDischarged: true;
+}
+
 /** Records (or corrects) the discharge that ends the inpatient part of an episode. */
-export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string): Promise<Episode> {
-  return changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
+export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string): Promise<Episode>;
+/** Records a first discharge (see DischargeOptions); `repeated` when this discharge was already recorded. */
+export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string, options: DischargeOptions): Promise<{ episode: Episode; repeated: boolean }>;
+export async function recordDischarge(db: Db, actor: Actor, id: number, discharge: Discharge, now: string, options?: DischargeOptions): Promise<Episode | { episode: Episode; repeated: boolean }> {
+  const result = await changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
+    if (options?.onlyIfNotDischarged && before.discharge) {
+      if (sameDischarge(before.discharge, discharge)) return { episode: before, repeated: true };
+      throw new ConflictError(
+        `This episode's discharge is already recorded (${before.discharge.dischargedAt}, ${before.discharge.destination}): correct it on the episode's discharge page`,
+        "dischargedAt",
+      );
+    }
     const [row] = await trx("episodes")
       .where({ id })
       .update({
@@ -70,8 +90,14 @@ export async function recordDischarge(db: Db, actor: Actor, id: number, discharg
       })
       .returning("*");
     await audit({ entity: "episode", entityId: id, action: before.discharge ? "correct-discharge" : "discharge", before: before.discharge, after: discharge });
-    return toEpisode(row);
+    return { episode: toEpisode(row), repeated: false };
   });
+  return options ? result : result.episode;
+}
+
+/** The same discharge: the same instant (whatever its offset), destination and catheter status. */
+function sameDischarge(a: Discharge, b: Discharge): boolean {
+  return Date.parse(a.dischargedAt) === Date.parse(b.dischargedAt) && a.destination === b.destination && a.catheterStatus === b.catheterStatus;
 }
 
 function inputOf(p: Patient): PatientInput {

@@ -17,12 +17,23 @@ export interface EpisodeChoices {
   consultants: ConsultantChoice[];
 }
 
+/**
+ * Reads a required NHS number: spaces and hyphens allowed, then 10 digits with a valid Modulus 11
+ * check digit. Null (with a field error on `field`) when it is missing or not valid.
+ */
+export function readNhsNumber(input: InputReader, field = "nhsNumber"): string | null {
+  const text = input.text(field, { label: "NHS number", required: true, max: 20 });
+  const nhsNumber = text === null ? null : text.replace(/[\s-]/g, "");
+  if (nhsNumber === null) return null;
+  if (!/^\d{10}$/.test(nhsNumber)) input.fail(field, "NHS number must be 10 digits");
+  else if (!isValidNhsNumber(nhsNumber)) input.fail(field, "NHS number is not valid: check the digits (the last digit is a check digit)");
+  else return nhsNumber;
+  return null;
+}
+
 /** Reads a patient from a form or JSON body. `today` (YYYY-MM-DD, London) bounds the date of birth. */
 export function readPatient(input: InputReader, today: string): PatientInput {
-  const nhsText = input.text("nhsNumber", { label: "NHS number", required: true, max: 20 });
-  const nhsNumber = nhsText === null ? null : nhsText.replace(/[\s-]/g, "");
-  if (nhsNumber !== null && !/^\d{10}$/.test(nhsNumber)) input.fail("nhsNumber", "NHS number must be 10 digits");
-  else if (nhsNumber !== null && !isValidNhsNumber(nhsNumber)) input.fail("nhsNumber", "NHS number is not valid: check the digits (the last digit is a check digit)");
+  const nhsNumber = readNhsNumber(input);
   const familyName = input.text("familyName", { label: "Family name", required: true, max: 100 });
   const givenName = input.text("givenName", { label: "Given name", required: true, max: 100 });
   const dateOfBirth = input.date("dateOfBirth", { label: "Date of birth", required: true });

@@ -115,7 +115,10 @@ export class Dispatcher {
         const rows = await trx("reminders as r")
           .join("episodes as e", "e.id", "r.episode_id")
           .join("patients as p", "p.id", "r.patient_id")
-          .leftJoin("wards as w", "w.name", "e.ward")
+          // The episode's ward record; an episode linked to no ward, by the ward its text names.
+          .leftJoin("wards as w", (j) => {
+            j.on("w.id", "e.ward_id").orOn((o) => o.onNull("e.ward_id").andOn("w.name", "e.ward"));
+          })
           .where("r.status", "scheduled")
           .andWhere("r.channel", "email")
           .andWhere("r.due_at", "<=", nowIso)

@@ -93,14 +93,37 @@ describe("JSON API: finding patients, reading and correcting episodes, discharge
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.id, episode.id);
     assert.equal(res.body.patientId, episode.patientId);
-    assert.equal(res.body.ward, "Ward 3 (Spinal)");
-    assert.equal(res.body.consultant, "Ms B Surgeon");
+    const ward3 = await ctx.db("wards").where({ name: "Ward 3 (Spinal)" }).first();
+    assert.deepEqual(res.body.ward, { id: ward3.id, name: "Ward 3 (Spinal)" }, "the ward record");
+    assert.equal(res.body.surgeon, "Ms B Surgeon", "the surgeon's name is its own field");
+    assert.equal(res.body.consultant, null, "no responsible consultant recorded");
+    assert.equal(res.body.wardId, undefined);
+    assert.equal(res.body.consultantUserId, undefined);
     assert.equal(res.body.procedure, "laminotomy");
     assert.equal(res.body.discharge, null);
     assert.equal(res.body.decisions.twoc.status, "not-started");
     assert.equal(res.body.decisions.painPhase, "acute");
     assert.match(res.body.decisions.chronicFrom, /^\d{4}-\d{2}-\d{2}$/);
     assert.equal(typeof res.body.decisions.sciReferral.indicated, "boolean");
+  });
+
+  test("GET /episodes/:id shows the consultant's account and the ward record's name as they are now; an unlinked ward as its text", async () => {
+    const clinicianUser = await ctx.db("users").where({ username: "clinician" }).first();
+    const other = await newEpisode(ctx.db, { now: NOW, ward: "Ward 8 (Renal)" });
+    await ctx.db("episodes").where({ id: other.id }).update({ consultant_user_id: clinicianUser.id, surgeon: "Mr A Surgeon" });
+    await ctx.db("wards").where({ id: other.wardId! }).update({ name: "Ward 8 (Renal and Urology)" });
+    const res = await call("get", `/api/v1/episodes/${other.id}`, tokens.clinician);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual(res.body.consultant, { id: clinicianUser.id, name: "Dr Cara Clinician" });
+    assert.equal(res.body.surgeon, "Mr A Surgeon");
+    assert.deepEqual(res.body.ward, { id: other.wardId, name: "Ward 8 (Renal and Urology)" }, "the ward's name now, not the text written then");
+    const found = await call("get", `/api/v1/patients?nhsNumber=${(await ctx.db("patients").where({ id: other.patientId }).first()).nhs_number}`, tokens.nurse);
+    assert.equal(found.body[0].episodes[0].ward, "Ward 8 (Renal and Urology)");
+
+    await ctx.db("episodes").where({ id: other.id }).update({ ward_id: null, ward: "Ward 9 (old text)" });
+    assert.deepEqual((await call("get", `/api/v1/episodes/${other.id}`, tokens.nurse)).body.ward, { id: null, name: "Ward 9 (old text)" });
+    await ctx.db("episodes").where({ id: other.id }).update({ ward: null });
+    assert.equal((await call("get", `/api/v1/episodes/${other.id}`, tokens.nurse)).body.ward, null);
   });
 
   test("PATCH /episodes/:id corrects the record; the audit row keeps the previous values", async () => {
@@ -111,7 +134,8 @@ describe("JSON API: finding patients, reading and correcting episodes, discharge
     assert.equal(res.status, 200, JSON.stringify(res.body));
     assert.equal(res.body.bed, "12");
     assert.equal(res.body.level, "L5/S1");
-    assert.equal(res.body.ward, "Ward 3 (Spinal)", "fields not sent are kept");
+    assert.equal(res.body.ward.name, "Ward 3 (Spinal)", "fields not sent are kept");
+    assert.equal(res.body.ward.id, episode.wardId);
     const row = await ctx.db("episodes").where({ id: episode.id }).first();
     assert.equal(row.bed, "12");
     assert.equal(row.level, "L5/S1");
@@ -130,6 +154,97 @@ describe("JSON API: finding patients, reading and correcting episodes, discharge
     const audits = await count("audit_events");
     const same = await call("patch", `/api/v1/episodes/${episode.id}`, tokens.clinician, { bed: "12" });
     assert.equal(same.status, 200);
+    assert.equal(await count("audit_events"), audits);
+  });
+
+  test("PATCH sets, keeps and clears the ward record and the responsible consultant", async () => {
+    const e = await newEpisode(ctx.db, { now: NOW, ward: "Ward 3 (Spinal)" });
+    const url = `/api/v1/episodes/${e.id}`;
+    const ward7 = await ctx.db("wards").where({ name: "Ward 7 (Orthopaedics)" }).first();
+    const clinicianUser = await ctx.db("users").where({ username: "clinician" }).first();
+
+    const moved = await call("patch", url, tokens.clinician, { wardId: ward7.id, consultantUserId: clinicianUser.id });
+    assert.equal(moved.status, 200, JSON.stringify(moved.body));
+    assert.deepEqual(moved.body.ward, { id: ward7.id, name: "Ward 7 (Orthopaedics)" });
+    assert.deepEqual(moved.body.consultant, { id: clinicianUser.id, name: "Dr Cara Clinician" });
+    let row = await ctx.db("episodes").where({ id: e.id }).first();
+    assert.deepEqual([row.ward_id, row.ward, row.consultant_user_id], [ward7.id, "Ward 7 (Orthopaedics)", clinicianUser.id]);
+    const audit = await ctx.db("audit_events").where({ entity: "episode", entity_id: e.id, action: "correct" });
+    assert.equal(audit.length, 1);
+    assert.equal(JSON.parse(audit[0].before).wardId, e.wardId);
+    assert.equal(JSON.parse(audit[0].after).wardId, ward7.id);
+    assert.equal(JSON.parse(audit[0].after).consultantUserId, clinicianUser.id);
+
+    // Not sent: both stay, and an unchanged patch stores nothing.
+    const audits = await count("audit_events");
+    const kept = await call("patch", url, tokens.clinician, { bed: "1" });
+    assert.equal(kept.status, 200, JSON.stringify(kept.body));
+    assert.deepEqual([kept.body.ward.id, kept.body.consultant.id], [ward7.id, clinicianUser.id]);
+    assert.equal(await count("audit_events"), audits);
+
+    // A ward's name as ward links that ward.
+    const byName = await call("patch", url, tokens.admin, { ward: "  ward 3 (spinal) " });
+    assert.equal(byName.status, 200, JSON.stringify(byName.body));
+    assert.deepEqual(byName.body.ward, { id: e.wardId, name: "Ward 3 (Spinal)" });
+
+    // null clears.
+    const cleared = await call("patch", url, tokens.clinician, { wardId: null, consultantUserId: null });
+    assert.equal(cleared.status, 200, JSON.stringify(cleared.body));
+    assert.equal(cleared.body.ward, null);
+    assert.equal(cleared.body.consultant, null);
+    row = await ctx.db("episodes").where({ id: e.id }).first();
+    assert.deepEqual([row.ward_id, row.ward, row.consultant_user_id], [null, null, null]);
+  });
+
+  test("PATCH keeps the episode's own ward and consultant after they are retired or disabled, and an unlinked ward text", async () => {
+    const e = await newEpisode(ctx.db, { now: NOW, ward: "Ward 12 (to retire)" });
+    const url = `/api/v1/episodes/${e.id}`;
+    const retiring = await ctx.db("users").insert({ username: "retiring", display_name: "Mr R Retiring", role: "clinician", password_hash: "x", created_at: NOW, updated_at: NOW }).returning("id");
+    const retiringId = typeof retiring[0] === "object" ? (retiring[0] as { id: number }).id : (retiring[0] as number);
+    assert.equal((await call("patch", url, tokens.clinician, { consultantUserId: retiringId })).status, 200);
+    await ctx.db("wards").where({ id: e.wardId! }).update({ retired_at: NOW });
+    await ctx.db("users").where({ id: retiringId }).update({ disabled_at: NOW });
+    const res = await call("patch", url, tokens.clinician, { bed: "4" });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.deepEqual([res.body.bed, res.body.ward.id, res.body.consultant.id], ["4", e.wardId, retiringId]);
+
+    // Text written by another system, naming no ward: kept as it is by a patch that does not send the ward.
+    await ctx.db("episodes").where({ id: e.id }).update({ ward_id: null, ward: "Ward 99 (unlisted)" });
+    const unlinked = await call("patch", url, tokens.clinician, { bed: "5" });
+    assert.equal(unlinked.status, 200, JSON.stringify(unlinked.body));
+    assert.deepEqual(unlinked.body.ward, { id: null, name: "Ward 99 (unlisted)" });
+    const row = await ctx.db("episodes").where({ id: e.id }).first();
+    assert.deepEqual([row.bed, row.ward, row.ward_id], ["5", "Ward 99 (unlisted)", null]);
+  });
+
+  test("PATCH refuses an unknown or retired ward and a consultant who is not an active clinician (400) and stores nothing", async () => {
+    const e = await newEpisode(ctx.db, { now: NOW, ward: "Ward 3 (Spinal)" });
+    const url = `/api/v1/episodes/${e.id}`;
+    const nurseUser = await ctx.db("users").where({ username: "nurse" }).first();
+    const [retired] = await ctx.db("wards").insert({ name: "Ward 13 (retired)", retired_at: NOW, created_at: NOW, updated_at: NOW }).returning("id");
+    const retiredId = typeof retired === "object" ? (retired as { id: number }).id : (retired as number);
+    const [gone] = await ctx.db("users").insert({ username: "gone", display_name: "Ms G Gone", role: "clinician", password_hash: "x", disabled_at: NOW, created_at: NOW, updated_at: NOW }).returning("id");
+    const goneId = typeof gone === "object" ? (gone as { id: number }).id : (gone as number);
+    const before = await ctx.db("episodes").where({ id: e.id }).first();
+    const audits = await count("audit_events");
+    const cases: [unknown, string[]][] = [
+      [{ wardId: 999999 }, ["wardId"]],
+      [{ wardId: retiredId }, ["wardId"]],
+      [{ wardId: "3" }, ["wardId"]],
+      [{ ward: "Ward 99 (unlisted)" }, ["wardId"]],
+      [{ ward: "Ward 13 (retired)" }, ["wardId"]],
+      [{ consultantUserId: nurseUser.id }, ["consultantUserId"]],
+      [{ consultantUserId: goneId }, ["consultantUserId"]],
+      [{ consultantUserId: 0 }, ["consultantUserId"]],
+      [{ wardId: 999999, consultantUserId: nurseUser.id, bed: "2" }, ["consultantUserId", "wardId"]],
+    ];
+    for (const [body, expected] of cases) {
+      const res = await call("patch", url, tokens.clinician, body);
+      assert.equal(res.status, 400, JSON.stringify(body));
+      assert.equal(res.body.code, "validation");
+      assert.deepEqual(fields(res.body), expected, JSON.stringify(body));
+    }
+    assert.deepEqual(await ctx.db("episodes").where({ id: e.id }).first(), before, "nothing stored");
     assert.equal(await count("audit_events"), audits);
   });
 
@@ -245,5 +360,14 @@ describe("JSON API: finding patients, reading and correcting episodes, discharge
       assert.ok(op, `${method} ${path} documented`);
       for (const code of codes) assert.ok(op.responses[code], `${method} ${path} documents ${code}`);
     }
+    for (const [path, method] of [["/patients/{patientId}/episodes", "post"], ["/episodes/{episodeId}", "patch"]]) {
+      const props = doc.paths[path][method].requestBody.content["application/json"].schema.properties;
+      assert.equal(props.wardId?.type, "integer", `${method} ${path} takes wardId`);
+      assert.equal(props.consultantUserId?.type, "integer", `${method} ${path} takes consultantUserId`);
+    }
+    const shown = doc.paths["/episodes/{episodeId}"].get.responses["200"].content["application/json"].schema.properties;
+    assert.deepEqual(Object.keys(shown.ward.properties), ["id", "name"]);
+    assert.deepEqual(Object.keys(shown.consultant.properties), ["id", "name"]);
+    assert.equal(shown.surgeon.type, "string");
   });
 });

@@ -127,6 +127,54 @@ describe("JSON API: patients and episodes", () => {
     assert.equal(new Date(second.anaesthesia_start_at).toISOString(), "2026-11-23T23:30:00.000Z");
   });
 
+  test("POST /patients/:id/episodes links the ward record and the responsible consultant, by id or by the ward's name", async () => {
+    const p = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    const ward7 = await ctx.db("wards").where({ name: "Ward 7 (Orthopaedics)" }).first();
+    const ward3 = await ctx.db("wards").where({ name: "Ward 3 (Spinal)" }).first();
+    const clinicianUser = await ctx.db("users").where({ username: "clinician" }).first();
+    const res = await post(`/api/v1/patients/${p.id}/episodes`, { ...episode, ward: undefined, wardId: ward7.id, consultantUserId: clinicianUser.id, surgeon: "Mr A Surgeon" });
+    assert.equal(res.status, 201, JSON.stringify(res.body));
+    const row = await ctx.db("episodes").where({ id: res.body.id }).first();
+    assert.deepEqual([row.ward_id, row.ward, row.consultant_user_id, row.surgeon], [ward7.id, "Ward 7 (Orthopaedics)", clinicianUser.id, "Mr A Surgeon"]);
+    const audit = await ctx.db("audit_events").where({ entity: "episode", entity_id: res.body.id, action: "register" }).first();
+    assert.equal(JSON.parse(audit.after).wardId, ward7.id);
+    assert.equal(JSON.parse(audit.after).consultantUserId, clinicianUser.id);
+
+    // A ward's name (trimmed, case ignored) links that ward; no consultant sent, none recorded.
+    const byName = await post(`/api/v1/patients/${p.id}/episodes`, { ...episode, ward: " ward 3 (SPINAL)" });
+    assert.equal(byName.status, 201, JSON.stringify(byName.body));
+    const named = await ctx.db("episodes").where({ id: byName.body.id }).first();
+    assert.deepEqual([named.ward_id, named.ward, named.consultant_user_id], [ward3.id, "Ward 3 (Spinal)", null]);
+
+    const shown = await supertest(ctx.app).get(`/api/v1/episodes/${res.body.id}`).set("authorization", `Bearer ${clinician}`);
+    assert.deepEqual(shown.body.ward, { id: ward7.id, name: "Ward 7 (Orthopaedics)" });
+    assert.deepEqual(shown.body.consultant, { id: clinicianUser.id, name: "Dr Cara Clinician" });
+    assert.equal(shown.body.surgeon, "Mr A Surgeon");
+  });
+
+  test("an unknown or retired ward, or a consultant who is not an active clinician, is a 400 on that field and stores nothing", async () => {
+    const p = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    const url = `/api/v1/patients/${p.id}/episodes`;
+    const nurseUser = await ctx.db("users").where({ username: "nurse" }).first();
+    const adminUser = await ctx.db("users").where({ username: "admin" }).first();
+    const [retired] = await ctx.db("wards").insert({ name: "Ward 13 (retired)", retired_at: NOW, created_at: NOW, updated_at: NOW }).returning("id");
+    const retiredId = typeof retired === "object" ? (retired as { id: number }).id : (retired as number);
+    const [gone] = await ctx.db("users").insert({ username: "gone", display_name: "Ms G Gone", role: "clinician", password_hash: "x", disabled_at: NOW, created_at: NOW, updated_at: NOW }).returning("id");
+    const goneId = typeof gone === "object" ? (gone as { id: number }).id : (gone as number);
+    await refused(url, { ...episode, wardId: 999999 }, ["wardId"]);
+    const [retiredWard] = await refused(url, { ...episode, wardId: retiredId }, ["wardId"]);
+    assert.match(retiredWard.message, /retired/);
+    await refused(url, { ...episode, ward: "Ward 13 (retired)" }, ["wardId"]);
+    const [unlisted] = await refused(url, { ...episode, ward: "Ward 99 (unlisted)" }, ["wardId"]);
+    assert.match(unlisted.message, /no ward called "Ward 99 \(unlisted\)"/);
+    await refused(url, { ...episode, wardId: "7" }, ["wardId"]);
+    await refused(url, { ...episode, consultantUserId: nurseUser.id }, ["consultantUserId"]);
+    await refused(url, { ...episode, consultantUserId: adminUser.id }, ["consultantUserId"]);
+    await refused(url, { ...episode, consultantUserId: goneId }, ["consultantUserId"]);
+    await refused(url, { ...episode, consultantUserId: -1 }, ["consultantUserId"]);
+    await refused(url, { ...episode, wardId: 999999, consultantUserId: 999999 }, ["wardId", "consultantUserId"]);
+  });
+
   test("an episode for an unknown patient is a 404", async () => {
     for (const id of ["999999", "abc", "0", "99999999999999999999"]) {
       const res = await post(`/api/v1/patients/${id}/episodes`, episode);

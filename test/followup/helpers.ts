@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Db } from "../../src/db/knex.ts";
 import { registerEpisode, registerPatient } from "../../src/patients/service.ts";
 import { demoEpisode } from "../../seeds/04_followup.ts";
+import { wardIdFor } from "../helpers/wards.ts";
 
 export { demoEpisode };
 
@@ -9,7 +10,7 @@ export { demoEpisode };
 export const HOSTILE_GIVEN = "<script>alert(1)</script>";
 export const HOSTILE_FAMILY = "O'Brien-SSmith";
 
-/** A patient with the hostile name and an episode whose surgery was `surgeryAt`. */
+/** A patient with the hostile name and an episode whose surgery was `surgeryAt` (on the ward record "Ward 3 (Spinal)"). */
 export async function hostilePatient(db: Db, surgeryAt: string, nowIso: string) {
   const patient = await registerPatient(
     db,
@@ -39,6 +40,7 @@ export async function hostilePatient(db: Db, surgeryAt: string, nowIso: string) 
       surgeon: "Ms S Surgeon",
       hospital: "Pinderfields Hospital",
       ward: "Ward 3 (Spinal)",
+      wardId: await wardIdFor(db, "Ward 3 (Spinal)"),
       bed: "9",
       delayReason: null,
       consultantSanction: null,

@@ -5,6 +5,7 @@ import { type DerivedReminder, type ReminderKind, reminderKey } from "../../src/
 import { applyDerived } from "../../src/reminders/index.ts";
 import { Dispatcher, type DispatcherOptions } from "../../src/reminders/dispatcher.ts";
 import type { MailTransport } from "../../src/reminders/mailer.ts";
+import { wardIdFor } from "../helpers/wards.ts";
 
 let nextNhs = 0;
 /** Valid NHS numbers (Modulus 11) not used by the demo data. */
@@ -18,15 +19,17 @@ export function nhsNumber(): string {
   }
 }
 
+/** A patient and an episode on a ward (linked to its ward record, created if need be). */
 export async function makeEpisode(db: Db, o: { email?: string | null; consent?: boolean; surgeon?: string; ward?: string; now: string }) {
   const patient = await registerPatient(db, SYSTEM_ACTOR, {
     nhsNumber: nhsNumber(), familyName: "Tester", givenName: "Alex", dateOfBirth: "1970-01-01", sex: "female",
     email: o.email === undefined ? "alex.tester@example.com" : o.email, emailConsent: o.consent ?? true,
     gp: { name: null, address: null, email: null },
   }, o.now);
+  const ward = o.ward ?? "Ward 3 (Spinal)";
   const episode = await registerEpisode(db, SYSTEM_ACTOR, patient.id, {
     presentation: "CES-I", mriAt: "2026-01-01T08:00:00Z", anaesthesiaStartAt: "2026-01-01T12:00:00Z", procedure: "laminotomy",
-    level: null, surgeon: o.surgeon ?? "Mr A Surgeon", hospital: null, ward: o.ward ?? "Ward 3 (Spinal)", bed: "9", delayReason: null,
+    level: null, surgeon: o.surgeon ?? "Mr A Surgeon", hospital: null, ward, wardId: await wardIdFor(db, ward), bed: "9", delayReason: null,
     consultantSanction: null, preopReviewAt: null, consentRecorded: true, bsrRegistered: true, catheterisedBeforeSurgery: true,
   }, o.now);
   return { patient, episode };

@@ -2,6 +2,7 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Db } from "../../src/db/knex.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { registerEpisode, registerPatient } from "../../src/patients/service.ts";
+import { wardIdFor } from "../helpers/wards.ts";
 
 let serial = 0;
 
@@ -16,7 +17,7 @@ export function nhsNumber(): string {
   }
 }
 
-/** A fresh inpatient episode on a ward of the test's choosing, with no bladder events. */
+/** A fresh inpatient episode on a ward of the test's choosing (linked to its ward record, created if need be), with no bladder events. */
 export async function newEpisode(db: Db, options: { ward?: string; bed?: string; now: string; familyName?: string }): Promise<Episode> {
   const patient = await registerPatient(
     db,
@@ -34,6 +35,7 @@ export async function newEpisode(db: Db, options: { ward?: string; bed?: string;
     options.now,
   );
   const surgery = new Date(Date.parse(options.now) - 20 * 3600_000).toISOString();
+  const ward = options.ward ?? "Test ward";
   return registerEpisode(
     db,
     SYSTEM_ACTOR,
@@ -46,7 +48,8 @@ export async function newEpisode(db: Db, options: { ward?: string; bed?: string;
       level: "L4/5",
       surgeon: null,
       hospital: null,
-      ward: options.ward ?? "Test ward",
+      ward,
+      wardId: await wardIdFor(db, ward),
       bed: options.bed ?? "1",
       delayReason: null,
       consultantSanction: null,
