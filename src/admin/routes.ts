@@ -3,8 +3,8 @@ import { listApiTokens } from "../auth/api-tokens.ts";
 import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { findUser, listUsers, usernameTaken } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
-import { formErrors } from "../web/forms.ts";
-import { NotFoundError, ValidationError } from "../errors.ts";
+import { formPage } from "../web/forms.ts";
+import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, ROLES } from "../web/routing.ts";
@@ -33,13 +33,13 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("admin/users", { title: "Users", users: await listUsers(db) });
   });
 
-  const renderNewUser = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("admin/user-form", { title: "Create a user", roleItems: ROLE_ITEMS, minLength: MIN_PASSWORD_LENGTH, ...model });
-
-  pages.get("/admin/users/new", ADMINS, (_req, res) => renderNewUser(res, { values: {} }));
-
-  pages.post("/admin/users", ADMINS, async (req, res, actor) => {
-    try {
+  formPage(pages, ADMINS, { form: "/admin/users/new", action: "/admin/users" }, {
+    load: async () => null,
+    initial: () => ({}),
+    // A password typed is never sent back.
+    render: (res, _none, values, errors) =>
+      res.render("admin/user-form", { title: "Create a user", roleItems: ROLE_ITEMS, minLength: MIN_PASSWORD_LENGTH, values: errors ? { ...values, password: "" } : values, errors }),
+    save: async (req, _none, actor) => {
       const input = new InputReader(req.body, "form");
       const username = input.text("username", { label: "Username", required: true, max: 80 });
       if (username && !/^[a-z0-9._-]+$/i.test(username)) input.fail("username", "Username can only contain letters, numbers, dots, dashes and underscores");
@@ -50,33 +50,22 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const password = readNewPassword(input);
       input.result(null);
       await createUserAudited(db, actor, { username: username!, displayName: displayName!, role: role!, email, password: password! }, now());
-      req.session.flash = `User ${username} created`;
-      res.redirect(303, "/admin/users");
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderNewUser(res, { values: { ...req.body, password: "" }, errors }, 400);
-    }
+      return { redirect: "/admin/users", flash: `User ${username} created` };
+    },
   });
 
-  pages.get("/admin/users/:userId/password", ADMINS, async (req, res) => {
-    const user = await loadUser(req.params.userId);
-    res.render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH });
-  });
-
-  pages.post("/admin/users/:userId/password", ADMINS, async (req, res, actor) => {
-    const user = await loadUser(req.params.userId);
-    try {
+  formPage(pages, ADMINS, { form: "/admin/users/:userId/password" }, {
+    load: (req) => loadUser(req.params.userId),
+    initial: () => ({}),
+    // The form shows no values: a password is never sent back.
+    render: (res, user, _values, errors) => res.render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH, errors }),
+    save: async (req, user, actor) => {
       const input = new InputReader(req.body, "form");
       const password = readNewPassword(input);
       input.result(null);
       await resetPasswordAudited(db, actor, user.id, password!, now());
-      req.session.flash = `Password reset for ${user.username}; their sessions are signed out`;
-      res.redirect(303, "/admin/users");
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      res.status(400).render("admin/password", { title: `Reset password for ${user.username}`, target: user, minLength: MIN_PASSWORD_LENGTH, errors: err.errors });
-    }
+      return { redirect: "/admin/users", flash: `Password reset for ${user.username}; their sessions are signed out` };
+    },
   });
 
   pages.post("/admin/users/:userId/disable", ADMINS, async (req, res, actor) => {
@@ -122,39 +111,26 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
     res.render("admin/wards", { title: "Wards", wards: await listWards(db) });
   });
 
-  const renderWardForm = (res: Response, model: Record<string, unknown>, status = 200) =>
-    res.status(status).render("admin/ward-form", { backLink: { href: "/admin/wards", text: "Wards" }, ...model });
+  const renderWardForm = (res: Response, model: Record<string, unknown>) => res.render("admin/ward-form", { backLink: { href: "/admin/wards", text: "Wards" }, ...model });
 
-  pages.get("/admin/wards/new", ADMINS, (_req, res) => renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: {} }));
-
-  pages.post("/admin/wards", ADMINS, async (req, res, actor) => {
-    try {
+  formPage(pages, ADMINS, { form: "/admin/wards/new", action: "/admin/wards" }, {
+    load: async () => null,
+    initial: () => ({}),
+    render: (res, _none, values, errors) => renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values, errors }),
+    save: async (req, _none, actor) => {
       const ward = await addWard(db, actor, readWard(new InputReader(req.body, "form")), now());
-      req.session.flash = `${ward.name} added`;
-      res.redirect(303, "/admin/wards");
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderWardForm(res, { title: "Add a ward", action: "/admin/wards", values: req.body, errors }, 400);
-    }
+      return { redirect: "/admin/wards", flash: `${ward.name} added` };
+    },
   });
 
-  pages.get("/admin/wards/:wardId/edit", ADMINS, async (req, res) => {
-    const ward = await loadWard(req.params.wardId);
-    renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: { name: ward.name, email: ward.email ?? "", phone: ward.phone ?? "" } });
-  });
-
-  pages.post("/admin/wards/:wardId/edit", ADMINS, async (req, res, actor) => {
-    const ward = await loadWard(req.params.wardId);
-    try {
+  formPage(pages, ADMINS, { form: "/admin/wards/:wardId/edit" }, {
+    load: (req) => loadWard(req.params.wardId),
+    initial: (ward) => ({ name: ward.name, email: ward.email ?? "", phone: ward.phone ?? "" }),
+    render: (res, ward, values, errors) => renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values, errors }),
+    save: async (req, ward, actor) => {
       const updated = await updateWard(db, actor, ward.id, readWard(new InputReader(req.body, "form")), now());
-      req.session.flash = updated.name === ward.name ? `${ward.name} corrected` : `${ward.name} is now called ${updated.name}; its episodes follow it`;
-      res.redirect(303, "/admin/wards");
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderWardForm(res, { title: `Rename or correct ${ward.name}`, action: `/admin/wards/${ward.id}/edit`, ward, values: req.body, errors }, 400);
-    }
+      return { redirect: "/admin/wards", flash: updated.name === ward.name ? `${ward.name} corrected` : `${ward.name} is now called ${updated.name}; its episodes follow it` };
+    },
   });
 
   pages.post("/admin/wards/:wardId/retire", ADMINS, async (req, res, actor) => {

@@ -1,10 +1,10 @@
-import type { Request, Response } from "express";
+import type { Request } from "express";
 import type { AppDeps } from "../deps.ts";
 import { loadEpisode } from "../patients/load.ts";
-import { formErrors } from "../web/forms.ts";
-import { HttpError, NotFoundError, ValidationError } from "../errors.ts";
+import { formPage } from "../web/forms.ts";
+import { HttpError, NotFoundError } from "../errors.ts";
 import { dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-values.ts";
-import type { RoleRouter } from "../web/routing.ts";
+import type { Role, RoleRouter } from "../web/routing.ts";
 import { CLINICAL, CLINICIANS } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
@@ -46,32 +46,30 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     };
   });
 
-  const renderPage = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+  const loadView = async (req: Request) => {
     const { episode, patient } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    res.status(status).render("followup/page", { ...followupPage(episode, patient, view, res.locals.user?.role), ...extra });
+    return { episode, patient, view: await loadFollowup(db, episode, now()) };
   };
+  const backToFollowup = (episodeId: number) => ({ href: base(episodeId), text: "Back to follow-up" });
 
-  pages.get("/episodes/:episodeId/follow-up", CLINICAL, (req, res) => renderPage(req, res));
-
-  pages.post("/episodes/:episodeId/follow-up/checklist", CLINICAL, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    const input = new InputReader(req.body, "form");
-    const itemId = input.text("item", { label: "Checklist item", required: true, max: 100 });
-    const done = input.bool("done", { label: "The item is done", required: true });
-    const item = view.sections.flatMap((s) => s.items).find((i) => i.id === itemId);
-    if (itemId && !item) input.fail("item", "That checklist item is not on this episode's checklist today");
-    try {
+  // The follow-up page is the checklist's form: a refused tick re-renders the whole page with the error summary.
+  formPage(pages, CLINICAL, { form: "/episodes/:episodeId/follow-up", action: "/episodes/:episodeId/follow-up/checklist" }, {
+    load: loadView,
+    initial: () => ({}),
+    render: (res, { episode, patient, view }, _values, errors) =>
+      res.render("followup/page", { ...followupPage(episode, patient, view, res.locals.user?.role), ...(errors ? { errors } : {}) }),
+    save: async (req, { episode, view }, actor) => {
+      const input = new InputReader(req.body, "form");
+      const itemId = input.text("item", { label: "Checklist item", required: true, max: 100 });
+      const done = input.bool("done", { label: "The item is done", required: true });
+      const item = view.sections.flatMap((s) => s.items).find((i) => i.id === itemId);
+      if (itemId && !item) input.fail("item", "That checklist item is not on this episode's checklist today");
       input.result(null);
-    } catch (err) {
-      if (!(err instanceof ValidationError)) throw err;
-      return renderPage(req, res, { errors: err.errors }, 400);
-    }
-    if (!mayTick(res.locals.user?.role, item!)) throw new HttpError(403, `${item!.rule} is done by a clinician at the outpatient appointment`, "forbidden");
-    await setTick(db, actor, episode, item!, done!, now());
-    req.session.flash = `${item!.rule} ${done ? "marked as done" : "marked as not done"}`;
-    res.redirect(303, `${base(episode.id)}#${item!.id}`);
+      // On a page the actor is the signed-in user, with their role.
+      if (!mayTick(actor.role as Role | undefined, item!)) throw new HttpError(403, `${item!.rule} is done by a clinician at the outpatient appointment`, "forbidden");
+      await setTick(db, actor, episode, item!, done!, now());
+      return { redirect: `${base(episode.id)}#${item!.id}`, flash: `${item!.rule} ${done ? "marked as done" : "marked as not done"}` };
+    },
   });
 
   // Ongoing issue per section.
@@ -80,130 +78,82 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     if (!(FOLLOWUP_DOMAINS as readonly string[]).includes(String(d))) throw new NotFoundError("Section");
     return d as FollowupDomain;
   };
-  const renderIssue = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const domain = issueDomain(req);
-    const view = await loadFollowup(db, episode, now());
-    const issue = view.sections.find((s) => s.domain === domain)!.issue;
-    res.status(errors ? 400 : 200).render("followup/issue", {
-      title: `${DOMAINS[domain].title}: ongoing issue`,
-      backLink: { href: base(episode.id), text: "Back to follow-up" },
-      patient,
-      episode,
-      domain,
-      info: DOMAINS[domain],
-      yesNo: YES_NO_ITEMS,
-      values: values ?? (issue ? { ongoing: issue.ongoing ? "yes" : "no", details: issue.details ?? "" } : {}),
-      errors,
-    });
-  };
-  pages.get("/episodes/:episodeId/follow-up/issues/:domain", CLINICAL, (req, res) => renderIssue(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/issues/:domain", CLINICAL, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    const domain = issueDomain(req);
-    try {
+  formPage(pages, CLINICAL, { form: "/episodes/:episodeId/follow-up/issues/:domain" }, {
+    load: async (req) => {
+      const { episode, patient } = await loadEpisode(deps, req);
+      const domain = issueDomain(req);
+      return { episode, patient, domain, view: await loadFollowup(db, episode, now()) };
+    },
+    initial: ({ domain, view }) => {
+      const issue = view.sections.find((s) => s.domain === domain)!.issue;
+      return issue ? { ongoing: issue.ongoing ? "yes" : "no", details: issue.details ?? "" } : {};
+    },
+    render: (res, { episode, patient, domain }, values, errors) =>
+      res.render("followup/issue", {
+        title: `${DOMAINS[domain].title}: ongoing issue`,
+        backLink: backToFollowup(episode.id),
+        patient,
+        episode,
+        domain,
+        info: DOMAINS[domain],
+        yesNo: YES_NO_ITEMS,
+        values,
+        errors,
+      }),
+    save: async (req, { episode, domain }, actor) => {
       const { ongoing, details } = readIssue(new InputReader(req.body, "form"), DOMAINS[domain].issue);
       await setIssue(db, actor, episode, domain, ongoing, details, now());
-      req.session.flash = `${DOMAINS[domain].title}: ongoing issue recorded`;
-      res.redirect(303, `${base(episode.id)}#section-${domain}`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderIssue(req, res, req.body, errors);
-    }
+      return { redirect: `${base(episode.id)}#section-${domain}`, flash: `${DOMAINS[domain].title}: ongoing issue recorded` };
+    },
   });
 
   // Outpatient appointment (date and time; reminders use it).
-  const renderAppointment = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    res.status(errors ? 400 : 200).render("followup/appointment", {
-      title: "Surgical outpatient appointment",
-      backLink: { href: base(episode.id), text: "Back to follow-up" },
-      patient,
-      episode,
-      values: values ?? (view.appointment ? { ...instantFields("appointmentAt", view.appointment.at), clinic: view.appointment.clinic ?? "" } : {}),
-      errors,
-    });
-  };
-  pages.get("/episodes/:episodeId/follow-up/appointment", CLINICAL, (req, res) => renderAppointment(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/appointment", CLINICAL, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    try {
+  formPage(pages, CLINICAL, { form: "/episodes/:episodeId/follow-up/appointment" }, {
+    load: loadView,
+    initial: ({ view }) => (view.appointment ? { ...instantFields("appointmentAt", view.appointment.at), clinic: view.appointment.clinic ?? "" } : {}),
+    render: (res, { episode, patient }, values, errors) =>
+      res.render("followup/appointment", { title: "Surgical outpatient appointment", backLink: backToFollowup(episode.id), patient, episode, values, errors }),
+    save: async (req, { episode }, actor) => {
       const { at, clinic } = readAppointment(new InputReader(req.body, "form"));
       await setAppointment(db, actor, episode, at, clinic, now());
-      req.session.flash = "Outpatient appointment recorded";
-      res.redirect(303, `${base(episode.id)}#outpatient`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderAppointment(req, res, req.body, errors);
-    }
+      return { redirect: `${base(episode.id)}#outpatient`, flash: "Outpatient appointment recorded" };
+    },
   });
 
   // Outpatient re-assessment (B6, X4): clinicians.
-  const renderReassessment = async (req: Request, res: Response, values: Record<string, unknown>, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    res.status(errors ? 400 : 200).render("followup/reassessment", {
-      title: "Outpatient re-assessment",
-      backLink: { href: base(episode.id), text: "Back to follow-up" },
-      patient,
-      episode,
-      bowelItems: FINDING_ITEMS("bowel"),
-      sexualItems: FINDING_ITEMS("sexual function"),
-      referralItems: REFERRAL_ITEMS,
-      values,
-      errors,
-    });
-  };
-  pages.get("/episodes/:episodeId/follow-up/reassessment", CLINICIANS, async (req, res) => {
-    const { episode } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    const apptDate = view.appointment && londonDate(view.appointment.at) <= view.today ? londonDate(view.appointment.at) : view.today;
-    await renderReassessment(req, res, dateFields("appointmentDate", apptDate));
-  });
-  pages.post("/episodes/:episodeId/follow-up/reassessment", CLINICIANS, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    try {
+  formPage(pages, CLINICIANS, { form: "/episodes/:episodeId/follow-up/reassessment" }, {
+    load: loadView,
+    initial: ({ view }) => dateFields("appointmentDate", view.appointment && londonDate(view.appointment.at) <= view.today ? londonDate(view.appointment.at) : view.today),
+    render: (res, { episode, patient }, values, errors) =>
+      res.render("followup/reassessment", {
+        title: "Outpatient re-assessment",
+        backLink: backToFollowup(episode.id),
+        patient,
+        episode,
+        bowelItems: FINDING_ITEMS("bowel"),
+        sexualItems: FINDING_ITEMS("sexual function"),
+        referralItems: REFERRAL_ITEMS,
+        values,
+        errors,
+      }),
+    save: async (req, { episode, view }, actor) => {
       const input = readReassessment(new InputReader(req.body, "form"), view.today, view.surgeryDate);
       await recordReassessment(db, actor, episode, input, now());
-      req.session.flash = "Outpatient re-assessment recorded";
-      res.redirect(303, `${base(episode.id)}#outpatient`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderReassessment(req, res, req.body, errors);
-    }
+      return { redirect: `${base(episode.id)}#outpatient`, flash: "Outpatient re-assessment recorded" };
+    },
   });
 
   // Medicines: the list with the engine's review flags; starting and stopping are clinicians' records.
-  const renderMedicines = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    res.status(errors ? 400 : 200).render("followup/medicines", {
-      title: "Medicines and medication review",
-      backLink: { href: base(episode.id), text: "Back to follow-up" },
-      patient,
-      episode,
-      view,
-      values: values ?? dateFields("startedOn", view.today),
-      errors,
-    });
-  };
-  pages.get("/episodes/:episodeId/follow-up/medicines", CLINICIANS, (req, res) => renderMedicines(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/medicines", CLINICIANS, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    try {
+  formPage(pages, CLINICIANS, { form: "/episodes/:episodeId/follow-up/medicines" }, {
+    load: loadView,
+    initial: ({ view }) => dateFields("startedOn", view.today),
+    render: (res, { episode, patient, view }, values, errors) =>
+      res.render("followup/medicines", { title: "Medicines and medication review", backLink: backToFollowup(episode.id), patient, episode, view, values, errors }),
+    save: async (req, { episode }, actor) => {
       const input = readMedication(new InputReader(req.body, "form"), londonDate(now()));
       await addMedication(db, actor, episode, input, now());
-      req.session.flash = `${input.name} added to the medication list`;
-      res.redirect(303, `${base(episode.id)}/medicines`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderMedicines(req, res, req.body, errors);
-    }
+      return { redirect: `${base(episode.id)}/medicines`, flash: `${input.name} added to the medication list` };
+    },
   });
 
   const loadMedication = async (req: Request, episodeId: number) => {
@@ -212,33 +162,27 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     if (!medication) throw new NotFoundError("Medicine");
     return medication;
   };
-  const renderStop = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const medication = await loadMedication(req, episode.id);
-    res.status(errors ? 400 : 200).render("followup/stop-medicine", {
-      title: `Stop ${medication.name}`,
-      backLink: { href: `${base(episode.id)}/medicines`, text: "Back to medicines" },
-      patient,
-      episode,
-      medication,
-      values: values ?? dateFields("stoppedOn", londonDate(now())),
-      errors,
-    });
-  };
-  pages.get("/episodes/:episodeId/follow-up/medicines/:medicationId/stop", CLINICIANS, (req, res) => renderStop(req, res, null));
-  pages.post("/episodes/:episodeId/follow-up/medicines/:medicationId/stop", CLINICIANS, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    const medication = await loadMedication(req, episode.id);
-    try {
+  formPage(pages, CLINICIANS, { form: "/episodes/:episodeId/follow-up/medicines/:medicationId/stop" }, {
+    load: async (req) => {
+      const { episode, patient } = await loadEpisode(deps, req);
+      return { episode, patient, medication: await loadMedication(req, episode.id) };
+    },
+    initial: () => dateFields("stoppedOn", londonDate(now())),
+    render: (res, { episode, patient, medication }, values, errors) =>
+      res.render("followup/stop-medicine", {
+        title: `Stop ${medication.name}`,
+        backLink: { href: `${base(episode.id)}/medicines`, text: "Back to medicines" },
+        patient,
+        episode,
+        medication,
+        values,
+        errors,
+      }),
+    save: async (req, { episode, medication }, actor) => {
       const { stoppedOn, reason } = readStop(new InputReader(req.body, "form"), londonDate(now()), medication.startedOn);
       await stopMedication(db, actor, episode, medication.id, stoppedOn, reason, now());
-      req.session.flash = `${medication.name} recorded as stopped`;
-      res.redirect(303, `${base(episode.id)}/medicines`);
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderStop(req, res, req.body, errors);
-    }
+      return { redirect: `${base(episode.id)}/medicines`, flash: `${medication.name} recorded as stopped` };
+    },
   });
 
   api.get("/episodes/:episodeId/follow-up", CLINICAL, async (req, res) => {

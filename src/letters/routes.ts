@@ -2,7 +2,7 @@ import type { Request, Response } from "express";
 import type { AppDeps } from "../deps.ts";
 import { loadFollowup } from "../followup/state.ts";
 import { loadEpisode } from "../patients/load.ts";
-import { formErrors } from "../web/forms.ts";
+import { formPage } from "../web/forms.ts";
 import { findEpisode, findPatient } from "../patients/repository.ts";
 import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
@@ -27,49 +27,41 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
   const recipientsFor = (kind: LetterKind) => listRecipients(db, { kinds: LETTER_KIND_INFO[kind].recipients, activeOnly: true });
 
   // The letters of an episode, and a form to start each kind.
-  const renderList = async (req: Request, res: Response, values: Record<string, unknown> = {}, errors?: unknown) => {
-    const { episode, patient } = await loadEpisode(deps, req);
-    const view = await loadFollowup(db, episode, now());
-    const letters = await lettersForEpisode(db, episode.id);
-    const kinds = await Promise.all(
-      LETTER_KINDS.map(async (kind) => {
-        const recipients = await recipientsFor(kind);
-        const chosen = values.kind === kind ? String(values.recipientId ?? "") : String(recipients.find((r) => r.regional)?.id ?? recipients[0]?.id ?? "");
-        return {
-          kind,
-          ...LETTER_KIND_INFO[kind],
-          needsRecipient: LETTER_KIND_INFO[kind].recipients.length > 0,
-          recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen, kindName: RECIPIENT_KIND_NAMES[r.kind] })),
-          indication: indication(kind, view),
-        };
-      }),
-    );
-    res.status(errors ? 400 : 200).render("letters/list", {
-      title: "Letters",
-      backLink: { href: `/episodes/${episode.id}/follow-up`, text: "Back to follow-up" },
-      patient,
-      episode,
-      sci: view.sci,
-      kinds,
-      letters: letters.map((l) => ({ ...l, title: LETTER_KIND_INFO[l.kind].title, latest: l.versions[0] })),
-      errors,
-    });
-  };
-
-  pages.get("/episodes/:episodeId/letters", CLINICIANS, (req, res) => renderList(req, res));
-
-  pages.post("/episodes/:episodeId/letters", CLINICIANS, async (req, res, actor) => {
-    const { episode } = await loadEpisode(deps, req);
-    try {
+  formPage(pages, CLINICIANS, { form: "/episodes/:episodeId/letters" }, {
+    load: (req) => loadEpisode(deps, req),
+    initial: () => ({}),
+    render: async (res, { episode, patient }, values, errors) => {
+      const view = await loadFollowup(db, episode, now());
+      const letters = await lettersForEpisode(db, episode.id);
+      const kinds = await Promise.all(
+        LETTER_KINDS.map(async (kind) => {
+          const recipients = await recipientsFor(kind);
+          const chosen = values.kind === kind ? String(values.recipientId ?? "") : String(recipients.find((r) => r.regional)?.id ?? recipients[0]?.id ?? "");
+          return {
+            kind,
+            ...LETTER_KIND_INFO[kind],
+            needsRecipient: LETTER_KIND_INFO[kind].recipients.length > 0,
+            recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen, kindName: RECIPIENT_KIND_NAMES[r.kind] })),
+            indication: indication(kind, view),
+          };
+        }),
+      );
+      res.render("letters/list", {
+        title: "Letters",
+        backLink: { href: `/episodes/${episode.id}/follow-up`, text: "Back to follow-up" },
+        patient,
+        episode,
+        sci: view.sci,
+        kinds,
+        letters: letters.map((l) => ({ ...l, title: LETTER_KIND_INFO[l.kind].title, latest: l.versions[0] })),
+        errors,
+      });
+    },
+    save: async (req, { episode }, actor) => {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), true);
       const id = await createLetter(db, actor, episode, input.kind!, input.recipientId, input.freeText, now());
-      req.session.flash = `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record`;
-      res.redirect(303, letterUrl(id, 1));
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      await renderList(req, res, req.body, errors);
-    }
+      return { redirect: letterUrl(id, 1), flash: `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record` };
+    },
   });
 
   const loadLetter = async (req: Request): Promise<Letter> => {
@@ -94,53 +86,46 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     res.redirect(303, letterUrl(letter.id, latest.version));
   });
 
-  const renderVersion = async (req: Request, res: Response, values: Record<string, unknown> | null, errors?: unknown) => {
-    const { letter, version, episode, patient } = await loadVersion(req);
-    const versions = await versionsOf(db, letter.id);
-    const stored = storedOf(version);
-    const recipients = await recipientsFor(letter.kind);
-    const chosen = String(values?.recipientId ?? version.recipientId ?? "");
-    let stale = false;
-    if (version.status === "draft") {
-      const recipient = version.recipientId ? await findRecipient(db, version.recipientId) : null;
-      const current = await generate(db, letter.kind, episode, patient, recipient, stored.facts.referrer.name, version.freeText, now());
-      stale = JSON.stringify({ ...current.facts, date: "", referrer: null }) !== JSON.stringify({ ...stored.facts, date: "", referrer: null });
-    }
-    res.status(errors ? 400 : 200).render("letters/version", {
-      title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
-      backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
-      patient,
-      episode,
-      letter,
-      info: LETTER_KIND_INFO[letter.kind],
-      version,
-      isDraft: version.status === "draft",
-      isLatest: versions[0].version === version.version,
-      isSciReferral: letter.kind === "sci-referral",
-      needsRecipient: LETTER_KIND_INFO[letter.kind].recipients.length > 0,
-      recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
-      versions,
-      stale,
-      url: letterUrl(letter.id, version.version),
-      values: values ?? { freeText: version.freeText ?? "" },
-      errors,
-    });
-  };
-
-  pages.get("/letters/:letterId/versions/:version", CLINICIANS, (req, res) => renderVersion(req, res, null));
-
-  pages.post("/letters/:letterId/versions/:version", CLINICIANS, async (req, res, actor) => {
-    const { letter, version } = await loadVersion(req);
-    try {
+  // A draft's form; a sent version shows the same page without it, and a change to it is refused with the page's error summary.
+  formPage(pages, CLINICIANS, { form: "/letters/:letterId/versions/:version" }, {
+    load: loadVersion,
+    initial: ({ version }) => ({ freeText: version.freeText ?? "" }),
+    render: async (res, { letter, version, episode, patient }, values, errors) => {
+      const versions = await versionsOf(db, letter.id);
+      const stored = storedOf(version);
+      const recipients = await recipientsFor(letter.kind);
+      const chosen = String(values.recipientId ?? version.recipientId ?? "");
+      let stale = false;
+      if (version.status === "draft") {
+        const recipient = version.recipientId ? await findRecipient(db, version.recipientId) : null;
+        const current = await generate(db, letter.kind, episode, patient, recipient, stored.facts.referrer.name, version.freeText, now());
+        stale = JSON.stringify({ ...current.facts, date: "", referrer: null }) !== JSON.stringify({ ...stored.facts, date: "", referrer: null });
+      }
+      res.render("letters/version", {
+        title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
+        backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
+        patient,
+        episode,
+        letter,
+        info: LETTER_KIND_INFO[letter.kind],
+        version,
+        isDraft: version.status === "draft",
+        isLatest: versions[0].version === version.version,
+        isSciReferral: letter.kind === "sci-referral",
+        needsRecipient: LETTER_KIND_INFO[letter.kind].recipients.length > 0,
+        recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
+        versions,
+        stale,
+        url: letterUrl(letter.id, version.version),
+        values,
+        errors,
+      });
+    },
+    save: async (req, { letter, version }, actor) => {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), false, letter.kind);
       await regenerateDraft(db, actor, letter, version.version, input.recipientId, input.freeText, now());
-      req.session.flash = `Version ${version.version} regenerated from the record`;
-      res.redirect(303, letterUrl(letter.id, version.version));
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors || (err as { status?: number }).status === 409) throw err;
-      await renderVersion(req, res, req.body, errors);
-    }
+      return { redirect: letterUrl(letter.id, version.version), flash: `Version ${version.version} regenerated from the record` };
+    },
   });
 
   pages.post("/letters/:letterId/versions/:version/send", CLINICIANS, async (req, res, actor) => {
@@ -201,8 +186,8 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     const recipients = (await listRecipients(db)).map((r) => ({ ...r, kindName: RECIPIENT_KIND_NAMES[r.kind] }));
     res.render("letters/recipients", { title: "Letter recipients", recipients });
   });
-  const renderRecipientForm = (res: Response, model: { values: Record<string, unknown> } & Record<string, unknown>, status = 200) =>
-    res.status(status).render("letters/recipient-form", {
+  const renderRecipientForm = (res: Response, model: { values: Record<string, unknown> } & Record<string, unknown>) =>
+    res.render("letters/recipient-form", {
       kindItems,
       regionalItems: [{ name: "regional", text: "This is the regional spinal cord injury centre", checked: ["yes", "on", "true"].includes(String(model.values.regional)) }],
       activeItems: [
@@ -212,18 +197,15 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
       backLink: { href: "/admin/recipients", text: "Back to recipients" },
       ...model,
     });
-  pages.get("/admin/recipients/new", ADMINS, (_req, res) => renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values: { active: "yes" } }));
-  pages.post("/admin/recipients", ADMINS, async (req, res, actor) => {
-    try {
+  formPage(pages, ADMINS, { form: "/admin/recipients/new", action: "/admin/recipients" }, {
+    load: async () => null,
+    initial: () => ({ active: "yes" }),
+    render: (res, _none, values, errors) => renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values, errors }),
+    save: async (req, _none, actor) => {
       const input = readRecipient(new InputReader(req.body, "form"));
       await createRecipient(db, actor, input, now());
-      req.session.flash = `${input.name} added`;
-      res.redirect(303, "/admin/recipients");
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderRecipientForm(res, { title: "Add a recipient", action: "/admin/recipients", values: req.body, errors }, 400);
-    }
+      return { redirect: "/admin/recipients", flash: `${input.name} added` };
+    },
   });
   const loadRecipient = async (req: Request) => {
     const id = idParam(req.params.recipientId);
@@ -231,26 +213,15 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     if (!r) throw new NotFoundError("Recipient");
     return r;
   };
-  pages.get("/admin/recipients/:recipientId", ADMINS, async (req, res) => {
-    const r = await loadRecipient(req);
-    renderRecipientForm(res, {
-      title: `Change ${r.name}`,
-      action: `/admin/recipients/${r.id}`,
-      values: { ...r, department: r.department ?? "", address: r.address ?? "", email: r.email ?? "", phone: r.phone ?? "", regional: r.regional ? "yes" : "", active: r.active ? "yes" : "no" },
-    });
-  });
-  pages.post("/admin/recipients/:recipientId", ADMINS, async (req, res, actor) => {
-    const r = await loadRecipient(req);
-    try {
+  formPage(pages, ADMINS, { form: "/admin/recipients/:recipientId" }, {
+    load: loadRecipient,
+    initial: (r) => ({ ...r, department: r.department ?? "", address: r.address ?? "", email: r.email ?? "", phone: r.phone ?? "", regional: r.regional ? "yes" : "", active: r.active ? "yes" : "no" }),
+    render: (res, r, values, errors) => renderRecipientForm(res, { title: `Change ${r.name}`, action: `/admin/recipients/${r.id}`, values, errors }),
+    save: async (req, r, actor) => {
       const input = readRecipient(new InputReader(req.body, "form"));
       await updateRecipient(db, actor, r.id, input, now());
-      req.session.flash = `${input.name} changed`;
-      res.redirect(303, "/admin/recipients");
-    } catch (err) {
-      const errors = formErrors(err);
-      if (!errors) throw err;
-      renderRecipientForm(res, { title: `Change ${r.name}`, action: `/admin/recipients/${r.id}`, values: req.body, errors }, 400);
-    }
+      return { redirect: "/admin/recipients", flash: `${input.name} changed` };
+    },
   });
 }
 

@@ -111,14 +111,15 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.doesNotMatch(text, /The record has changed/);
   });
 
-  test("mark as sent freezes the version: changing or sending it again is refused with 409", async () => {
+  test("mark as sent freezes the version: changing it is refused on its page, sending it again with 409", async () => {
     const sent = await clinician.submit(`/letters/${letterId}/versions/1/send`, {});
     assert.equal(sent.status, 303);
     const frozen = await ctx.db("letter_versions").where({ letter_id: letterId, version: 1 }).first();
     assert.equal(frozen.status, "sent");
 
     const change = await clinician.submit(`/letters/${letterId}/versions/1`, { recipientId: String(pinderfields), freeText: "Sneaky edit" });
-    assert.equal(change.status, 409);
+    assert.equal(change.status, 400);
+    assert.match(pageText(change.text), /Version 1 was sent and cannot be changed: make a new version/);
     const again = await clinician.submit(`/letters/${letterId}/versions/1/send`, {});
     assert.equal(again.status, 409);
     const after_ = await ctx.db("letter_versions").where({ letter_id: letterId, version: 1 }).first();
