@@ -47,7 +47,8 @@ export function formPage<C>(router: RoleRouter, access: readonly Role[], paths: 
       const errors = formErrors(err);
       if (!errors) throw err;
       res.status(400);
-      await page.render(res, context, req.body as Record<string, unknown>, errors);
+      // Loaded again: the refusal may be because someone else changed the record meanwhile.
+      await page.render(res, await page.load(req), req.body as Record<string, unknown>, errors);
     }
   });
 }
