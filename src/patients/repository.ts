@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
-import { searchName, searchWords, type CatheterStatus, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
+import { searchName, searchWords, type CatheterStatus, type Discharge, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
 
 type Conn = Db | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -209,4 +209,44 @@ export async function episodeLinkNames(db: Conn, episodes: Pick<Episode, "wardId
     wards: new Map(wards.map((r) => [r.id as number, r.name as string])),
     consultants: new Map(users.map((r) => [r.id as number, r.display_name as string])),
   };
+}
+
+// ---------------------------------------------------------------- writes (inside a transaction)
+
+/** Another patient already holding this NHS number (other than `exceptId`). */
+export async function nhsNumberTaken(conn: Conn, nhsNumber: string, exceptId?: number): Promise<boolean> {
+  const row = await conn("patients").where({ nhs_number: nhsNumber }).modify((q) => (exceptId ? q.whereNot({ id: exceptId }) : q)).first("id");
+  return Boolean(row);
+}
+
+export async function insertPatient(conn: Conn, input: PatientInput, now: string): Promise<Patient> {
+  const [row] = await conn("patients").insert({ ...patientColumns(input), created_at: now, updated_at: now }).returning("*");
+  return toPatient(row);
+}
+
+export async function updatePatient(conn: Conn, id: number, input: PatientInput, now: string): Promise<Patient> {
+  const [row] = await conn("patients").where({ id }).update({ ...patientColumns(input), updated_at: now }).returning("*");
+  return toPatient(row);
+}
+
+export async function episodeIdsOfPatient(conn: Conn, patientId: number): Promise<number[]> {
+  return (await conn("episodes").where({ patient_id: patientId }).orderBy("id").pluck("id")) as number[];
+}
+
+export async function insertEpisode(conn: Conn, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
+  const [row] = await conn("episodes").insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now }).returning("*");
+  return toEpisode(row);
+}
+
+export async function updateEpisode(conn: Conn, id: number, input: EpisodeInput, now: string): Promise<Episode> {
+  const [row] = await conn("episodes").where({ id }).update({ ...episodeColumns(input), updated_at: now }).returning("*");
+  return toEpisode(row);
+}
+
+export async function updateDischarge(conn: Conn, id: number, discharge: Discharge, now: string): Promise<Episode> {
+  const [row] = await conn("episodes")
+    .where({ id })
+    .update({ discharged_at: discharge.dischargedAt, discharge_destination: discharge.destination, catheter_status_at_discharge: discharge.catheterStatus, updated_at: now })
+    .returning("*");
+  return toEpisode(row);
 }

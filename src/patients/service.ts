@@ -4,18 +4,13 @@ import type { Db } from "../db/knex.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import { changeEpisode, createEpisode, rederiveEpisodes } from "./change.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
-import { episodeColumns, findPatient, patientColumns, toEpisode, toPatient } from "./repository.ts";
+import { episodeIdsOfPatient, findPatient, insertEpisode, insertPatient, nhsNumberTaken, updateDischarge, updateEpisode, updatePatient } from "./repository.ts";
 
 /** Registers a patient, with its audit row, in one transaction. 409 when the NHS number is already registered. */
 export async function registerPatient(db: Db, actor: Actor, input: PatientInput, now: string): Promise<Patient> {
   return db.transaction(async (trx) => {
-    if (await trx("patients").where({ nhs_number: input.nhsNumber }).first()) {
-      throw new ConflictError("A patient with this NHS number is already registered", "nhsNumber");
-    }
-    const [row] = await trx("patients")
-      .insert({ ...patientColumns(input), created_at: now, updated_at: now })
-      .returning("*");
-    const patient = toPatient(row);
+    if (await nhsNumberTaken(trx, input.nhsNumber)) throw new ConflictError("A patient with this NHS number is already registered", "nhsNumber");
+    const patient = await insertPatient(trx, input, now);
     await writeAudit(trx, { at: now, actor, patientId: patient.id, entity: "patient", entityId: patient.id, action: "register", before: null, after: input });
     return patient;
   });
@@ -26,24 +21,19 @@ export async function correctPatient(db: Db, actor: Actor, id: number, input: Pa
   return db.transaction(async (trx) => {
     const before = await findPatient(trx, id);
     if (!before) throw new NotFoundError("Patient");
-    const clash = await trx("patients").where({ nhs_number: input.nhsNumber }).whereNot({ id }).first();
-    if (clash) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
-    const [row] = await trx("patients").where({ id }).update({ ...patientColumns(input), updated_at: now }).returning("*");
+    if (await nhsNumberTaken(trx, input.nhsNumber, id)) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
+    const patient = await updatePatient(trx, id, input, now);
     await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
     // Email and consent decide which reminders the patient gets, so each episode re-derives.
-    const episodes = await trx("episodes").where({ patient_id: id }).orderBy("id").pluck("id");
-    await rederiveEpisodes(db, episodes as number[], now, trx);
-    return toPatient(row);
+    await rederiveEpisodes(db, await episodeIdsOfPatient(trx, id), now, trx);
+    return patient;
   });
 }
 
 export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
   return createEpisode(db, now, async (trx) => {
     if (!(await findPatient(trx, patientId))) throw new NotFoundError("Patient");
-    const [row] = await trx("episodes")
-      .insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now })
-      .returning("*");
-    const episode = toEpisode(row);
+    const episode = await insertEpisode(trx, patientId, input, now);
     await writeAudit(trx, { at: now, actor, patientId, entity: "episode", entityId: episode.id, action: "register", before: null, after: input });
     return episode;
   });
@@ -51,9 +41,9 @@ export async function registerEpisode(db: Db, actor: Actor, patientId: number, i
 
 export async function correctEpisode(db: Db, actor: Actor, id: number, input: EpisodeInput, now: string): Promise<Episode> {
   return changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
-    const [row] = await trx("episodes").where({ id }).update({ ...episodeColumns(input), updated_at: now }).returning("*");
+    const episode = await updateEpisode(trx, id, input, now);
     await audit({ entity: "episode", entityId: id, action: "correct", before: episodeInputOf(before), after: input });
-    return toEpisode(row);
+    return episode;
   });
 }
 
@@ -80,17 +70,9 @@ export async function recordDischarge(db: Db, actor: Actor, id: number, discharg
         "dischargedAt",
       );
     }
-    const [row] = await trx("episodes")
-      .where({ id })
-      .update({
-        discharged_at: discharge.dischargedAt,
-        discharge_destination: discharge.destination,
-        catheter_status_at_discharge: discharge.catheterStatus,
-        updated_at: now,
-      })
-      .returning("*");
+    const episode = await updateDischarge(trx, id, discharge, now);
     await audit({ entity: "episode", entityId: id, action: before.discharge ? "correct-discharge" : "discharge", before: before.discharge, after: discharge });
-    return { episode: toEpisode(row), repeated: false };
+    return { episode, repeated: false };
   });
   return options ? result : result.episode;
 }
