@@ -97,14 +97,7 @@ export async function insertLetter(conn: Conn, episodeId: number, l: { kind: Let
 }
 
 /** What a draft holds: the recipient and free text it was generated with, the generated data and HTML, and when and by whom. */
-export interface DraftContent {
-  recipientId: number | null;
-  freeText: string | null;
-  dataJson: string;
-  html: string;
-  generatedAt: string;
-  generatedBy: string;
-}
+export type DraftContent = Pick<LetterVersion, "recipientId" | "freeText" | "dataJson" | "html" | "generatedAt" | "generatedBy">;
 
 const draftColumns = (d: DraftContent) => ({ recipient_id: d.recipientId, free_text: d.freeText, data_json: d.dataJson, html: d.html, generated_at: d.generatedAt, generated_by: d.generatedBy });
 

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
-import type { CatheterType, EventType, FlipFlowScheduleRow, ScanPhase, StoredEvent, TwocAction } from "./model.ts";
+import type { BladderEventInput, CatheterType, EventType, FlipFlowScheduleRow, ScanPhase, StoredEvent, TwocAction } from "./model.ts";
 
 export type Conn = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -150,13 +150,8 @@ export async function openingAt(conn: Conn, episodeId: number, at: string, excep
   return Boolean(row);
 }
 
-export interface NewEvent {
-  type: EventType;
-  at: string;
-  phase: ScanPhase | null;
-  volumeMl: number | null;
-  sensationToVoid: boolean | null;
-  catheterType: CatheterType | null;
+/** A bladder event as entered, with where it came from and who recorded it. */
+export interface NewEvent extends BladderEventInput {
   source: string;
   idempotencyKey: string;
   recordedBy: string;
