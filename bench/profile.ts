@@ -1,0 +1,58 @@
+// node --cpu-prof --cpu-prof-dir=DIR --import tsx bench/profile.ts PAGE [seconds]
+// Loads one page of the real app (the same data as its bench) with autocannon for a few seconds,
+// so a CPU profile of this process shows where a request's time goes. PAGE is one of
+// floor, patients, board, followup, writes. Summarise the profile with bench/profile-summary.ts.
+import { createApiToken } from "../src/auth/api-tokens.ts";
+import { benchEpisode } from "./followup.bench.ts";
+import { load, signInCookie, startBenchServer } from "./lib.ts";
+import { addInpatients, BENCH_WARD } from "./ward-data.ts";
+
+const page = process.argv[2] ?? "floor";
+const seconds = Number(process.argv[3] ?? 8);
+const now = new Date();
+const app = await startBenchServer({ now });
+try {
+  let url: string;
+  let headers: Record<string, string>;
+  if (page === "board") {
+    await addInpatients(app.db, now, 40, 50);
+    url = `${app.url}/ward?ward=${encodeURIComponent(BENCH_WARD)}`;
+    headers = { cookie: await signInCookie(app.url, "nurse") };
+  } else if (page === "followup") {
+    const { episodeId } = await benchEpisode(app.db, now);
+    url = `${app.url}/episodes/${episodeId}/follow-up`;
+    headers = { cookie: await signInCookie(app.url, "clinician") };
+  } else if (page === "writes") {
+    const episodes = await addInpatients(app.db, now, 40, 10);
+    const { token } = await createApiToken(app.db, { name: "profile", role: "nurse", createdBy: null }, now.toISOString());
+    const autocannon = (await import("autocannon")).default;
+    let sent = 0;
+    const result = await autocannon({
+      url: app.url, connections: 50, amount: 1500,
+      requests: [{ method: "POST", setupRequest: (req) => {
+        const n = sent++;
+        const body = { type: "scan", phase: "post-void", volumeMl: 40 + (n % 200), at: new Date(Date.now() - 60_000).toISOString(), clientId: `p-${n}` };
+        return { ...req, path: `/api/v1/episodes/${episodes[n % episodes.length]}/bladder-events`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) };
+      } }],
+    });
+    console.log(`writes: ${result.requests.total} in ${result.duration}s = ${(result.requests.total / result.duration).toFixed(1)}/s, p50 ${result.latency.p50} ms, non2xx ${result.non2xx}`);
+    process.exit(0);
+  } else {
+    url = `${app.url}${page === "patients" ? "/patients" : "/patients/new"}`;
+    headers = { cookie: await signInCookie(app.url, "clinician") };
+  }
+  const queries = new Map<string, number>();
+  app.db.on("query", (q: { sql: string }) => queries.set(q.sql, (queries.get(q.sql) ?? 0) + 1));
+  const one = await fetch(url, { headers });
+  await one.text();
+  const perRequest = [...queries].sort((a, b) => b[1] - a[1]);
+  console.log(`one ${page} request: ${perRequest.reduce((n, [, c]) => n + c, 0)} queries`);
+  for (const [sql, n] of perRequest) console.log(`  ${n} x ${sql.slice(0, 160)}`);
+  queries.clear();
+  const r = await load(url, { headers, durationSeconds: seconds });
+  const total = [...queries.values()].reduce((a, b) => a + b, 0);
+  console.log(`${page}: ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.medianLatencyMs} ms, non2xx ${r.non2xx}, errors ${r.errors}, ${(total / (r.requestsPerSecond * seconds)).toFixed(2)} queries/request`);
+} finally {
+  await app.close();
+}
+process.exit(0);
