@@ -4,7 +4,7 @@
 // floor, patients, board, followup, writes. Summarise the profile with bench/profile-summary.ts.
 import { createApiToken } from "../src/auth/api-tokens.ts";
 import { benchEpisode } from "./followup.bench.ts";
-import { load, signInCookie, startBenchServer } from "./lib.ts";
+import { load, signInCookie, startBareServer, startBenchServer } from "./lib.ts";
 import { addInpatients, BENCH_WARD } from "./ward-data.ts";
 
 const page = process.argv[2] ?? "floor";
@@ -44,12 +44,17 @@ try {
   const queries = new Map<string, number>();
   app.db.on("query", (q: { sql: string }) => queries.set(q.sql, (queries.get(q.sql) ?? 0) + 1));
   const one = await fetch(url, { headers });
-  await one.text();
+  console.log(`one ${page} page: ${(await one.text()).length} characters`);
   const perRequest = [...queries].sort((a, b) => b[1] - a[1]);
   console.log(`one ${page} request: ${perRequest.reduce((n, [, c]) => n + c, 0)} queries`);
   for (const [sql, n] of perRequest) console.log(`  ${n} x ${sql.slice(0, 160)}`);
+  // With BARE=1 the bare page is loaded first, for a ratio measured in the same run.
+  const bare = process.env.BARE ? await startBareServer() : null;
+  const baseline = bare ? await load(bare.url, { durationSeconds: seconds }) : null;
+  await bare?.close();
   queries.clear();
   const r = await load(url, { headers, durationSeconds: seconds });
+  if (baseline) console.log(`bare: ${baseline.requestsPerSecond.toFixed(1)} req/s; ${page} / bare = ${(r.requestsPerSecond / baseline.requestsPerSecond).toFixed(3)}`);
   const total = [...queries.values()].reduce((a, b) => a + b, 0);
   console.log(`${page}: ${r.requestsPerSecond.toFixed(1)} req/s, p50 ${r.medianLatencyMs} ms, non2xx ${r.non2xx}, errors ${r.errors}, ${(total / (r.requestsPerSecond * seconds)).toFixed(2)} queries/request`);
 } finally {
