@@ -26,6 +26,8 @@ try {
     const episodes = await addInpatients(app.db, now, 40, 10);
     const { token } = await createApiToken(app.db, { name: "profile", role: "nurse", createdBy: null }, now.toISOString());
     const autocannon = (await import("autocannon")).default;
+    const writeQueries = new Map<string, number>();
+    app.db.on("query", (q: { sql: string }) => writeQueries.set(q.sql.slice(0, 90), (writeQueries.get(q.sql.slice(0, 90)) ?? 0) + 1));
     let sent = 0;
     const result = await autocannon({
       url: app.url, connections: 50, amount: 1500,
@@ -35,6 +37,8 @@ try {
         return { ...req, path: `/api/v1/episodes/${episodes[n % episodes.length]}/bladder-events`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) };
       } }],
     });
+    console.log("queries per write:");
+    for (const [sql, n] of [...writeQueries].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / result.requests.total).toFixed(2)} x ${sql}`);
     console.log(`writes: ${result.requests.total} in ${result.duration}s = ${(result.requests.total / result.duration).toFixed(1)}/s, p50 ${result.latency.p50} ms, non2xx ${result.non2xx}`);
     process.exit(0);
   } else {
