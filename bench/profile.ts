@@ -2,6 +2,7 @@
 // Loads one page of the real app (the same data as its bench) with autocannon for a few seconds,
 // so a CPU profile of this process shows where a request's time goes. PAGE is one of
 // floor, patients, board, followup, writes. Summarise the profile with bench/profile-summary.ts.
+import { execFile } from "node:child_process";
 import { createApiToken } from "../src/auth/api-tokens.ts";
 import { benchEpisode } from "./followup.bench.ts";
 import { load, signInCookie, startBareServer, startBenchServer } from "./lib.ts";
@@ -52,6 +53,23 @@ try {
   const perRequest = [...queries].sort((a, b) => b[1] - a[1]);
   console.log(`one ${page} request: ${perRequest.reduce((n, [, c]) => n + c, 0)} queries`);
   for (const [sql, n] of perRequest) console.log(`  ${n} x ${sql.slice(0, 160)}`);
+  // With CPU=1: this process's CPU time per request (main thread and the database's threads), the
+  // load coming from another process. CPU time spent is much steadier than requests/s on a busy
+  // machine; bare-page CPU per request over page CPU per request is the ratio the page would reach
+  // on a core of its own.
+  if (process.env.CPU) {
+    const bare = await startBareServer();
+    const rounds = Number(process.env.CPU) > 1 ? Number(process.env.CPU) : 3;
+    const ratios: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const b = await cpuPerRequest(bare.url, {}, seconds);
+      const p = await cpuPerRequest(url, headers, seconds);
+      ratios.push(b / p);
+      console.log(`cpu ${page}: bare ${(b * 1000).toFixed(0)} µs/request, ${page} ${(p * 1000).toFixed(0)} µs/request, ratio ${(b / p).toFixed(3)}`);
+    }
+    console.log(`cpu ${page} ratio median ${ratios.sort((x, y) => x - y)[ratios.length >> 1].toFixed(3)}`);
+    await bare.close();
+  }
   // With BARE=1 the bare page is loaded first, for a ratio measured in the same run.
   const bare = process.env.BARE ? await startBareServer() : null;
   const baseline = bare ? await load(bare.url, { durationSeconds: seconds }) : null;
@@ -65,3 +83,16 @@ try {
   await app.close();
 }
 process.exit(0);
+
+/** Milliseconds of this process's CPU per request answered, under autocannon run as another process. */
+async function cpuPerRequest(target: string, with_: Record<string, string>, durationSeconds: number): Promise<number> {
+  const args = ["-c", "50", "-d", String(durationSeconds), "-j", ...Object.entries(with_).flatMap(([k, v]) => ["-H", `${k}=${v}`]), target];
+  const before = process.cpuUsage();
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(new URL("../node_modules/.bin/autocannon", import.meta.url).pathname, args, { maxBuffer: 1 << 24 }, (err, stdout) => (err ? reject(err) : resolve(stdout))),
+  );
+  const used = process.cpuUsage(before);
+  const result = JSON.parse(out) as { requests: { total: number }; non2xx: number };
+  if (result.non2xx > 0) throw new Error(`${target} answered ${result.non2xx} non-2xx`);
+  return (used.user + used.system) / 1000 / result.requests.total;
+}
