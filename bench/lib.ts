@@ -51,6 +51,39 @@ export async function load(url: string, options: { headers?: Record<string, stri
   };
 }
 
+export interface VersusBare {
+  /** The median over the rounds of (page requests/s) / (bare requests/s) measured back to back. */
+  ratio: number;
+  bare: Load;
+  page: Load;
+  ratios: number[];
+}
+
+/**
+ * Loads the bare page and then the page, `rounds` times in turn, and takes the median of the
+ * per-round ratios. Other work on a shared machine comes and goes within seconds, so a ratio of two
+ * loads taken back to back is steadier than one of two loads taken half a minute apart. The loads
+ * returned are the medians of the rounds, with the errors and non-2xx answers of every round.
+ */
+export async function versusBare(bareUrl: string, url: string, options: { headers?: Record<string, string>; rounds?: number; secondsEach?: number } = {}): Promise<VersusBare> {
+  const rounds = options.rounds ?? 4;
+  const durationSeconds = options.secondsEach ?? 3;
+  const bares: Load[] = [];
+  const pages: Load[] = [];
+  for (let i = 0; i < rounds; i++) {
+    bares.push(await load(bareUrl, { durationSeconds }));
+    pages.push(await load(url, { headers: options.headers, durationSeconds }));
+  }
+  const ratios = pages.map((p, i) => p.requestsPerSecond / bares[i].requestsPerSecond);
+  const summary = (loads: Load[]): Load => ({
+    requestsPerSecond: median(loads.map((l) => l.requestsPerSecond)),
+    medianLatencyMs: median(loads.map((l) => l.medianLatencyMs)),
+    errors: loads.reduce((n, l) => n + l.errors, 0),
+    non2xx: loads.reduce((n, l) => n + l.non2xx, 0),
+  });
+  return { ratio: median(ratios), bare: summary(bares), page: summary(pages), ratios };
+}
+
 export interface BenchServer {
   url: string;
   db: Db;
@@ -70,8 +103,16 @@ export async function startBenchServer(options: { sqliteFile?: string; now?: Dat
   await new Promise((resolve) => server.once("listening", resolve));
   const close = () =>
     closeServer(server, async () => {
-      // Let handlers still finishing the last requests of a load run end before the pool goes.
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Let handlers still finishing the last requests of a load run end before the pool goes: a
+      // load run ends with dozens of them queued for a connection, and destroying the pool under
+      // them only prints an "aborted" error for each. Idle means no query for 300 ms.
+      const pool = (db.client as { pool?: { numUsed(): number; numPendingAcquires(): number } }).pool;
+      const busy = () => (pool ? pool.numUsed() + pool.numPendingAcquires() > 0 : false);
+      const until = Date.now() + 15_000;
+      for (let quiet = 0; quiet < 6 && Date.now() < until; ) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        quiet = busy() ? 0 : quiet + 1;
+      }
       await db.destroy();
       fs.rmSync(dir, { recursive: true, force: true });
     });

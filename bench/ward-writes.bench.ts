@@ -57,7 +57,7 @@ export default async function run(): Promise<BenchResult[]> {
         value: round(stored / result.duration, 1),
         unit: "events stored/s (50 connections, SQLite)",
         baseline: "API POST with audit row and reminder refresh per event; no lost or duplicated row",
-        target: null,
+        target: 200,
         requests: sent,
         statuses,
         stored,

@@ -32,26 +32,52 @@ const dateFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, day: "n
 const timeFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
 const zoneNameFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: ZONE, timeZoneName: "short" });
 
-/** "Tue 24 Nov 2026, 08:30 GMT" */
-export function formatDateTime(instant: string | Date): string {
-  return `${dateTimeFormatter.format(new Date(instant))} ${zoneAbbreviation(instant)}`;
+// Reading the time-zone database is the slow part of formatting, and screens format the same
+// minutes over and over (every row of a board, every event of a chart). What these functions print
+// depends only on the London minute (the zone's offsets and dates have changed on whole minutes
+// since 1900), so each remembers the text per minute of the instants it has formatted.
+const MINUTE_MS = 60_000;
+const REMEMBER_FROM = Date.UTC(1900, 0, 1);
+const REMEMBER_AT_MOST = 5000;
+
+function perMinute(format: (at: Date) => string): (instant: string | Date) => string {
+  const texts = new Map<number, string>();
+  return (instant) => {
+    const ms = new Date(instant).getTime();
+    // Before 1900 (local mean time) and invalid instants (which throw) are formatted every time.
+    if (!(ms >= REMEMBER_FROM)) return format(new Date(ms));
+    const minute = Math.floor(ms / MINUTE_MS);
+    let text = texts.get(minute);
+    if (text === undefined) {
+      text = format(new Date(ms));
+      if (texts.size >= REMEMBER_AT_MOST) texts.clear();
+      texts.set(minute, text);
+    }
+    return text;
+  };
 }
 
+/** "Tue 24 Nov 2026, 08:30 GMT" */
+export const formatDateTime: (instant: string | Date) => string = perMinute((at) => `${dateTimeFormatter.format(at)} ${zoneAbbreviation(at)}`);
+
 /** "24 November 2026" for an instant, in London. */
-export function formatDate(instant: string | Date): string {
-  return dateFormatter.format(new Date(instant));
-}
+export const formatDate: (instant: string | Date) => string = perMinute((at) => dateFormatter.format(at));
 
 /** "24 November 2026" for a calendar date (YYYY-MM-DD), with no time-zone shift. */
 const calendarDateFormatter = new Intl.DateTimeFormat("en-GB", { timeZone: "UTC", day: "numeric", month: "long", year: "numeric" });
+const calendarDates = new Map<string, string>();
 export function formatCalendarDate(date: string): string {
-  return calendarDateFormatter.format(new Date(`${date}T00:00:00Z`));
+  let text = calendarDates.get(date);
+  if (text === undefined) {
+    text = calendarDateFormatter.format(new Date(`${date}T00:00:00Z`));
+    if (calendarDates.size >= REMEMBER_AT_MOST) calendarDates.clear();
+    calendarDates.set(date, text);
+  }
+  return text;
 }
 
 /** "08:30" */
-export function formatTime(instant: string | Date): string {
-  return timeFormatter.format(new Date(instant));
-}
+export const formatTime: (instant: string | Date) => string = perMinute((at) => timeFormatter.format(at));
 
 /** "GMT" or "BST" */
 export function zoneAbbreviation(instant: string | Date): string {

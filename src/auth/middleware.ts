@@ -5,12 +5,16 @@ import { type Access, roleAllowed } from "../web/routing.ts";
 import { findActiveToken } from "./api-tokens.ts";
 import { findUser, userActor } from "./users.ts";
 
-/** Puts the signed-in user (if any, and not disabled) on res.locals. */
+/**
+ * Puts the signed-in user (if any, and not disabled) on res.locals. The session store reads the
+ * user with the session (one query); a session from elsewhere has the user looked up here.
+ */
 export function loadUser(db: Db): RequestHandler {
   return async (req, res, next) => {
     const userId = req.session?.userId;
     if (userId) {
-      const user = await findUser(db, userId);
+      const read = req.session.signedInUser;
+      const user = read !== undefined && (read === null || read.id === userId) ? read : await findUser(db, userId);
       if (user && !user.disabledAt) {
         res.locals.user = { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
         res.locals.actor = userActor(user);

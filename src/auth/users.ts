@@ -20,7 +20,15 @@ interface UserRow {
   password_hash: string;
 }
 
-function toUser(row: UserRow): User {
+/** The columns a signed-in user is read from (never the password hash). */
+export const USER_COLUMNS = ["id", "username", "display_name", "role", "email", "disabled_at"] as const;
+
+/** A user from those columns, or null when they are empty (a left join that found no user). */
+export function toUserOrNull(row: Record<string, unknown>): User | null {
+  return row.id === null || row.id === undefined ? null : toUser(row as unknown as UserRow);
+}
+
+function toUser(row: Omit<UserRow, "password_hash">): User {
   return {
     id: row.id,
     username: row.username,
@@ -37,8 +45,8 @@ export function userActor(user: SignedInUser): Actor {
 }
 
 export async function findUser(db: Db, id: number): Promise<User | null> {
-  const row = await db<UserRow>("users").where({ id }).first();
-  return row ? toUser(row) : null;
+  const row: Record<string, unknown> | undefined = await db("users").where({ id }).first([...USER_COLUMNS]);
+  return row ? toUserOrNull(row) : null;
 }
 
 export async function listUsers(db: Db): Promise<User[]> {
