@@ -1,4 +1,7 @@
+import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
+import type { Episode } from "../patients/model.ts";
+import type { WardState } from "../ward/index.ts";
 import type { PainPhase } from "../pathway/index.ts";
 import { findEpisode } from "../patients/repository.ts";
 import { NotFoundError } from "../errors.ts";
@@ -34,10 +37,11 @@ export interface FollowupState {
   gpLetterSentAt: string | null;
 }
 
-export async function getFollowupState(db: Db, episodeId: number, nowIso: string): Promise<FollowupState> {
-  const episode = await findEpisode(db, episodeId);
+/** `preloaded`: the episode and its ward state when the caller has already read them at this moment. */
+export async function getFollowupState(db: Db | Knex.Transaction, episodeId: number, nowIso: string, preloaded: { episode?: Episode; ward?: WardState } = {}): Promise<FollowupState> {
+  const episode = preloaded.episode ?? (await findEpisode(db, episodeId));
   if (!episode) throw new NotFoundError("Episode");
-  const view = await loadFollowup(db, episode, nowIso);
+  const view = await loadFollowup(db, episode, nowIso, { ward: preloaded.ward });
   return {
     painPhase: view.phase,
     chronicFrom: view.chronicFrom,

@@ -93,7 +93,8 @@ export function catheterOrIsc(episode: Episode, ward: WardSummary): boolean {
 }
 
 /** Everything the follow-up page, the letters and the reminders read for one episode, at one moment. */
-export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, nowIso: string): Promise<FollowupView> {
+/** `ward`: the episode's ward state when the caller has already read it at this moment (it is not read again). */
+export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, nowIso: string, preloaded: { ward?: WardSummary } = {}): Promise<FollowupView> {
   const today = londonDate(nowIso);
   const surgery = surgeryDate(episode, londonDate);
   const phase = phaseOn(surgery, today);
@@ -106,7 +107,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     () => medicationsFor(db, episode.id),
     () => firstSentLetter(db, episode.id, "sci-referral"),
     () => firstSentLetter(db, episode.id, "gp"),
-    () => wardSummary(db, episode.id, nowIso),
+    () => (preloaded.ward ? Promise.resolve(preloaded.ward) : wardSummary(db, episode.id, nowIso)),
   );
 
   const sections = FOLLOWUP_DOMAINS.map((domain): FollowupSection => ({

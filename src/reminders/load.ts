@@ -11,7 +11,7 @@ export async function loadEpisodeState(trx: Knex | Knex.Transaction, episodeId: 
   const patient = await findPatient(trx, episode.patientId);
   if (!patient) return null;
   const ward = await getWardState(trx, episodeId, nowIso);
-  const followup = await getFollowupState(trx as Knex, episodeId, nowIso);
+  const followup = await getFollowupState(trx, episodeId, nowIso, { episode, ward });
   return {
     episode: { id: episode.id, ward: episode.ward, anaesthesiaStartAt: episode.anaesthesiaStartAt, dischargedAt: episode.discharge?.dischargedAt ?? null },
     patient: { email: patient.email, emailConsent: patient.emailConsent, emailOptedOutAt: patient.emailOptedOutAt },
