@@ -26,14 +26,28 @@ export interface BoardRow {
  * retired ward stays listed while it has one), plus, for inpatients written with a ward name
  * but no ward record (older API callers), those names. In name order.
  */
-export async function wardNames(db: Db): Promise<string[]> {
+/** A ward the board can show: a ward record (by id, so a rename keeps the board's address), or the ward text of unlinked inpatients. */
+export interface BoardWard {
+  id: number | null;
+  name: string;
+}
+
+export async function boardWards(db: Db): Promise<BoardWard[]> {
   const inpatients = db("episodes").whereNull("discharged_at").whereNotNull("ward_id").select("ward_id");
-  const [wards, unlinked]: [{ name: string }[], { ward: string }[]] = await Promise.all([
-    db("wards").whereNull("retired_at").orWhereIn("id", inpatients).select("name"),
+  const [wards, unlinked]: [{ id: number; name: string }[], { ward: string }[]] = await Promise.all([
+    db("wards").whereNull("retired_at").orWhereIn("id", inpatients).select("id", "name"),
     db("episodes").distinct("ward").whereNull("ward_id").whereNotNull("ward").whereNull("discharged_at"),
   ]);
-  const names = new Set([...wards.map((r) => r.name), ...unlinked.map((r) => r.ward).filter((w) => w.trim() !== "")]);
-  return [...names].sort((a, b) => a.localeCompare(b, "en-GB", { numeric: true }));
+  const recorded = new Set(wards.map((w) => w.name));
+  const textOnly = unlinked.map((r) => r.ward).filter((w) => w.trim() !== "" && !recorded.has(w));
+  return [...wards.map((w) => ({ id: w.id, name: w.name })), ...[...new Set(textOnly)].map((name) => ({ id: null, name }))].sort((a, b) =>
+    a.name.localeCompare(b.name, "en-GB", { numeric: true }),
+  );
+}
+
+/** The names on the board's ward list. */
+export async function wardNames(db: Db): Promise<string[]> {
+  return (await boardWards(db)).map((w) => w.name);
 }
 
 /**

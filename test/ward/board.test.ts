@@ -46,7 +46,9 @@ describe("the ward board", () => {
     assert.match(text, /ORTHO, Alex/);
     assert.match(text, /U-SAFE: bladder over 600 ml/, "U-SAFE shows as an urgent alert on the board");
     assert.doesNotMatch(text, /HUGHES/);
-    assert.match(pageText((await nurse.agent.get("/ward?ward=Nowhere")).text), /No current inpatients/);
+    const nowhere = await nurse.agent.get("/ward?ward=Nowhere");
+    assert.equal(nowhere.status, 404);
+    assert.match(pageText(nowhere.text), /There is no ward "Nowhere" It may have been renamed or retired/, "an unknown ward is not shown as an empty ward");
     await recordDischarge(ctx.db, SYSTEM_ACTOR, e.id, { dischargedAt: NOW, destination: "Home", catheterStatus: "isc" }, NOW);
     assert.doesNotMatch(pageText((await nurse.agent.get("/ward?ward=Ward%207%20(Orthopaedics)")).text), /ORTHO/);
   });
@@ -61,7 +63,7 @@ describe("the ward board", () => {
       presentation: "CES-I", ...at("mriAt", "20:00"), ...at("anaesthesiaStartAt", "23:00"), procedure: "laminotomy", wardId: String(wardId), bed: "2",
     });
     assert.equal(registered.status, 303, pageText(registered.text ?? "").slice(0, 300));
-    const choices = (html: string) => [...html.matchAll(/<option value="([^"]*)"/g)].map((m) => m[1]);
+    const choices = (html: string) => [...html.matchAll(/<option value="[^"]*"[^>]*>([^<]*)</g)].map((m) => m[1]);
     const board = await nurse.agent.get(`/ward?ward=${encodeURIComponent("ward 9 (spinal step-down)")}`);
     assert.ok(choices(board.text).includes("ward 9 (spinal step-down)"), "the ward is on the board's list");
     assert.match(pageText(board.text), /Ward board: ward 9 \(spinal step-down\) .*LINKED, Lee/);
@@ -71,6 +73,9 @@ describe("the ward board", () => {
     assert.ok(choices(renamed.text).includes("Ward 9 (Step-down)"), "a retired ward stays on the list while it has an inpatient");
     assert.match(pageText(renamed.text), /LINKED, Lee/, "the episode follows its ward, not the name it was typed with");
     assert.doesNotMatch(pageText((await nurse.agent.get(`/ward?ward=${encodeURIComponent("ward 9 (spinal step-down)")}`)).text), /LINKED/);
+    // A board open on the ward's address (its id) keeps showing it through the rename.
+    const bookmarked = await nurse.agent.get(`/ward?ward=${wardId}`);
+    assert.match(pageText(bookmarked.text), /Ward board: Ward 9 \(Step-down\) .*LINKED, Lee/);
 
     const episodeId = Number(/\/episodes\/(\d+)$/.exec(registered.headers.location)![1]);
     await recordDischarge(ctx.db, SYSTEM_ACTOR, episodeId, { dischargedAt: NOW, destination: "Home", catheterStatus: "none" }, NOW);
