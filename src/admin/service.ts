@@ -56,6 +56,10 @@ export function readWard(input: InputReader): WardInput {
   const name = input.text("name", { label: "Ward name", required: true, max: 120 });
   const email = input.email("email", { label: "Ward email address" });
   const phone = input.text("phone", { label: "Ward phone number", max: 40 });
+  // The number goes into patients' emails, which carry no clinical words: digits and phone punctuation only.
+  if (phone && !/^\+?[0-9][0-9 ()-]*(\s*(ext\.?|extension|x)\s*[0-9]+)?$/i.test(phone)) {
+    input.fail("phone", "Enter the ward phone number as digits, for example 0113 000 0003 or 0113 000 0003 ext 1234");
+  }
   return input.result({ name: name === null ? "" : name.replace(/\s+/g, " "), email, phone });
 }
 

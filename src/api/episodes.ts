@@ -35,8 +35,9 @@ function episodeInput(episode: Episode): EpisodeInput {
 }
 
 /** The episode as the API shows it: its record, ward, consultant, discharge and the current decisions. */
-async function episodeView(db: Db, episode: Episode, now: string) {
-  const [ward, followup] = [await getWardState(db, episode.id, now), await getFollowupState(db, episode.id, now)];
+/** The episode as the API shows it; the clinical decisions only to clinical tokens (nurse, clinician). */
+async function episodeView(db: Db, episode: Episode, now: string, options: { decisions: boolean } = { decisions: true }) {
+  const decisions = options.decisions ? await currentDecisions(db, episode, now) : undefined;
   const names = await episodeLinkNames(db, [episode]);
   // The ward record's name as it is now; an episode linked to no ward shows its ward text.
   const wardName = (episode.wardId !== null ? names.wards.get(episode.wardId) : undefined) ?? episode.ward;
@@ -47,15 +48,15 @@ async function episodeView(db: Db, episode: Episode, now: string) {
     ward: wardName === null ? null : { id: episode.wardId, name: wardName },
     consultant: episode.consultantUserId === null ? null : { id: episode.consultantUserId, name: names.consultants.get(episode.consultantUserId) ?? null },
     discharge: episode.discharge,
-    decisions: {
-      twoc: ward.twoc,
-      painPhase: followup.painPhase,
-      chronicFrom: followup.chronicFrom,
-      sciReferral: followup.sciReferral,
-    },
+    ...(decisions ? { decisions } : {}),
     createdAt: episode.createdAt,
     updatedAt: episode.updatedAt,
   };
+}
+
+async function currentDecisions(db: Db, episode: Episode, now: string) {
+  const [ward, followup] = [await getWardState(db, episode.id, now), await getFollowupState(db, episode.id, now)];
+  return { twoc: ward.twoc, painPhase: followup.painPhase, chronicFrom: followup.chronicFrom, sciReferral: followup.sciReferral };
 }
 
 /**
@@ -146,7 +147,8 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
     const read = readEpisode(new InputReader(body, "json"), at, await episodeChoices(db, episode));
     const input: EpisodeInput = keepWardText ? { ...read, ward: episode.ward, wardId: undefined } : read;
     const result = changesEpisode(input, episode) ? await correctEpisode(db, actor, episode.id, input, at) : episode;
-    res.json(await episodeView(db, result, at));
+    // An admin token (the PAS) may correct the record but not read the clinical decisions.
+    res.json(await episodeView(db, result, at, { decisions: actor.role !== "admin" }));
   });
   api.document("patch", "/episodes/{episodeId}", {
     summary: "Correct an episode's surgery record",

@@ -84,9 +84,15 @@ export function diff(before: Record<string, unknown>, after: Record<string, unkn
 
 const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
+function isRealInstant(text: string): boolean {
+  const ms = Date.parse(text);
+  return STORED_INSTANT.test(text) && Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19);
+}
+
 /** Display text for a value; stored instants (UTC) are shown in UK time like every other time. */
 function show(value: unknown): string {
   if (value === undefined || value === null) return "";
-  if (typeof value === "string") return STORED_INSTANT.test(value) ? formatDateTime(value) : value;
+  // Only a real instant is shown as a time: free text shaped like one ("2026-13-01T10:00:00Z" typed as a bed) is shown as typed.
+  if (typeof value === "string") return isRealInstant(value) ? formatDateTime(value) : value;
   return JSON.stringify(value);
 }

@@ -1,7 +1,8 @@
 import type { Actor } from "../audit/audit.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
+import { formatDateTime } from "../time.ts";
 import { changeEpisode, createEpisode, rederiveEpisodes } from "./change.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
 import { episodeIdsOfPatient, findPatient, insertEpisode, insertPatient, nhsNumberTaken, updateDischarge, updateEpisode, updatePatient } from "./repository.ts";
@@ -41,6 +42,9 @@ export async function registerEpisode(db: Db, actor: Actor, patientId: number, i
 
 export async function correctEpisode(db: Db, actor: Actor, id: number, input: EpisodeInput, now: string): Promise<Episode> {
   return changeEpisode(db, actor, id, now, async (trx, { episode: before, audit }) => {
+    if (before.discharge && Date.parse(input.anaesthesiaStartAt) > Date.parse(before.discharge.dischargedAt)) {
+      throw new ValidationError([{ field: "anaesthesiaStartAt", message: `Start of anaesthesia must be before the discharge recorded at ${formatDateTime(before.discharge.dischargedAt)}` }]);
+    }
     const episode = await updateEpisode(trx, id, input, now);
     await audit({ entity: "episode", entityId: id, action: "correct", before: episodeInputOf(before), after: input });
     return episode;

@@ -15,7 +15,7 @@ export function errorHandler(): ErrorRequestHandler {
     if (error.status >= 500) console.error(err);
     if (res.headersSent) return;
     res.status(error.status);
-    if (req.path.startsWith("/api/")) {
+    if (/^\/api(\/|$)/i.test(req.path)) {
       const errors = error instanceof ValidationError ? error.errors : [{ field: "", message: error.message }];
       return res.json({ code: error.code, message: error.message, errors });
     }

@@ -35,6 +35,14 @@ describe("administering wards", () => {
     assert.equal((await nurse.submit("/admin/wards", { name: "Nurse ward" })).status, 403);
   });
 
+  test("a ward phone number with words in it is refused: it goes into patients' emails, which carry no clinical detail", async () => {
+    const res = await admin.submit("/admin/wards", { name: "Ward 11", email: "", phone: "Catheter & bowel clinic 0113 000 0003" });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /Enter the ward phone number as digits/);
+    assert.equal(await ctx.db("wards").where({ name: "Ward 11" }).first(), undefined);
+    assert.equal((await admin.submit("/admin/wards", { name: "Ward 11", email: "", phone: "0113 000 0011 ext 42" })).status, 303);
+  });
+
   test("adding a ward stores it with an audit row; it is offered on the episode form", async () => {
     const res = await admin.submit("/admin/wards", { name: "  Ward 9   (Step-down) ", email: "ward9@example.nhs.uk", phone: "" });
     assert.equal(res.status, 303);

@@ -150,6 +150,7 @@ describe("JSON API: finding patients, reading and correcting episodes, discharge
     const cleared = await call("patch", `/api/v1/episodes/${episode.id}`, tokens.admin, { level: null });
     assert.equal(cleared.status, 200);
     assert.equal(cleared.body.level, null);
+    assert.equal(cleared.body.decisions, undefined, "an admin token (the PAS) is not shown the clinical decisions it may not GET");
     // The same values again store nothing new.
     const audits = await count("audit_events");
     const same = await call("patch", `/api/v1/episodes/${episode.id}`, tokens.clinician, { bed: "12" });

@@ -17,6 +17,8 @@ describe("an unknown API path", () => {
       supertest(ctx.app).post("/api/v1/episodes/1/no-such-thing").set("Authorization", `Bearer ${token}`).send({}),
       supertest(ctx.app).get("/api/v2/episodes"),
       supertest(ctx.app).delete("/api/v1/episodes/1").set("Authorization", `Bearer ${token}`),
+      supertest(ctx.app).get("/api"),
+      supertest(ctx.app).get("/API/v1/nope"),
     ]) {
       const res = await req;
       assert.equal(res.status, 404);

@@ -5,6 +5,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { createTestApp, hiddenFields, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
+import { findEpisode } from "../../src/patients/repository.ts";
+import { correctEpisode, recordDischarge } from "../../src/patients/service.ts";
 import { newEpisode } from "../ward/helpers.ts";
 
 const NOW = "2026-11-24T10:00:00Z";
@@ -55,5 +58,32 @@ describe("the episode record re-derives its reminders on every change", () => {
     assert.deepEqual((await reminders(episode.id, "pain-chronic-review")).map((d) => new Date(d).toISOString()), ["2027-01-23T08:00:00.000Z"]);
     const old = await ctx.db("reminders").where({ episode_id: episode.id, kind: "pain-chronic-review", status: "cancelled" });
     assert.equal(old.length, 1, "the old review is cancelled, not deleted");
+  });
+});
+
+describe("the episode record keeps its own order and its history readable", () => {
+  let ctx: TestContext;
+  let clinician: SignedInAgent;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    clinician = await signIn(ctx.app, "clinician");
+  });
+  after(() => ctx.close());
+
+  test("a surgery moved after the recorded discharge is refused on the form and nothing is stored", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    await recordDischarge(ctx.db, SYSTEM_ACTOR, episode.id, { dischargedAt: "2026-11-24T09:00:00Z", destination: "Home", catheterStatus: "none" }, NOW);
+    const { id: _i, patientId: _p, discharge: _d, createdAt: _c, updatedAt: _u, ...input } = (await findEpisode(ctx.db, episode.id))!;
+    await assert.rejects(correctEpisode(ctx.db, SYSTEM_ACTOR, episode.id, { ...input, anaesthesiaStartAt: "2026-11-24T09:30:00Z" }, NOW), /before the discharge recorded at Tue, 24 Nov 2026, 09:00 GMT/);
+    assert.equal((await findEpisode(ctx.db, episode.id))!.anaesthesiaStartAt, input.anaesthesiaStartAt);
+  });
+
+  test("text shaped like a time but not a real one (a bed typed as 2026-13-01T10:00:00Z) is shown as typed in the audit trail, never a 500", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    const { id: _i, patientId: _p, discharge: _d, createdAt: _c, updatedAt: _u, ...input } = (await findEpisode(ctx.db, episode.id))!;
+    await correctEpisode(ctx.db, SYSTEM_ACTOR, episode.id, { ...input, bed: "2026-13-01T10:00:00Z" }, NOW);
+    const page = await clinician.agent.get(`/patients/${episode.patientId}/audit`);
+    assert.equal(page.status, 200);
+    assert.match(page.text, /2026-13-01T10:00:00Z/);
   });
 });
