@@ -100,7 +100,9 @@ export class InputReader {
       return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
     }
     // JSON callers send numbers, as the OpenAPI document says; forms send text.
-    const text = typeof value === "number" ? String(value) : typeof value === "string" && this.mode === "form" ? value.trim() : null;
+    // A form's number may carry its unit as typed ("80 ml", "80ml"): the unit is the field's own, so it is read off.
+    const typed = typeof value === "string" && this.mode === "form" ? value.trim() : null;
+    const text = typeof value === "number" ? String(value) : typed !== null && options.unit ? stripUnit(typed, options.unit) : typed;
     if (text === null || !/^-?\d+$/.test(text)) {
       return this.fail(field, `${options.label} must be a whole number${unit ? ` of${unit}` : ""}`);
     }
@@ -219,4 +221,10 @@ export function isRealDate(text: string): boolean {
 
 function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
+}
+
+function stripUnit(text: string, unit: string): string {
+  const lower = text.toLowerCase();
+  const suffix = unit.toLowerCase();
+  return lower.endsWith(suffix) ? text.slice(0, text.length - suffix.length).trimEnd() : text;
 }

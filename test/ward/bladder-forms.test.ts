@@ -110,6 +110,19 @@ describe("recording bladder events from the forms", () => {
     assert.equal(await count(ctx, other.id), 0);
   });
 
+  test("a volume typed with its unit (80 ml, 80ML) is read as the number; other text is refused", async () => {
+    const other = await newEpisode(ctx.db, { now: NOW });
+    for (const volumeMl of ["80 ml", "80ML"]) {
+      const form = await renderedForm(nurse, other.id, "scan");
+      assert.equal((await nurse.submit(`/episodes/${other.id}/bladder/record/scan`, { ...form, phase: "post-void", volumeMl })).status, 303, volumeMl);
+    }
+    assert.deepEqual((await ctx.db("bladder_events").where({ episode_id: other.id }).pluck("volume_ml")).map(Number), [80, 80]);
+    const form = await renderedForm(nurse, other.id, "scan");
+    const res = await nurse.submit(`/episodes/${other.id}/bladder/record/scan`, { ...form, phase: "post-void", volumeMl: "80 cc" });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /must be a whole number of ml/);
+  });
+
   test("a form that does not say what its boxes showed, with Now and a time, asks which was meant and stores nothing", async () => {
     const other = await newEpisode(ctx.db, { now: NOW });
     const res = await nurse.submit(`/episodes/${other.id}/bladder/record/catheter-removed`, { when: "now", ...ukTime("at", 24, 11, 2026, "01:00") });
