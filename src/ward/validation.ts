@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import { formatDateTime, formatTime } from "../time.ts";
+import { formatDateTime, formatTime, londonParts } from "../time.ts";
 import type { InputReader } from "../web/validation.ts";
 import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type EventType } from "./model.ts";
 
 /** How far back a bladder event may be recorded. */
 export const BACKDATE_LIMIT_MS = 24 * 3600_000;
+const DAY_MS = 24 * 3600_000;
 export const EVENT_FIELDS = ["type", "at", "phase", "volumeMl", "sensationToVoid", "catheterType", "clientId"] as const;
 
 /**
@@ -32,7 +33,9 @@ export function checkEventTime(reader: InputReader, field: string, at: string | 
   const t = Date.parse(at);
   const n = Date.parse(now);
   if (t > n) {
-    reader.fail(field, `The time cannot be in the future: it is now ${formatTime(now)} (UK time) and you entered ${formatDateTime(at)}`);
+    // Just after midnight a time from last evening is typed on today's date: say which day to change it to.
+    const dayBefore = t - DAY_MS <= n && t - DAY_MS >= n - BACKDATE_LIMIT_MS ? ` If it was yesterday, change the day to ${londonParts(new Date(t - DAY_MS)).day}.` : "";
+    reader.fail(field, `The time cannot be in the future: it is now ${formatTime(now)} (UK time) and you entered ${formatDateTime(at)}.${dayBefore}`);
   } else if (t < n - BACKDATE_LIMIT_MS) {
     reader.fail(field, `The time can be set back at most 24 hours (to ${formatDateTime(new Date(n - BACKDATE_LIMIT_MS))}); you entered ${formatDateTime(at)}`);
   }

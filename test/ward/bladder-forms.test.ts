@@ -139,6 +139,13 @@ describe("recording bladder events from the forms", () => {
     assert.equal(await count(ctx, episode.id), 0);
   });
 
+  test("at 03:00 a time from last evening typed on today's date is refused with the day to change it to", async () => {
+    const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "earlier", ...ukTime("at", 24, 11, 2026, "23:50") });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /If it was yesterday, change the day to 23\./);
+    assert.equal(await count(ctx, episode.id), 0);
+  });
+
   test("a time more than 24 hours back is refused", async () => {
     const res = await nurse.submit(`/episodes/${episode.id}/bladder/record/catheter-removed`, { when: "earlier", ...ukTime("at", 23, 11, 2026, "02:59") });
     assert.equal(res.status, 400);
