@@ -2,7 +2,7 @@ import type { Db } from "../db/knex.ts";
 import { patientDisplayName } from "../patients/model.ts";
 import type { BladderAssessment, BladderTier, RuleId, TwocAssessment } from "../pathway/index.ts";
 import { formatDuration } from "../time.ts";
-import { activeEvents, activeSchedules } from "./repository.ts";
+import { activeSchedules, boardEvents } from "./repository.ts";
 import { bladderState, flipFlowState, toWardEvents, type WardFlipFlow } from "./state.ts";
 
 export interface BoardRow {
@@ -63,7 +63,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     .whereNull("episodes.discharged_at")
     .select("episodes.id", "episodes.bed", "patients.family_name", "patients.given_name", "patients.nhs_number");
   const ids = episodes.map((e) => e.id as number);
-  const [events, schedules] = await Promise.all([activeEvents(db, ids, { lean: true }), activeSchedules(db, ids)]);
+  const [events, schedules] = await Promise.all([boardEvents(db, ids), activeSchedules(db, ids)]);
   const nowMs = Date.parse(now);
   const byEpisode = new Map<number, typeof events>();
   for (const ev of events) {

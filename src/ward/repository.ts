@@ -66,6 +66,29 @@ export async function activeEvents(db: Conn, episodeIds: number[], options: { le
   return rows.map(toStoredEvent);
 }
 
+/**
+ * What the ward board reads of some episodes' current events: all but valve openings, and of the
+ * openings only each episode's latest (all the board's flip-flow answer needs: the next opening and
+ * whether it is late or missed run from the last one). Weeks of openings are not read per refresh.
+ */
+export async function boardEvents(db: Conn, episodeIds: number[]): Promise<StoredEvent[]> {
+  if (episodeIds.length === 0) return [];
+  const latestOpening = db("bladder_events as b")
+    .select("b.id")
+    .whereRaw("b.episode_id = e.episode_id")
+    .andWhere("b.type", "flip-flow-opening")
+    .whereNull("b.superseded_by")
+    .orderBy([{ column: "b.at", order: "desc" }, { column: "b.id", order: "desc" }])
+    .limit(1);
+  const rows: Row[] = await db("bladder_events as e")
+    .select(LEAN_COLUMNS.map((c) => `e.${c}`))
+    .whereIn("e.episode_id", episodeIds)
+    .whereNull("e.superseded_by")
+    .andWhere((q) => q.whereNot("e.type", "flip-flow-opening").orWhere("e.id", latestOpening))
+    .orderBy([{ column: "e.episode_id" }, { column: "e.at" }, { column: "e.id" }]);
+  return rows.map(toStoredEvent);
+}
+
 /** Every row of an episode, corrections and superseded rows included, newest first. */
 export async function eventHistory(db: Conn, episodeId: number): Promise<StoredEvent[]> {
   const rows: Row[] = await db("bladder_events").select(EVENT_COLUMNS).where({ episode_id: episodeId }).orderBy([{ column: "at", order: "desc" }, { column: "id", order: "desc" }]);

@@ -4,7 +4,8 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import { recordDischarge } from "../../src/patients/service.ts";
 import { wardBoard } from "../../src/ward/board.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
-import { recordBladderEvent } from "../../src/ward/service.ts";
+import { getWardState } from "../../src/ward/index.ts";
+import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { DEMO_WARD } from "../../seeds/02_patients.ts";
 import { newEpisode } from "./helpers.ts";
@@ -35,6 +36,25 @@ describe("the ward board", () => {
     assert.match(text, /HUGHES, David .* Flip-flow opening \d\d:\d\d Overdue by 40 min/);
     assert.match(text, /OKAFOR, Grace .* No-void deadline \(U4\) \d\d:\d\d In 3 h 0 min/);
     assert.match(text, /HUGHES, David .*? Next step: Open the flip-flow valve now \(F1\)/, "each row carries the engine's next step");
+  });
+
+  test("a board row's flip-flow answer (next opening, overdue, missed) is the episode page's, however many openings are recorded", async () => {
+    const e = await newEpisode(ctx.db, { now: NOW, ward: "Valve ward", bed: "8" });
+    const start = Date.parse(NOW) - 20 * 3600_000;
+    await startFlipFlow(ctx.db, SYSTEM_ACTOR, e, { intervalMinutes: 120, firstOpeningAt: new Date(start).toISOString(), reason: "started", note: null }, "ff", new Date(start).toISOString());
+    // Openings every 2 h for 18 h, then none: the next is overdue and then missed.
+    for (let h = 0; h <= 16; h += 2) {
+      await recordBladderEvent(ctx.db, SYSTEM_ACTOR, e, ev({ type: "flip-flow-opening", at: new Date(start + h * 3600_000).toISOString(), volumeMl: 300 }), `o${h}`, "system", NOW);
+    }
+    for (const at of [NOW, "2026-11-24T04:30:00Z", "2026-11-24T06:00:00Z"]) {
+      const row = (await wardBoard(ctx.db, "Valve ward", at)).find((r) => r.episodeId === e.id)!;
+      const page = (await getWardState(ctx.db, e.id, at)).flipFlow!;
+      assert.deepEqual(
+        { next: row.flipFlow!.nextOpeningAt, last: row.flipFlow!.lastOpeningAt, overdue: row.flipFlow!.overdue, missed: row.flipFlow!.missed },
+        { next: page.nextOpeningAt, last: page.lastOpeningAt, overdue: page.overdue, missed: (page as { missed?: boolean }).missed },
+        at,
+      );
+    }
   });
 
   test("another ward is chosen with ?ward=; an unknown ward shows no one", async () => {
