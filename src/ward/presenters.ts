@@ -4,20 +4,24 @@ import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT, TWOC_ACTIONS, 
 import type { WardView } from "./state.ts";
 
 /** What the TWOC panel shows, for the episode page and the nurse's bladder page alike. */
-export function twocPanel(state: WardView, now: string, episodeId: number) {
+/** `dischargedAt`: once the patient has gone home the ward's no-void clock is not shown as running. */
+export function twocPanel(state: WardView, now: string, episodeId: number, dischargedAt: string | null = null) {
   const nowMs = Date.parse(now);
   const { twoc } = state;
   const removal = [...state.events].reverse().find((e) => e.type === "catheter-removed");
   const attempt = removal ? state.events.filter((e) => Date.parse(e.at) >= Date.parse(removal.at)) : state.events;
   const scans = attempt.filter((e) => e.type === "scan").map((e) => ({ ...e, when: formatDateTime(e.at) }));
-  const deadlineMs = twoc.noVoidDeadline ? Date.parse(twoc.noVoidDeadline) : null;
+  const openAtDischarge = dischargedAt !== null && (twoc.status === "in-progress" || twoc.status === "review");
+  const deadlineMs = twoc.noVoidDeadline && dischargedAt === null ? Date.parse(twoc.noVoidDeadline) : null;
   const failed = twoc.status === "failed";
   return {
     episodeId,
     tag: TWOC_STATUS_TAGS[twoc.status],
     twoc,
     safe: state.bladder.uSafe.active ? { resolved: state.bladder.uSafe.resolved } : null,
-    nextStep: state.bladder.nextStep,
+    nextStep: dischargedAt === null ? state.bladder.nextStep : null,
+    // The pathway says nothing of a trial still open when the patient leaves: the product says so (U-REVIEW).
+    openAtDischarge: openAtDischarge ? { when: formatDateTime(dischargedAt!) } : null,
     deadline:
       deadlineMs === null
         ? null

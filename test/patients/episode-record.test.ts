@@ -4,10 +4,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createTestApp, hiddenFields, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import { createTestApp, hiddenFields, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import { findEpisode } from "../../src/patients/repository.ts";
 import { correctEpisode, recordDischarge } from "../../src/patients/service.ts";
+import { recordBladderEvent } from "../../src/ward/service.ts";
 import { newEpisode } from "../ward/helpers.ts";
 
 const NOW = "2026-11-24T10:00:00Z";
@@ -76,6 +77,18 @@ describe("the episode record keeps its own order and its history readable", () =
     const { id: _i, patientId: _p, discharge: _d, createdAt: _c, updatedAt: _u, ...input } = (await findEpisode(ctx.db, episode.id))!;
     await assert.rejects(correctEpisode(ctx.db, SYSTEM_ACTOR, episode.id, { ...input, anaesthesiaStartAt: "2026-11-24T09:30:00Z" }, NOW), /before the discharge recorded at Tue, 24 Nov 2026, 09:00 GMT/);
     assert.equal((await findEpisode(ctx.db, episode.id))!.anaesthesiaStartAt, input.anaesthesiaStartAt);
+  });
+
+  test("a patient discharged with the trial still open: no running no-void clock, and the episode says clinical review (U-REVIEW)", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, episode, { type: "catheter-removed", at: "2026-11-24T08:00:00Z", phase: null, volumeMl: null, sensationToVoid: null, catheterType: null }, "removal", "system", NOW);
+    assert.match((await clinician.agent.get(`/episodes/${episode.id}`)).text, /id="no-void-deadline"/);
+    await recordDischarge(ctx.db, SYSTEM_ACTOR, episode.id, { dischargedAt: "2026-11-24T09:30:00Z", destination: "Home", catheterStatus: "none" }, NOW);
+    const page = await clinician.agent.get(`/episodes/${episode.id}`);
+    assert.doesNotMatch(page.text, /id="no-void-deadline"/);
+    assert.match(pageText(page.text), /U-REVIEW Discharged on Tue, 24 Nov 2026, 09:30 GMT with this trial still open/);
+    const u4 = await ctx.db("reminders").where({ episode_id: episode.id, kind: "twoc-no-void-deadline", status: "scheduled" });
+    assert.equal(u4.length, 0, "no ward alert for a patient who has gone home");
   });
 
   test("text shaped like a time but not a real one (a bed typed as 2026-13-01T10:00:00Z) is shown as typed in the audit trail, never a 500", async () => {

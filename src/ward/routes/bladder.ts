@@ -33,7 +33,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       title: `Bladder: ${patientDisplayName(patient)}`,
       patient,
       episode,
-      panel: { ...twocPanel(state, at, episode.id), forms: true },
+      panel: { ...twocPanel(state, at, episode.id, episode.discharge?.dischargedAt ?? null), forms: true },
       history: historyRows(history),
       recordLinks: EVENT_TYPES.map((type) => ({ type, text: EVENT_TYPE_NAMES[type], href: `/episodes/${episode.id}/bladder/record/${type}` })),
       isClinician: res.locals.user?.role === "clinician",

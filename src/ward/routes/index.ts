@@ -14,7 +14,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
 
   deps.episodePanels.add(10, async ({ db: conn, episode, now: at }) => {
     const state = await getWardState(conn, episode.id, at.toISOString());
-    return { partial: "ward/twoc-panel", data: { ...twocPanel(state, at.toISOString(), episode.id), onEpisodePage: true } };
+    return { partial: "ward/twoc-panel", data: { ...twocPanel(state, at.toISOString(), episode.id, episode.discharge?.dischargedAt ?? null), onEpisodePage: true } };
   });
 
   boardRoutes(pages, ctx);
