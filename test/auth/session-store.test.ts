@@ -23,7 +23,7 @@ describe("the session store", () => {
       ctx.db.off("query", record);
     }
     assert.equal(queries.length, 1, queries.join("\n"));
-    assert.match(queries[0], /from `sessions` left join `users`/);
+    assert.match(queries[0], /from [`"]sessions[`"] left join [`"]users[`"]/);
   });
 
   test("the user read with the session is current: a role or name changed elsewhere shows on the next page", async () => {
