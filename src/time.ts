@@ -1,16 +1,10 @@
 /** Europe/London display and entry of instants. Everything is stored in UTC. */
-import { londonParts as pathwayLondonParts } from "./pathway/time.ts";
+import { type LondonParts, londonParts as pathwayLondonParts } from "./pathway/time.ts";
 
 export const ZONE = "Europe/London";
 
-export interface LocalParts {
-  year: number;
-  month: number;
-  day: number;
-  hour: number;
-  minute: number;
-  second: number;
-}
+/** Wall-clock fields of a London time (the rule engine's reading, less its offset). */
+export type LocalParts = Omit<LondonParts, "offsetMinutes">;
 
 /** Wall-clock time in London at an instant (the rule engine's reading of the zone, cached per hour). */
 export function londonParts(instant: string | Date): LocalParts {

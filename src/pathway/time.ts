@@ -112,7 +112,7 @@ const LONDON = new Intl.DateTimeFormat("en-GB", {
   second: "2-digit",
 });
 
-interface LondonParts {
+export interface LondonParts {
   year: number;
   month: number;
   day: number;
