@@ -1,14 +1,13 @@
 import type { AppDeps } from "../deps.ts";
 import type { Db } from "../db/knex.ts";
-import { NotFoundError } from "../errors.ts";
 import { getFollowupState } from "../followup/index.ts";
 import type { Episode, EpisodeInput } from "../patients/model.ts";
-import { episodeChoices, episodeLinkNames, episodesForPatient, findEpisode, findPatientByNhsNumber } from "../patients/repository.ts";
+import { episodeChoices, episodeLinkNames, episodesForPatient, findPatientByNhsNumber } from "../patients/repository.ts";
+import { episodeFromParam } from "../patients/load.ts";
 import { correctEpisode, recordDischarge } from "../patients/service.ts";
 import { EPISODE_FIELDS, EPISODE_FORM_FIELDS, readDischarge, readEpisode, readNhsNumber } from "../patients/validation.ts";
 import { episodeReminders } from "../reminders/queries.ts";
 import { getWardState } from "../ward/index.ts";
-import { idParam } from "../web/form-values.ts";
 import { CLINICAL, type Role, type RoleRouter } from "../web/routing.ts";
 import { InputReader } from "../web/validation.ts";
 import { dischargeBodySchema, episodeBodySchema, episodeSchema, errorResponses, patientMatchSchema, reminderSchema } from "./openapi.ts";
@@ -22,13 +21,6 @@ const DISCHARGE_FIELDS = ["dischargedAt", "destination", "catheterStatus"] as co
 const episodeIdParam = [{ name: "episodeId", in: "path", required: true, schema: { type: "integer" } }];
 const json = (schema: unknown) => ({ "application/json": { schema } });
 const { "400": invalid, ...authResponses } = errorResponses;
-
-async function apiEpisode(db: Db, value: unknown): Promise<Episode> {
-  const id = idParam(value);
-  const episode = id ? await findEpisode(db, id) : null;
-  if (!episode) throw new NotFoundError("Episode");
-  return episode;
-}
 
 function episodeInput(episode: Episode): EpisodeInput {
   return Object.fromEntries(EPISODE_FIELDS.map((f) => [f, episode[f]])) as unknown as EpisodeInput;
@@ -121,7 +113,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
 
   // ---------------------------------------------------------------- one episode
   api.get("/episodes/:episodeId", CLINICAL, async (req, res) => {
-    const episode = await apiEpisode(db, req.params.episodeId);
+    const episode = await episodeFromParam(db, req.params.episodeId);
     res.json(await episodeView(db, episode, now()));
   });
   api.document("get", "/episodes/{episodeId}", {
@@ -135,7 +127,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   });
 
   api.patch("/episodes/:episodeId", EPISODE_WRITERS, async (req, res, actor) => {
-    const episode = await apiEpisode(db, req.params.episodeId);
+    const episode = await episodeFromParam(db, req.params.episodeId);
     const patch = new InputReader(req.body, "json");
     patch.rejectUnknown(EPISODE_FORM_FIELDS);
     if (patch.errors.length === 0 && Object.keys(req.body as object).length === 0) patch.fail("body", "Send at least one field of the episode to correct");
@@ -165,7 +157,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
 
   // ---------------------------------------------------------------- discharge
   api.post("/episodes/:episodeId/discharge", EPISODE_WRITERS, async (req, res, actor) => {
-    const episode = await apiEpisode(db, req.params.episodeId);
+    const episode = await episodeFromParam(db, req.params.episodeId);
     const at = now();
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(DISCHARGE_FIELDS);
@@ -191,7 +183,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
 
   // ---------------------------------------------------------------- reminders
   api.get("/episodes/:episodeId/reminders", CLINICAL, async (req, res) => {
-    const episode = await apiEpisode(db, req.params.episodeId);
+    const episode = await episodeFromParam(db, req.params.episodeId);
     res.json(await episodeReminders(db, episode.id));
   });
   api.document("get", "/episodes/{episodeId}/reminders", {

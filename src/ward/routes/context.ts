@@ -1,9 +1,7 @@
 import type { Request } from "express";
 import type { AppDeps } from "../../deps.ts";
-import { NotFoundError } from "../../errors.ts";
 import type { Episode } from "../../patients/model.ts";
-import { findEpisode } from "../../patients/repository.ts";
-import { idParam } from "../../web/form-values.ts";
+import { episodeFromParam } from "../../patients/load.ts";
 
 /** What every ward route file reads: the database and the app's clock. */
 export interface WardRouteContext {
@@ -18,11 +16,8 @@ export function wardContext(deps: AppDeps): WardRouteContext {
 }
 
 /** The episode named by :episodeId (API routes: no patient page around it). */
-export async function apiEpisode(ctx: WardRouteContext, req: Request): Promise<Episode> {
-  const id = idParam(req.params.episodeId);
-  const episode = id ? await findEpisode(ctx.db, id) : null;
-  if (!episode) throw new NotFoundError("Episode");
-  return episode;
+export function apiEpisode(ctx: WardRouteContext, req: Request): Promise<Episode> {
+  return episodeFromParam(ctx.db, req.params.episodeId);
 }
 
 export function lockMessage(): string {
