@@ -1,6 +1,7 @@
 import { type Actor, writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import { rederiveEpisodes } from "../patients/change.ts";
+import { episodeIdsOfPatient } from "../patients/repository.ts";
 import { MARKABLE_KINDS } from "./queries.ts";
 
 const PATIENT_LINK: Actor = { type: "system", id: null, name: "patient (unsubscribe link)" };
@@ -25,8 +26,7 @@ export async function optOutOfEmails(db: Db, patientId: number, now: string): Pr
     const n = await trx("patients").where({ id: patientId }).whereNull("email_opted_out_at").update({ email_opted_out_at: now, updated_at: now });
     if (n === 0) return "already";
     await writeAudit(trx, { at: now, actor: PATIENT_LINK, patientId, entity: "patient", entityId: patientId, action: "email-opt-out", before: { emailOptedOutAt: null }, after: { emailOptedOutAt: now } });
-    const episodes = (await trx("episodes").where({ patient_id: patientId }).orderBy("id").pluck("id")) as number[];
-    await rederiveEpisodes(db, episodes, now, trx);
+    await rederiveEpisodes(db, await episodeIdsOfPatient(trx, patientId), now, trx);
     return "stopped";
   });
 }
