@@ -18,6 +18,7 @@ import { errorHandler, notFound } from "./web/error-handler.ts";
 import { HttpError } from "./errors.ts";
 import { RoleRouter, type RouteSpec } from "./web/routing.ts";
 import { oncePerForm } from "./web/once.ts";
+import { parseQuery } from "./web/query.ts";
 import { noStore, securityHeaders } from "./web/security.ts";
 import { setUpViews } from "./web/views.ts";
 import { rootDir as root } from "./paths.ts";
@@ -33,6 +34,7 @@ export function createApp(deps: AppDeps): App {
   openRecord(deps.db);
   const app = express() as unknown as App;
   app.disable("x-powered-by");
+  app.set("query parser", parseQuery);
   app.set("trust proxy", deps.config.env === "production" ? 1 : false);
   // Compiled templates are cached everywhere but development, where edits should show at once.
   setUpViews(app, { cache: deps.config.env !== "development" });
