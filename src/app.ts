@@ -35,7 +35,7 @@ export function createApp(deps: AppDeps): App {
   const app = express() as unknown as App;
   app.disable("x-powered-by");
   app.set("query parser", parseQuery);
-  app.set("trust proxy", deps.config.env === "production" ? 1 : false);
+  app.set("trust proxy", deps.config.trustProxy);
   // Compiled templates are cached everywhere but development, where edits should show at once.
   setUpViews(app, { cache: deps.config.env !== "development" });
 

@@ -13,7 +13,11 @@ export interface Config {
   smtpUrl: string | null;
   baseUrl: string;
   seedDemoData: boolean;
+  /** Which proxies' X-Forwarded-For to believe: none (false), the nearest N hops, or these addresses. */
+  trustProxy: TrustProxy;
 }
+
+export type TrustProxy = false | number | string[];
 
 /** Reads the environment once. In production a missing secret stops start-up rather than running insecurely. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -39,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || null,
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
     seedDemoData: mode !== "production",
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
   };
 }
 
@@ -53,4 +58,29 @@ function developmentSecret(dataDir: string): string {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+/** Express's names for address ranges, accepted in TRUST_PROXY beside addresses and CIDR ranges. */
+const RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+const ADDRESS_OR_CIDR = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]*:[0-9a-fA-F:.]*)(\/\d{1,3})?$/;
+
+/**
+ * TRUST_PROXY: unset or "none" believes no X-Forwarded-For, so a client cannot choose the address
+ * that sign-in limits count; a number trusts that many proxy hops; a comma-separated list trusts
+ * those addresses or ranges. Anything else stops start-up rather than guess.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? "";
+  if (text === "" || text.toLowerCase() === "none") return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops < 1 || hops > 10) throw new Error(`TRUST_PROXY must be none, a number of proxy hops from 1 to 10, or a list of addresses, not "${text}"`);
+    return hops;
+  }
+  const entries = text.split(",").map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => !RANGE_NAMES.has(e) && !ADDRESS_OR_CIDR.test(e));
+  if (bad.length || entries.length === 0) {
+    throw new Error(`TRUST_PROXY must be none, a number of proxy hops, or a comma-separated list of addresses or CIDR ranges (not "${bad.join(", ") || text}")`);
+  }
+  return entries;
 }

@@ -18,16 +18,17 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
       title: "Sign in",
       errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
     });
-  // Failed sign-ins only: 10 per 15 minutes for one username from one address, and 50 for any
-  // usernames from one address (guessing many usernames). Counted in the database, across instances.
-  const perUsername = rateLimit({
-    store: new DbAttemptStore(db, "user:"),
+  // Failed sign-ins only: 10 per 15 minutes for one account whatever the address (addresses are
+  // cheap to change), and 50 for any usernames from one address (guessing many usernames).
+  // Counted in the database, across instances.
+  const perAccount = rateLimit({
+    store: new DbAttemptStore(db, "account:"),
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
     // The username as sign-in reads it (first 80 characters, trimmed, any case), hashed so that
     // whatever was typed (control characters included) makes a safe key.
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${createHash("sha256").update(String(req.body?.username ?? "").slice(0, 80).trim().toLowerCase()).digest("hex")}`,
+    keyGenerator: (req) => createHash("sha256").update(String(req.body?.username ?? "").slice(0, 80).trim().toLowerCase()).digest("hex"),
     handler: tooMany,
   });
   const perAddress = rateLimit({
@@ -46,7 +47,7 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     res.render("auth/sign-in", { title: "Sign in", returnTo: safeReturnTo(req.query.returnTo) });
   });
 
-  pages.post("/sign-in", "public", perAddress, perUsername, async (req, res, next) => {
+  pages.post("/sign-in", "public", perAddress, perAccount, async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
     const username = typeof body.username === "string" ? body.username.slice(0, 80) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 200) : "";

@@ -27,3 +27,21 @@ test("production refuses to start without SESSION_SECRET, and never seeds demo d
 test("a DATABASE_URL that is not PostgreSQL is refused with a message", () => {
   assert.throws(() => loadConfig({ DATABASE_URL: "mysql://x", SESSION_SECRET: "s" }), /DATABASE_URL must be a postgres:\/\/ URL/);
 });
+
+test("TRUST_PROXY: none by default, a hop count, or a list of addresses; anything else stops start-up", () => {
+  const cases: [string | undefined, false | number | string[]][] = [
+    [undefined, false],
+    ["", false],
+    ["none", false],
+    ["NONE", false],
+    ["1", 1],
+    ["2", 2],
+    ["10.0.0.1", ["10.0.0.1"]],
+    ["loopback, 10.0.0.0/8 ,fd00::1", ["loopback", "10.0.0.0/8", "fd00::1"]],
+  ];
+  for (const [value, expected] of cases) assert.deepEqual(loadConfig({ NODE_ENV: "test", TRUST_PROXY: value }).trustProxy, expected, String(value));
+  for (const bad of ["0", "11", "true", "yes", "proxy.example", "10.0.0.1, everyone"]) {
+    assert.throws(() => loadConfig({ NODE_ENV: "test", TRUST_PROXY: bad }), /TRUST_PROXY must be/, bad);
+  }
+  assert.equal(loadConfig({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40) }).trustProxy, false, "production trusts no proxy unless told");
+});
