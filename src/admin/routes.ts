@@ -44,7 +44,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const username = input.text("username", { label: "Username", required: true, max: 80 });
       if (username && !/^[a-z0-9._-]+$/i.test(username)) input.fail("username", "Username can only contain letters, numbers, dots, dashes and underscores");
       else if (username && (await usernameTaken(db, username))) input.fail("username", "That username is already taken");
-      const displayName = input.text("displayName", { label: "Full name", required: true, max: 200 });
+      const displayName = input.text("displayName", { label: "Full name", required: true, max: 200, name: true });
       const role = input.choice("role", ROLES, { label: "Role", required: true });
       const email = input.email("email", { label: "Email address" });
       const password = readNewPassword(input);

@@ -53,7 +53,7 @@ export async function findWard(db: Conn, id: number): Promise<Ward | null> {
 }
 
 export function readWard(input: InputReader): WardInput {
-  const name = input.text("name", { label: "Ward name", required: true, max: 120 });
+  const name = input.text("name", { label: "Ward name", required: true, max: 120, line: true });
   const email = input.email("email", { label: "Ward email address" });
   const phone = input.text("phone", { label: "Ward phone number", max: 40 });
   // The number goes into patients' emails, which carry no clinical words: digits and phone punctuation only.
