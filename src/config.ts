@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
+import { ensurePrivateDir, writePrivateFile } from "./files.ts";
 
 export interface Config {
   env: "production" | "development" | "test";
@@ -55,8 +56,8 @@ function developmentSecret(dataDir: string): string {
   const file = path.join(dataDir, "session-secret");
   if (fs.existsSync(file)) return fs.readFileSync(file, "utf8").trim();
   const secret = randomBytes(32).toString("hex");
-  fs.mkdirSync(dataDir, { recursive: true });
-  fs.writeFileSync(file, secret, { mode: 0o600 });
+  ensurePrivateDir(dataDir);
+  writePrivateFile(file, secret);
   return secret;
 }
 

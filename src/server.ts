@@ -1,6 +1,7 @@
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDb } from "./db/knex.ts";
+import { makeDataDirPrivate } from "./files.ts";
 import { openRecord } from "./record.ts";
 import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
@@ -10,6 +11,7 @@ import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
 /** Start-up only: configuration, database, demo data outside production, then listen. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  makeDataDirPrivate(config.dataDir);
   const db = openRecord(createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile }));
   await migrateLatest(db);
   if (config.seedDemoData) await runSeeds(db, { now: new Date() });

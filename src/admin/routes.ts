@@ -101,8 +101,8 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res, actor) => {
     const id = idParam(req.params.tokenId);
     if (!id) throw new NotFoundError("Token");
-    await revokeApiTokenAudited(db, actor, id, now());
-    req.session.flash = "Token revoked";
+    const outcome = await revokeApiTokenAudited(db, actor, id, now());
+    req.session.flash = outcome === "revoked" ? "Token revoked" : "That token was already revoked";
     res.redirect(303, "/admin/api-tokens");
   });
 

@@ -155,9 +155,14 @@ export async function createApiTokenAudited(db: Db, actor: Actor, input: { name:
   });
 }
 
-export async function revokeApiTokenAudited(db: Db, actor: Actor, id: number, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
-    await revokeApiToken(trx, id, now);
-    await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+/** Revokes a token with its audit row; a token that does not exist is a NotFoundError, and nothing is written. */
+export async function revokeApiTokenAudited(db: Db, actor: Actor, id: number, now: string): Promise<"revoked" | "already-revoked"> {
+  return db.transaction(async (trx) => {
+    const outcome = await revokeApiToken(trx, id, now);
+    if (outcome === "not-found") throw new NotFoundError("Token");
+    if (outcome === "revoked") {
+      await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+    }
+    return outcome;
   });
 }
