@@ -5,6 +5,8 @@ import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { csrfProtection } from "./auth/csrf.ts";
 import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
+import { OidcClient } from "./auth/oidc/client.ts";
+import { oidcBackChannelRoute, oidcRoutes } from "./auth/oidc/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
@@ -49,6 +51,8 @@ export function createApp(deps: AppDeps): App {
     await deps.db.raw("select 1");
     res.json({ status: "ok" });
   });
+  const oidcClient = deps.oidcClient !== undefined ? deps.oidcClient : deps.config.oidc ? new OidcClient(deps.config.oidc) : null;
+  if (oidcClient) oidcBackChannelRoute(open, deps, oidcClient);
   app.use(open.router);
 
   // The JSON API: bearer tokens, no cookies, so no session or CSRF.
@@ -86,7 +90,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const pages = new RoleRouter("page", pageGuard);
-  authRoutes(pages, deps);
+  authRoutes(pages, deps, oidcClient);
+  if (oidcClient) oidcRoutes(pages, deps, oidcClient);
   patientRoutes(pages, deps);
   patientAuditRoutes(pages, deps);
   wardRoutes(pages, api, deps);

@@ -45,3 +45,23 @@ test("TRUST_PROXY: none by default, a hop count, or a list of addresses; anythin
   }
   assert.equal(loadConfig({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40) }).trustProxy, false, "production trusts no proxy unless told");
 });
+
+test("identity-provider sign-in: off unless OIDC_ISSUER and OIDC_CLIENT_ID are set; a half-made setting stops start-up", () => {
+  assert.equal(loadConfig({ NODE_ENV: "test" }).oidc, null);
+  const good = loadConfig({ NODE_ENV: "test", BASE_URL: "https://ces.trust.nhs.uk", OIDC_ISSUER: "https://am.nhsidentity.spineservices.nhs.uk/openam/oauth2/realms/root/realms/NHSIdentity/realms/Healthcare", OIDC_CLIENT_ID: "ces", OIDC_PRIVATE_KEY_FILE: "/etc/ces/key.pem", OIDC_ACR_VALUES: "AAL2_OR_AAL3_ANY" }).oidc!;
+  assert.equal(good.redirectUri, "https://ces.trust.nhs.uk/auth/oidc/callback");
+  assert.equal(good.label, "Sign in with NHS Care Identity");
+  assert.equal(good.acrValues, "AAL2_OR_AAL3_ANY");
+  assert.equal(good.privateKeyAlg, "RS512");
+  assert.deepEqual(good.roleClaims, ["nhsid_nrbac_roles", "roles", "groups"]);
+  const refused: [Record<string, string>, RegExp][] = [
+    [{ OIDC_ISSUER: "https://idp.example" }, /both OIDC_ISSUER and OIDC_CLIENT_ID/],
+    [{ OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "ces" }, /one of OIDC_PRIVATE_KEY_FILE .* or OIDC_CLIENT_SECRET/],
+    [{ OIDC_ISSUER: "https://idp.example", OIDC_CLIENT_ID: "ces", OIDC_CLIENT_SECRET: "s", OIDC_PRIVATE_KEY_FILE: "k" }, /one of/],
+    [{ OIDC_ISSUER: "http://idp.example", OIDC_CLIENT_ID: "ces", OIDC_CLIENT_SECRET: "s" }, /https:\/\//],
+    [{ OIDC_ISSUER: "not a url", OIDC_CLIENT_ID: "ces", OIDC_CLIENT_SECRET: "s" }, /https:\/\//],
+    [{ OIDC_ONLY: "true" }, /OIDC_ONLY=true needs OIDC_ISSUER/],
+  ];
+  for (const [env, message] of refused) assert.throws(() => loadConfig({ NODE_ENV: "test", ...env }), message, JSON.stringify(env));
+  assert.equal(loadConfig({ NODE_ENV: "production", SESSION_SECRET: "x".repeat(40), OIDC_DEV: "true" }).oidcDev, false, "never a demo provider in production");
+});
