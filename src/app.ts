@@ -5,6 +5,8 @@ import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { csrfProtection } from "./auth/csrf.ts";
 import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
+import { OidcClient } from "./auth/oidc/client.ts";
+import { oidcBackChannelRoute, oidcRoutes } from "./auth/oidc/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
@@ -18,6 +20,7 @@ import { errorHandler, notFound } from "./web/error-handler.ts";
 import { HttpError } from "./errors.ts";
 import { RoleRouter, type RouteSpec } from "./web/routing.ts";
 import { oncePerForm } from "./web/once.ts";
+import { parseQuery } from "./web/query.ts";
 import { noStore, securityHeaders } from "./web/security.ts";
 import { setUpViews } from "./web/views.ts";
 import { rootDir as root } from "./paths.ts";
@@ -33,7 +36,8 @@ export function createApp(deps: AppDeps): App {
   openRecord(deps.db);
   const app = express() as unknown as App;
   app.disable("x-powered-by");
-  app.set("trust proxy", deps.config.env === "production" ? 1 : false);
+  app.set("query parser", parseQuery);
+  app.set("trust proxy", deps.config.trustProxy);
   // Compiled templates are cached everywhere but development, where edits should show at once.
   setUpViews(app, { cache: deps.config.env !== "development" });
 
@@ -47,6 +51,8 @@ export function createApp(deps: AppDeps): App {
     await deps.db.raw("select 1");
     res.json({ status: "ok" });
   });
+  const oidcClient = deps.oidcClient !== undefined ? deps.oidcClient : deps.config.oidc ? new OidcClient(deps.config.oidc) : null;
+  if (oidcClient) oidcBackChannelRoute(open, deps, oidcClient);
   app.use(open.router);
 
   // The JSON API: bearer tokens, no cookies, so no session or CSRF.
@@ -84,7 +90,8 @@ export function createApp(deps: AppDeps): App {
   });
 
   const pages = new RoleRouter("page", pageGuard);
-  authRoutes(pages, deps);
+  authRoutes(pages, deps, oidcClient);
+  if (oidcClient) oidcRoutes(pages, deps, oidcClient);
   patientRoutes(pages, deps);
   patientAuditRoutes(pages, deps);
   wardRoutes(pages, api, deps);

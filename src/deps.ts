@@ -1,3 +1,4 @@
+import type { OidcClient } from "./auth/oidc/client.ts";
 import type { Config } from "./config.ts";
 import type { Db } from "./db/knex.ts";
 import type { EpisodePanels } from "./patients/episode-panels.ts";
@@ -10,4 +11,6 @@ export interface AppDeps {
   clock: () => Date;
   /** Panels other features show on the episode page. */
   episodePanels: EpisodePanels;
+  /** Sign-in through the identity provider; by default made from config.oidc. Tests pass their own. */
+  oidcClient?: OidcClient | null;
 }

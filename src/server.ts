@@ -1,6 +1,8 @@
 import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDb } from "./db/knex.ts";
+import { makeDataDirPrivate } from "./files.ts";
+import { DEV_ACCOUNTS, startDevSignIn } from "./auth/oidc/dev-provider.ts";
 import { openRecord } from "./record.ts";
 import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
@@ -9,10 +11,13 @@ import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
 
 /** Start-up only: configuration, database, demo data outside production, then listen. */
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
+  makeDataDirPrivate(config.dataDir);
   const db = openRecord(createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile }));
   await migrateLatest(db);
   if (config.seedDemoData) await runSeeds(db, { now: new Date() });
+  const devSignIn = config.oidcDev ? await startDevSignIn(config, db, Number(process.env.OIDC_DEV_PORT ?? config.port + 1)) : null;
+  if (devSignIn) config = devSignIn.config;
   const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });
   const server = app.listen(config.port, () => {
     const url = `http://localhost:${config.port}`;
@@ -22,6 +27,10 @@ async function main(): Promise<void> {
       console.log("Demo sign-ins (demo data only; not created in production):");
       for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
     }
+    if (devSignIn) {
+      console.log(`Local identity provider (OIDC_DEV) at ${config.oidc!.issuer}: choose "${config.oidc!.label}" and sign in as`);
+      for (const [login, account] of Object.entries(DEV_ACCOUNTS)) console.log(`  ${login.padEnd(14)} (${account.roles.join(", ")}), any password`);
+    }
   });
   // Reminders: a tick every minute once the app is listening (never under tests, which call the tick).
   let scheduler: Scheduler | null = null;
@@ -29,7 +38,7 @@ async function main(): Promise<void> {
     if (config.env !== "test") scheduler = startScheduler(db, config);
   });
   const stop = () => {
-    server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => db.destroy()).then(() => process.exit(0)));
+    server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => devSignIn?.close()).then(() => db.destroy()).then(() => process.exit(0)));
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

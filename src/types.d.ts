@@ -1,5 +1,6 @@
 import "express-session";
 import type { Actor } from "./audit/audit.ts";
+import type { PendingSignIn } from "./auth/oidc/client.ts";
 import type { Role } from "./web/routing.ts";
 
 export interface SignedInUser {
@@ -14,6 +15,12 @@ declare module "express-session" {
     userId: number;
     csrfToken: string;
     flash: string;
+    /** A sign-in through the identity provider in progress (state, nonce, PKCE verifier). */
+    oidcPending: PendingSignIn;
+    /** The provider's ID token, for its sign-out page (id_token_hint). */
+    oidcIdToken: string;
+    /** "<issuer> <provider session id or subject>": lets a back-channel sign-out find this session. */
+    oidcSession: string;
   }
 }
 

@@ -4,6 +4,7 @@ import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { findUser, listUsers, usernameTaken } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
 import { formPage } from "../web/forms.ts";
+import { signInRoleRoutes } from "./sign-in-roles.ts";
 import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
@@ -27,6 +28,7 @@ const ROLE_ITEMS = ROLES.map((value) => ({ value, text: value[0].toUpperCase() +
 
 export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
+  signInRoleRoutes(pages, deps);
   const now = () => clock().toISOString();
 
   pages.get("/admin/users", ADMINS, async (_req, res) => {
@@ -44,7 +46,7 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
       const username = input.text("username", { label: "Username", required: true, max: 80 });
       if (username && !/^[a-z0-9._-]+$/i.test(username)) input.fail("username", "Username can only contain letters, numbers, dots, dashes and underscores");
       else if (username && (await usernameTaken(db, username))) input.fail("username", "That username is already taken");
-      const displayName = input.text("displayName", { label: "Full name", required: true, max: 200 });
+      const displayName = input.text("displayName", { label: "Full name", required: true, max: 200, name: true });
       const role = input.choice("role", ROLES, { label: "Role", required: true });
       const email = input.email("email", { label: "Email address" });
       const password = readNewPassword(input);
@@ -101,8 +103,8 @@ export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.post("/admin/api-tokens/:tokenId/revoke", ADMINS, async (req, res, actor) => {
     const id = idParam(req.params.tokenId);
     if (!id) throw new NotFoundError("Token");
-    await revokeApiTokenAudited(db, actor, id, now());
-    req.session.flash = "Token revoked";
+    const outcome = await revokeApiTokenAudited(db, actor, id, now());
+    req.session.flash = outcome === "revoked" ? "Token revoked" : "That token was already revoked";
     res.redirect(303, "/admin/api-tokens");
   });
 

@@ -53,7 +53,7 @@ export async function findWard(db: Conn, id: number): Promise<Ward | null> {
 }
 
 export function readWard(input: InputReader): WardInput {
-  const name = input.text("name", { label: "Ward name", required: true, max: 120 });
+  const name = input.text("name", { label: "Ward name", required: true, max: 120, line: true });
   const email = input.email("email", { label: "Ward email address" });
   const phone = input.text("phone", { label: "Ward phone number", max: 40 });
   // The number goes into patients' emails, which carry no clinical words: digits and phone punctuation only.
@@ -155,9 +155,14 @@ export async function createApiTokenAudited(db: Db, actor: Actor, input: { name:
   });
 }
 
-export async function revokeApiTokenAudited(db: Db, actor: Actor, id: number, now: string): Promise<void> {
-  await db.transaction(async (trx) => {
-    await revokeApiToken(trx, id, now);
-    await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+/** Revokes a token with its audit row; a token that does not exist is a NotFoundError, and nothing is written. */
+export async function revokeApiTokenAudited(db: Db, actor: Actor, id: number, now: string): Promise<"revoked" | "already-revoked"> {
+  return db.transaction(async (trx) => {
+    const outcome = await revokeApiToken(trx, id, now);
+    if (outcome === "not-found") throw new NotFoundError("Token");
+    if (outcome === "revoked") {
+      await writeAudit(trx, { at: now, actor, patientId: null, entity: "api-token", entityId: id, action: "revoke", before: null, after: null });
+    }
+    return outcome;
   });
 }

@@ -34,8 +34,11 @@ export async function listApiTokens(db: Db): Promise<ApiToken[]> {
   return (await db("api_tokens").orderBy("id")).map(toToken);
 }
 
-export async function revokeApiToken(db: Db, id: number, now: string): Promise<void> {
-  await db("api_tokens").where({ id }).whereNull("revoked_at").update({ revoked_at: now });
+/** Revokes a token: "not-found" when there is no such token, "already-revoked" when there is nothing to do. */
+export async function revokeApiToken(db: Db, id: number, now: string): Promise<"revoked" | "already-revoked" | "not-found"> {
+  const changed = await db("api_tokens").where({ id }).whereNull("revoked_at").update({ revoked_at: now });
+  if (changed > 0) return "revoked";
+  return (await db("api_tokens").where({ id }).first("id")) ? "already-revoked" : "not-found";
 }
 
 function toToken(row: Record<string, unknown>): ApiToken {

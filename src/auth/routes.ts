@@ -7,27 +7,31 @@ import type { RoleRouter } from "../web/routing.ts";
 import { STAFF } from "../web/routing.ts";
 import { CONTROL_CHARACTERS } from "../web/validation.ts";
 import { DbAttemptStore } from "./attempt-store.ts";
+import { HOME_BY_ROLE, safeReturnTo, signInView } from "./sign-in-page.ts";
+import type { OidcClient } from "./oidc/client.ts";
 import { authenticate, userActor } from "./users.ts";
 
-/** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
-const HOME_BY_ROLE = { nurse: "/ward", clinician: "/patients", admin: "/admin/users" } as const;
 
-export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
+export function authRoutes(pages: RoleRouter, { db, clock, config }: AppDeps, oidcClient: OidcClient | null): void {
+  // With OIDC_ONLY, passwords are for the break-glass admin alone (shown with ?local=1).
+  const passwordsOff = Boolean(oidcClient?.settings.only);
+  const signInPage = (extra: { returnTo?: string | null; showPasswords?: boolean; username?: string }) => signInView(oidcClient, extra);
   const tooMany = (_req: Request, res: Response) =>
     res.status(429).render("auth/sign-in", {
-      title: "Sign in",
+      ...signInPage({ showPasswords: true }),
       errors: [{ field: "username", message: "Too many failed sign-in attempts. Wait 15 minutes and try again." }],
     });
-  // Failed sign-ins only: 10 per 15 minutes for one username from one address, and 50 for any
-  // usernames from one address (guessing many usernames). Counted in the database, across instances.
-  const perUsername = rateLimit({
-    store: new DbAttemptStore(db, "user:"),
+  // Failed sign-ins only: 10 per 15 minutes for one account whatever the address (addresses are
+  // cheap to change), and 50 for any usernames from one address (guessing many usernames).
+  // Counted in the database, across instances.
+  const perAccount = rateLimit({
+    store: new DbAttemptStore(db, "account:"),
     windowMs: 15 * 60_000,
     limit: 10,
     skipSuccessfulRequests: true,
     // The username as sign-in reads it (first 80 characters, trimmed, any case), hashed so that
     // whatever was typed (control characters included) makes a safe key.
-    keyGenerator: (req) => `${ipKeyGenerator(req.ip ?? "")}|${createHash("sha256").update(String(req.body?.username ?? "").slice(0, 80).trim().toLowerCase()).digest("hex")}`,
+    keyGenerator: (req) => createHash("sha256").update(String(req.body?.username ?? "").slice(0, 80).trim().toLowerCase()).digest("hex"),
     handler: tooMany,
   });
   const perAddress = rateLimit({
@@ -43,19 +47,26 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
 
   pages.get("/sign-in", "public", (req, res) => {
     if (res.locals.user) return res.redirect(303, HOME_BY_ROLE[res.locals.user.role]);
-    res.render("auth/sign-in", { title: "Sign in", returnTo: safeReturnTo(req.query.returnTo) });
+    res.render("auth/sign-in", signInPage({ returnTo: safeReturnTo(req.query.returnTo), showPasswords: !passwordsOff || req.query.local === "1" }));
   });
 
-  pages.post("/sign-in", "public", perAddress, perUsername, async (req, res, next) => {
+  pages.post("/sign-in", "public", perAddress, perAccount, async (req, res, next) => {
     const body = req.body as Record<string, unknown>;
     const username = typeof body.username === "string" ? body.username.slice(0, 80) : "";
     const password = typeof body.password === "string" ? body.password.slice(0, 200) : "";
     const returnTo = safeReturnTo(body.returnTo);
     const readable = !CONTROL_CHARACTERS.test(username) && !CONTROL_CHARACTERS.test(password);
+    const breakGlass = username.trim().toLowerCase() === oidcClient?.settings.breakGlassUsername?.toLowerCase();
+    if (passwordsOff && !breakGlass) {
+      return res.status(403).render("auth/sign-in", {
+        ...signInPage({ showPasswords: true, username, returnTo }),
+        errors: [{ field: "username", message: `Passwords are turned off for this service: use "${oidcClient!.settings.label}"` }],
+      });
+    }
     const user = username && password && readable ? await authenticate(db, username, password) : null;
     if (!user) {
       return res.status(401).render("auth/sign-in", {
-        title: "Sign in",
+        ...signInPage({ showPasswords: true }),
         username,
         returnTo,
         errors: [{ field: "username", message: "The username or password is not right, or the account is disabled" }],
@@ -80,13 +91,11 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
   });
 
   pages.post("/sign-out", STAFF, async (req, res) => {
+    const idToken = req.session.oidcIdToken;
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
     res.clearCookie("ces.sid");
-    res.redirect(303, "/sign-in");
+    // Signed in through the provider: end the provider's session too, where it offers a sign-out page.
+    const providerSignOut = idToken && oidcClient ? await oidcClient.endSessionUrl(idToken, new URL("/sign-in", config.baseUrl).href).catch(() => null) : null;
+    res.redirect(303, providerSignOut ?? "/sign-in");
   });
-}
-
-/** Only a path on this site, never another host. */
-function safeReturnTo(value: unknown): string | null {
-  return typeof value === "string" && /^\/(?![/\\])[^\s]*$/.test(value) && value.length < 500 ? value : null;
 }

@@ -54,7 +54,7 @@ export class DbSessionStore extends session.Store {
 
   override set(sid: string, data: SessionData, cb?: Callback): void {
     const { signedInUser: _read, ...kept } = data;
-    const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(kept), expires_at: this.expiry(data) };
+    const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(kept), expires_at: this.expiry(data), oidc_session: data.oidcSession ?? null };
     this.remember(sid, row.expires_at);
     this.db("sessions")
       .insert(row)

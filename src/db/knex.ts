@@ -1,7 +1,7 @@
-import fs from "node:fs";
 import path from "node:path";
 import knexFactory, { type Knex } from "knex";
 import pg from "pg";
+import { ensurePrivateDir, touchPrivateFile } from "../files.ts";
 
 // PostgreSQL: keep DATE columns as 'YYYY-MM-DD' strings (no midnight-in-local-time Date objects),
 // timestamps as UTC ISO strings and counts as numbers, so both databases hand back the same shapes.
@@ -27,7 +27,10 @@ export function createDb(options: DbOptions): Db {
     });
   }
   const inMemory = options.sqliteFile === ":memory:";
-  if (!inMemory) fs.mkdirSync(path.dirname(options.sqliteFile), { recursive: true });
+  if (!inMemory) {
+    ensurePrivateDir(path.dirname(options.sqliteFile));
+    touchPrivateFile(options.sqliteFile);
+  }
   const db = knexFactory({
     client: "sqlite3",
     connection: { filename: options.sqliteFile },

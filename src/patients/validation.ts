@@ -34,8 +34,8 @@ export function readNhsNumber(input: InputReader, field = "nhsNumber"): string |
 /** Reads a patient from a form or JSON body. `today` (YYYY-MM-DD, London) bounds the date of birth. */
 export function readPatient(input: InputReader, today: string): PatientInput {
   const nhsNumber = readNhsNumber(input);
-  const familyName = input.text("familyName", { label: "Family name", required: true, max: 100 });
-  const givenName = input.text("givenName", { label: "Given name", required: true, max: 100 });
+  const familyName = input.text("familyName", { label: "Family name", required: true, max: 100, name: true });
+  const givenName = input.text("givenName", { label: "Given name", required: true, max: 100, name: true });
   const dateOfBirth = input.date("dateOfBirth", { label: "Date of birth", required: true });
   if (dateOfBirth && dateOfBirth > today) input.fail("dateOfBirth", "Date of birth must be today or in the past");
   const sex = input.choice("sex", SEXES, { label: "Sex", required: true });
@@ -106,11 +106,11 @@ export function readEpisode(input: InputReader, now: string, choices?: EpisodeCh
     mriAt: mriAt!,
     anaesthesiaStartAt: anaesthesiaStartAt!,
     procedure: procedure!,
-    level: input.text("level", { label: "Level", max: 60 }),
-    surgeon: input.text("surgeon", { label: "Surgeon", max: 200 }),
-    hospital: input.text("hospital", { label: "Hospital", max: 200 }),
-    ...(choices ? readLinks(input, choices) : { ward: input.text("ward", { label: "Ward", max: 120 }) }),
-    bed: input.text("bed", { label: "Bed", max: 40 }),
+    level: input.text("level", { label: "Level", max: 60, line: true }),
+    surgeon: input.text("surgeon", { label: "Surgeon", max: 200, name: true }),
+    hospital: input.text("hospital", { label: "Hospital", max: 200, line: true }),
+    ...(choices ? readLinks(input, choices) : { ward: input.text("ward", { label: "Ward", max: 120, line: true }) }),
+    bed: input.text("bed", { label: "Bed", max: 40, line: true }),
     delayReason: input.text("delayReason", { label: "Reason for delay", max: 2000 }),
     consultantSanction: input.bool("consultantSanction", { label: "a consultant on call sanctioned the start time" }),
     preopReviewAt,
@@ -128,7 +128,7 @@ function readLinks(input: InputReader, choices: EpisodeChoices): Pick<EpisodeInp
     if (id !== null && !ward) input.fail("wardId", "Select a ward from the list: that ward is not known, or has been retired");
   } else {
     // A ward's name sent as text (older forms, other systems) is accepted when it names a ward.
-    const name = input.text("ward", { label: "Ward", max: 120 });
+    const name = input.text("ward", { label: "Ward", max: 120, line: true });
     ward = name === null ? null : (choices.wards.find((w) => !w.retired && wardNameKey(w.name) === wardNameKey(name)) ?? null);
     if (name !== null && !ward) input.fail("wardId", `Select a ward from the list: there is no ward called "${name}"`);
   }

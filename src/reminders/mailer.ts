@@ -2,9 +2,9 @@
  * The mail transport: SMTP when SMTP_URL is set (smtp:// or smtps://), otherwise each message is
  * written as an .eml file under data/outbox/ so the app runs with no mail server.
  */
-import fs from "node:fs";
 import path from "node:path";
 import nodemailer from "nodemailer";
+import { ensurePrivateDir, writePrivateFile } from "../files.ts";
 import type Mail from "nodemailer/lib/mailer/index.js";
 
 export interface SendResult {
@@ -38,9 +38,9 @@ export function emlFileTransport(dir: string): MailTransport {
     description: `.eml files in ${dir}`,
     async send(message, fileName) {
       const info = await transporter.sendMail(message);
-      fs.mkdirSync(dir, { recursive: true });
+      ensurePrivateDir(dir);
       const file = path.join(dir, fileName.replace(/[^A-Za-z0-9._-]/g, "_"));
-      fs.writeFileSync(file, info.message as unknown as Buffer);
+      writePrivateFile(file, info.message as unknown as Buffer);
       return { messageId: String(info.messageId), emlFile: path.basename(file) };
     },
     close: () => transporter.close(),

@@ -70,8 +70,23 @@ export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode,
     return id;
   });
   const event = (await findEvent(db, episode.id, id))!;
+  if (duplicate && source === "api") refuseChangedRepeat(event, input);
   const state = await getWardState(db, episode.id, now);
   return { event, twoc: state.twoc, duplicate };
+}
+
+/**
+ * A system resending a clientId must be resending the same event: a different reading under an
+ * old id would otherwise be dropped without anyone knowing. The stored event never changes (a
+ * correction is a new row), so it can be compared after the transaction.
+ */
+function refuseChangedRepeat(stored: StoredEvent, sent: BladderEventInput): void {
+  const differences = (Object.keys(sent) as (keyof BladderEventInput)[])
+    .filter((field) => (field === "at" ? Date.parse(stored.at) !== Date.parse(sent.at) : stored[field] !== sent[field]))
+    .map((field) => `${field} ${JSON.stringify(stored[field])} stored, ${JSON.stringify(sent[field])} sent`);
+  if (differences.length > 0) {
+    throw new ConflictError(`This clientId was already used for a different event (${differences.join("; ")}); nothing was stored. Use a new clientId for a new event.`, "clientId");
+  }
 }
 
 /** A correction: a new row that supersedes the original, which stays in the history. */

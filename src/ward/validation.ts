@@ -16,15 +16,18 @@ export function formRowKey(): string {
   return `form:${randomUUID()}`;
 }
 
-/** The API's clientId (optional), stored as "api:<clientId>"; without one each call stores a new event. */
-export function readClientKey(reader: InputReader): string {
+/**
+ * The API's clientId (optional), scoped to the token that sent it ("api:<token id>:<clientId>"), so
+ * two systems choosing the same id never meet; without one each call stores a new event.
+ */
+export function readClientKey(reader: InputReader, tokenId: number | null): string {
   const value = reader.raw("clientId");
   if (value === undefined || value === null) return `api-none:${randomUUID()}`;
   if (typeof value !== "string" || !/^[\x21-\x7e]{1,100}$/.test(value)) {
     reader.fail("clientId", "clientId must be 1 to 100 printable characters without spaces");
     return "";
   }
-  return `api:${value}`;
+  return `api:${tokenId ?? "system"}:${value}`;
 }
 
 /** Times are refused in the future and more than 24 h back. */

@@ -9,10 +9,21 @@ const EMAIL = /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/;
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/;
 const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
+/** Characters that change how text is shown without being seen: direction overrides and zero-width marks. */
+const INVISIBLE_OR_BIDI = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]/;
+const LINE_BREAK = /[\r\n\u2028\u2029]/;
+
 interface TextOptions {
   label: string;
   required?: boolean;
   max?: number;
+  /** One line only (a bed, a ward): a line break is refused. */
+  line?: boolean;
+  /**
+   * A person's or place's name: one line, no invisible or direction-changing characters (with
+   * them two patients could look identical), stored in Unicode NFC so equal names compare equal.
+   */
+  name?: boolean;
 }
 
 /**
@@ -56,7 +67,11 @@ export class InputReader {
     }
     if (typeof value !== "string") return this.fail(field, `${options.label} must be text`);
     if (CONTROL_CHARACTERS.test(value)) return this.fail(field, `${options.label} must not contain control characters`);
-    const trimmed = value.trim();
+    if ((options.line || options.name) && LINE_BREAK.test(value.trim())) return this.fail(field, `${options.label} must be on one line`);
+    if (options.name && INVISIBLE_OR_BIDI.test(value)) {
+      return this.fail(field, `${options.label} must not contain invisible or text-direction characters`);
+    }
+    const trimmed = options.name ? value.trim().normalize("NFC") : value.trim();
     if (trimmed.length > max) return this.fail(field, `${options.label} must be ${max} characters or fewer`);
     return trimmed;
   }

@@ -174,6 +174,20 @@ describe("API tokens", () => {
     assert.equal(revoke.status, 303);
     assert.equal((await api(token)).status, 401, "a revoked token is refused");
     assert.match(pageText((await admin.agent.get("/admin/api-tokens")).text), /PAS feed clinician .* Revoked/);
+
+    const revokeAudits = () => ctx.db("audit_events").where({ entity: "api-token", action: "revoke" }).count({ n: "*" }).then((r) => Number(r[0].n));
+    assert.equal(await revokeAudits(), 1);
+    const again = await admin.submit(`/admin/api-tokens/${row.id}/revoke`, {});
+    assert.equal(again.status, 303);
+    assert.match(pageText((await admin.agent.get("/admin/api-tokens")).text), /That token was already revoked/);
+    assert.equal(await revokeAudits(), 1, "revoking twice writes no second audit row");
+  });
+
+  test("revoking a token that does not exist answers 404 and writes no audit row", async () => {
+    const audits = await ctx.db("audit_events").count({ n: "*" });
+    const res = await admin.submit("/admin/api-tokens/987654/revoke", {});
+    assert.equal(res.status, 404);
+    assert.deepEqual(await ctx.db("audit_events").count({ n: "*" }), audits);
   });
 
   test("`npm run api-token` prints a token, once, that works against the API with its role", async () => {

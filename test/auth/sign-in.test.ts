@@ -197,3 +197,47 @@ describe("signed-out visitors", () => {
     }
   });
 });
+
+describe("the sign-in limit and X-Forwarded-For", () => {
+  /** An app on a fresh database with this TRUST_PROXY; sign-in attempts each claim a new client address. */
+  async function appTrusting(trustProxy: string | undefined) {
+    const ctx = await createTestApp();
+    const config = { ...loadConfig({ NODE_ENV: "test", TRUST_PROXY: trustProxy }), sessionSecret: "test-secret" };
+    const app = createApp({ db: ctx.db, config, clock: ctx.clock.now, episodePanels: new EpisodePanels() });
+    let n = 0;
+    const attempt = async (username: string, password: string) => {
+      n += 1;
+      const forwardedFor = `203.0.113.${n % 250}, 198.51.100.${n % 250}`;
+      const agent = supertest.agent(app);
+      const csrf = csrfFrom((await agent.get("/sign-in").set("x-forwarded-for", forwardedFor)).text);
+      return agent.post("/sign-in").set("x-forwarded-for", forwardedFor).type("form").send({ _csrf: csrf, username, password }).redirects(0);
+    };
+    return { ctx, attempt };
+  }
+
+  for (const trustProxy of [undefined, "1", "loopback"]) {
+    test(`with TRUST_PROXY=${trustProxy ?? "(unset)"}, a new X-Forwarded-For on every try does not get past 10 failures for one account`, async () => {
+      const { ctx, attempt } = await appTrusting(trustProxy);
+      try {
+        const statuses: number[] = [];
+        for (let i = 1; i <= 30; i++) statuses.push((await attempt(nurse.username, `wrong-${i}-password`)).status);
+        assert.equal(statuses.filter((s) => s === 401).length, 10, "10 wrong passwords are answered; the rest are refused");
+        assert.equal(statuses.filter((s) => s === 429).length, 20);
+        assert.equal((await attempt(nurse.username, nurse.password)).status, 429, "the right password is refused too, for 15 minutes");
+        assert.equal((await attempt(clinician.username, clinician.password)).status, 303, "other accounts are unaffected");
+      } finally {
+        await ctx.close();
+      }
+    });
+  }
+
+  test("with no trusted proxy (the default), guessing usernames under changing X-Forwarded-For still counts against the one real address", async () => {
+    const { ctx, attempt } = await appTrusting(undefined);
+    try {
+      for (let i = 1; i <= 50; i++) assert.equal((await attempt(`guess${i}`, "wrong-password-x")).status, 401, `attempt ${i}`);
+      assert.equal((await attempt(nurse.username, nurse.password)).status, 429, "the 51st failure from the address is refused");
+    } finally {
+      await ctx.close();
+    }
+  });
+});

@@ -47,6 +47,10 @@ describe("security headers and nothing from another host", () => {
       assert.equal(res.headers["x-powered-by"], undefined, url);
       assert.match(String(res.headers["cache-control"]), /no-store/, `${url} must not be cached`);
       assert.match(String(res.headers["referrer-policy"]), /no-referrer/, url);
+      const permissions = String(res.headers["permissions-policy"] ?? "");
+      for (const feature of ["camera", "microphone", "geolocation", "payment", "usb"]) {
+        assert.match(permissions, new RegExp(`(^|, )${feature}=\\(\\)`), `${url}: Permissions-Policy turns off ${feature}: ${permissions}`);
+      }
     }
   });
 
@@ -54,6 +58,7 @@ describe("security headers and nothing from another host", () => {
     const res = await supertest(ctx.app).get("/api/v1/openapi.json");
     assert.match(String(res.headers["cache-control"]), /no-store/);
     assert.equal(res.headers["x-content-type-options"], "nosniff");
+    assert.match(String(res.headers["permissions-policy"]), /camera=\(\)/);
   });
 
   test("no page refers to another host, or uses inline script, inline style or event-handler attributes", () => {

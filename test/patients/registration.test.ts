@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import supertest from "supertest";
+import { apiToken, createTestApp, hiddenFields, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 
 const validPatient = {
   nhsNumber: "450 557 7104",
@@ -86,5 +87,62 @@ describe("registering a patient from the form", () => {
     const audit = await nurse.agent.get(`/patients/${patient.id}/audit`);
     const text = pageText(audit.text);
     assert.match(text, /givenName : Mary → Maria/);
+  });
+});
+
+describe("names that could make two patients look identical", () => {
+  let ctx: TestContext;
+  let nurse: SignedInAgent;
+  before(async () => {
+    ctx = await createTestApp();
+    nurse = await signIn(ctx.app, "nurse");
+  });
+  after(() => ctx.close());
+
+  const refused: [string, string][] = [
+    ["right-to-left override", "Smith\u202Enhoj"],
+    ["left-to-right isolate", "\u2066Smith\u2069"],
+    ["zero-width space", "Sm\u200Bith"],
+    ["zero-width joiner", "Smi\u200Dth"],
+    ["right-to-left mark", "Smith\u200F"],
+    ["byte-order mark", "\uFEFFSmith"],
+    ["line break", "Smith\nJones"],
+  ];
+  for (const [what, familyName] of refused) {
+    test(`a family name with a ${what} is refused with a message and stores nothing`, async () => {
+      const before = await ctx.db("patients").count({ n: "*" });
+      const res = await nurse.submit("/patients", { ...validPatient, nhsNumber: "4505577104", familyName });
+      assert.equal(res.status, 400);
+      assert.match(pageText(res.text), /Family name must (not contain invisible or text-direction characters|be on one line)/);
+      assert.deepEqual(await ctx.db("patients").count({ n: "*" }), before);
+    });
+  }
+
+  test("the API refuses a given name with a zero-width space as a field error", async () => {
+    const token = await apiToken(ctx.db, "admin");
+    const res = await supertest(ctx.app).post("/api/v1/patients").set("authorization", `Bearer ${token}`).send({
+      nhsNumber: "4505577104", familyName: "Smith", givenName: "Jo\u200Bhn", dateOfBirth: "1970-01-31", sex: "male", emailConsent: false,
+    });
+    assert.equal(res.status, 400);
+    assert.match(JSON.stringify(res.body), /givenName/);
+    assert.match(JSON.stringify(res.body), /invisible or text-direction/);
+  });
+
+  test("a name typed with a combining accent is stored composed (NFC), so it matches the same name typed precomposed", async () => {
+    const res = await nurse.submit("/patients", { ...validPatient, nhsNumber: "4505577104", familyName: "Rene\u0301e", givenName: "Zoe\u0308" });
+    assert.equal(res.status, 303, pageText(res.text ?? "").slice(0, 400));
+    const patient = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    assert.equal(patient.family_name, "Ren\u00E9e");
+    assert.equal(patient.given_name, "Zo\u00EB");
+  });
+
+  test("a bed with a line break is refused on the episode form", async () => {
+    const patient = await ctx.db("patients").where({ nhs_number: "4505577104" }).first();
+    const page = await nurse.agent.get(`/patients/${patient.id}/episodes/new`);
+    assert.equal(page.status, 200);
+    const form = hiddenFields(page.text, `/patients/${patient.id}/episodes`);
+    const res = await nurse.submit(`/patients/${patient.id}/episodes`, { ...form, bed: "4\r\nSide room" });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /Bed must be on one line/);
   });
 });

@@ -83,6 +83,33 @@ describe("bladder events API", () => {
     assert.equal((await rows()).filter((r) => r.type === "scan").length, 1);
   });
 
+  test("a clientId belongs to the token that sent it: another system's same id stores its own event", async () => {
+    const own = await newEpisode(ctx.db, { now: NOW });
+    const body = { type: "void", at: "2026-11-24T09:35:00Z", volumeMl: 150, clientId: "shared-id-1" };
+    const scanner = await apiToken(ctx.db, "nurse");
+    const first = await post(body, nurseToken, own.id);
+    assert.equal(first.status, 201);
+    const other = await post(body, scanner, own.id);
+    assert.equal(other.status, 201, "a second system with the same clientId is not taken for a repeat");
+    assert.notEqual(other.body.id, first.body.id);
+    assert.equal((await post(body, scanner, own.id)).body.id, other.body.id, "each system's own repeat is still recognised");
+  });
+
+  test("the same clientId with a different reading is refused (409) naming what differs, and stores nothing", async () => {
+    const own = await newEpisode(ctx.db, { now: NOW });
+    const body = { type: "scan", at: "2026-11-24T09:40:00Z", phase: "post-void", volumeMl: 90, clientId: "scan-90" };
+    assert.equal((await post(body, nurseToken, own.id)).status, 201);
+    const stored = async () => (await ctx.db("bladder_events").where({ episode_id: own.id })).length;
+    const before = await stored();
+    const changed = await post({ ...body, volumeMl: 380 }, nurseToken, own.id);
+    assert.equal(changed.status, 409);
+    assert.match(changed.body.message, /already used for a different event/);
+    assert.match(changed.body.message, /volumeMl 90 stored, 380 sent/);
+    assert.equal(await stored(), before);
+    const sameInstant = await post({ ...body, at: "2026-11-24T09:40:00+00:00" }, nurseToken, own.id);
+    assert.equal(sameInstant.status, 200, "the same instant written another way is the same event");
+  });
+
   test("a pre-void scan over 500 ml without sensation fails the TWOC (U3, U-SAFE over 600)", async () => {
     const res = await post({ type: "scan", at: "2026-11-24T09:45:00Z", phase: "pre-void", volumeMl: 620, sensationToVoid: false }, clinicianToken);
     assert.equal(res.status, 201);

@@ -15,7 +15,7 @@ export function wardApiRoutes(api: RoleRouter, ctx: WardRouteContext): void {
     const at = now();
     const reader = new InputReader(req.body, "json");
     reader.rejectUnknown(EVENT_FIELDS);
-    const key = readClientKey(reader);
+    const key = readClientKey(reader, actor.id);
     const input = reader.result(readBladderEvent(reader, at));
     const result = await recordBladderEvent(db, actor, episode, input, key, "api", at);
     res.status(result.duplicate ? 200 : 201).json({ id: result.event.id, twoc: result.twoc });
@@ -23,7 +23,7 @@ export function wardApiRoutes(api: RoleRouter, ctx: WardRouteContext): void {
   api.document("post", "/episodes/{episodeId}/bladder-events", {
     summary: "Record a bladder event (bladder scanner or EPR)",
     description:
-      "Times may be up to 24 hours in the past and never in the future. The same clientId sent again for the episode stores nothing new and answers 200 with the first event's id. A catheter removal after a failed TWOC is refused (409, rule U6) unless a clinician recorded an override.",
+      "Times may be up to 24 hours in the past and never in the future. The same clientId sent again by the same token for the episode, with the same event, stores nothing new and answers 200 with the first event's id; with a different event it is refused (409) naming what differs. A clientId belongs to the token that sent it. A catheter removal after a failed TWOC is refused (409, rule U6) unless a clinician recorded an override.",
     parameters: [{ name: "episodeId", in: "path", required: true, schema: { type: "integer" } }],
     requestBody: { required: true, content: { "application/json": { schema: bladderEventBodySchema } } },
     responses: {
@@ -33,7 +33,7 @@ export function wardApiRoutes(api: RoleRouter, ctx: WardRouteContext): void {
       "401": { description: "No valid bearer token" },
       "403": { description: "The token's role may not use this endpoint" },
       "404": { description: "No such episode" },
-      "409": { description: "U6: a new TWOC after a failed one needs a clinician's override; or a valve opening is already recorded at that time" },
+      "409": { description: "U6: a new TWOC after a failed one needs a clinician's override; or a valve opening is already recorded at that time; or this clientId was already used for a different event" },
     },
   });
 
