@@ -13,6 +13,8 @@ export interface Config {
   smtpUrl: string | null;
   baseUrl: string;
   seedDemoData: boolean;
+  /** The hospital feed's MLLP listener (HL7 v2 ADT): off when null. */
+  hl7: { port: number; maxMessageBytes: number } | null;
 }
 
 /** Reads the environment once. In production a missing secret stops start-up rather than running insecurely. */
@@ -39,6 +41,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     smtpUrl: env.SMTP_URL?.trim() || null,
     baseUrl: env.BASE_URL ?? `http://localhost:${port}`,
     seedDemoData: mode !== "production",
+    hl7: hl7Config(env),
   };
 }
 
@@ -53,4 +56,13 @@ function developmentSecret(dataDir: string): string {
   fs.mkdirSync(dataDir, { recursive: true });
   fs.writeFileSync(file, secret, { mode: 0o600 });
   return secret;
+}
+
+function hl7Config(env: NodeJS.ProcessEnv): Config["hl7"] {
+  if (!env.HL7_MLLP_PORT?.trim()) return null;
+  const port = Number(env.HL7_MLLP_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HL7_MLLP_PORT must be a port number, not "${env.HL7_MLLP_PORT}"`);
+  const maxKb = Number(env.HL7_MAX_MESSAGE_KB ?? 2048);
+  if (!Number.isInteger(maxKb) || maxKb < 1) throw new Error(`HL7_MAX_MESSAGE_KB must be a whole number of kilobytes, not "${env.HL7_MAX_MESSAGE_KB}"`);
+  return { port, maxMessageBytes: maxKb * 1024 };
 }
