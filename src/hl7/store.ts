@@ -4,7 +4,7 @@ import type { Actor } from "../audit/audit.ts";
 import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import { isUniqueViolation, toInstant, toInstantOrNull } from "../db/values.ts";
-import { ConflictError, NotFoundError } from "../errors.ts";
+import { ConflictError, ValidationError } from "../errors.ts";
 
 type Conn = Db | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -175,7 +175,7 @@ export async function setWardCode(db: Db, actor: Actor, code: string, wardId: nu
   try {
     await db.transaction(async (trx) => {
       const ward = await trx("wards").where({ id: wardId }).first("id");
-      if (!ward) throw new NotFoundError("Ward");
+      if (!ward) throw new ValidationError([{ field: "wardId", message: "Choose a ward from the list" }]);
       const before = await trx("feed_ward_codes").where({ code: key }).first();
       if (before) {
         await trx("feed_ward_codes").where({ id: before.id }).update({ ward_id: wardId, updated_at: now });
