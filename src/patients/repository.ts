@@ -234,9 +234,15 @@ export async function episodeIdsOfPatient(conn: Conn, patientId: number): Promis
   return (await conn("episodes").where({ patient_id: patientId }).orderBy("id").pluck("id")) as number[];
 }
 
-export async function insertEpisode(conn: Conn, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
-  const [row] = await conn("episodes").insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now }).returning("*");
+export async function insertEpisode(conn: Conn, patientId: number, input: EpisodeInput, now: string, clientKey: string | null = null): Promise<Episode> {
+  const [row] = await conn("episodes").insert({ ...episodeColumns(input), patient_id: patientId, client_key: clientKey, created_at: now, updated_at: now }).returning("*");
   return toEpisode(row);
+}
+
+/** The episode a hospital system registered for the patient with this clientId, if any. */
+export async function episodeIdByClientKey(conn: Conn, patientId: number, clientKey: string): Promise<number | null> {
+  const row = await conn("episodes").where({ patient_id: patientId, client_key: clientKey }).first("id");
+  return row ? (row.id as number) : null;
 }
 
 export async function updateEpisode(conn: Conn, id: number, input: EpisodeInput, now: string): Promise<Episode> {

@@ -56,10 +56,11 @@ export async function mergePatientWithin(db: Db, trx: Trx, actor: Actor, mergedI
   return moved;
 }
 
-export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
+/** Registers an episode; with a `clientKey` (an API caller's clientId) at most one per patient and key (a unique index). */
+export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string, clientKey: string | null = null): Promise<Episode> {
   return createEpisode(db, now, async (trx) => {
     if (!(await findPatient(trx, patientId))) throw new NotFoundError("Patient");
-    const episode = await insertEpisode(trx, patientId, input, now);
+    const episode = await insertEpisode(trx, patientId, input, now, clientKey);
     await writeAudit(trx, { at: now, actor, patientId, entity: "episode", entityId: episode.id, action: "register", before: null, after: input });
     return episode;
   });
