@@ -72,3 +72,16 @@ test("the demo data shows the demo ward's PAS code and a message applied, one fa
   assert.match(list, /ADT A01 DEMO-0003 Ignored No patient with NHS number 9990000018/);
   assert.match(pageText((await admin.agent.get("/admin/feed/ward-codes")).text), /W3SP Ward 3 \(Spinal\)/);
 });
+
+test("after an A40 the merged patient's page says where the record went", async () => {
+  const survivor = await newEpisode(ctx.db, { now: NOW, familyName: "Survivor" });
+  const merged = await newEpisode(ctx.db, { now: NOW, familyName: "Duplicate" });
+  const [s, m] = [(await findPatient(ctx.db, survivor.patientId))!, (await findPatient(ctx.db, merged.patientId))!];
+  const ack = await receiveMessage(ctx.db, pasMessage({ event: "A40", controlId: "MERGE1", nhsNumber: s.nhsNumber, mergedNhsNumber: m.nhsNumber, at: "20261124093000" }), { clock: ctx.clock.now });
+  assert.match(ack, /MSA\|AA\|MERGE1/);
+  const nurse = await signIn(ctx.app, "nurse");
+  const page = await nurse.agent.get(`/patients/${m.id}`);
+  assert.match(pageText(page.text), /Merged record .* merged this patient into another record/);
+  assert.match(page.text, new RegExp(`href="/patients/${s.id}"`));
+  assert.doesNotMatch(pageText((await nurse.agent.get(`/patients/${s.id}`)).text), /Merged record/);
+});

@@ -143,6 +143,22 @@ describe("A01 and A02 move the patient's open CES episode", () => {
   });
 });
 
+test("a second instance listening on the same database: the same message sent to both at once is applied once", async () => {
+  const second = await startFeedListener(ctx.db, { port: 0, host: "127.0.0.1", maxMessageBytes: MAX_BYTES, clock: ctx.clock.now, log: () => undefined });
+  try {
+    const { episode, patient } = await inpatient();
+    const text = pasMessage({ event: "A02", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "W3SP", bed: "6", at: minutesAgo(5) });
+    const [a, b] = await Promise.all([MllpClient.connect(feed.port), MllpClient.connect(second.port)]);
+    const acks = await Promise.all([a.send(text), b.send(text)]);
+    a.close();
+    b.close();
+    assert.deepEqual(acks.map((x) => x.code), ["AA", "AA"]);
+    assert.equal((await feedAudit(episode.id)).length, 1);
+  } finally {
+    await second.close();
+  }
+});
+
 describe("A03 discharge, A11 and A13 cancellations", () => {
   test("an A03 records the discharge (PV1-45, PV1-36 mapped) and the GP drug review (P4) is scheduled exactly as after a typed discharge", async () => {
     const fed = await inpatient();
