@@ -86,14 +86,20 @@ describe("A01 and A02 move the patient's open CES episode", () => {
     assert.match(message.reason, /Superseded/);
   });
 
-  test("an unknown ward code is AE with the reason in MSA-3 and ERR, and changes nothing", async () => {
+  test("an unknown ward code is AE with the reason in MSA-3 and ERR, and changes nothing until the code is mapped", async () => {
     const { episode, patient } = await inpatient();
-    const ack = await pas.send(pasMessage({ event: "A02", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "NOWHERE", bed: "1", at: minutesAgo(5) }));
+    const text = pasMessage({ event: "A02", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "NOWHERE", bed: "1", at: minutesAgo(5) });
+    const ack = await pas.send(text);
     assert.equal(ack.code, "AE");
     assert.match(ack.message, /Unknown ward code NOWHERE/);
     assert.match(ack.err ?? "", /103\^Table value not found\^HL70357/);
     assert.equal((await findEpisode(ctx.db, episode.id))!.ward, "Admissions");
     assert.equal((await feedAudit(episode.id)).length, 0);
+    // Once an admin maps the code, the same message sent again is applied.
+    const nowhere = (await wardIdFor(ctx.db, "Ward Nowhere"))!;
+    await setWardCode(ctx.db, SYSTEM_ACTOR, "NOWHERE", nowhere, NOW);
+    assert.equal((await pas.send(text)).code, "AA");
+    assert.equal((await findEpisode(ctx.db, episode.id))!.wardId, nowhere);
   });
 
   test("a patient not registered here is acknowledged and listed as ignored; no patient or episode is created", async () => {
