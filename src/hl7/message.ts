@@ -62,9 +62,9 @@ export function repetitions(seg: Hl7Segment | null, field: number): number {
 
 /** A field's component (1-based, like PV1-3.3), first subcomponent, unescaped; "" when absent. */
 export function value(seg: Hl7Segment | null, field: number, component = 1, repetition = 1): string {
-  const f = fieldOf(seg, field);
-  const raw = f?.components[repetition - 1]?.[component - 1] ?? "";
-  return unescape(raw.split(seg!.context.subcomponentSeparator)[0], seg!);
+  if (!seg) return "";
+  const raw = fieldOf(seg, field)?.components[repetition - 1]?.[component - 1] ?? "";
+  return unescape(raw.split(seg.context.subcomponentSeparator)[0], seg);
 }
 
 function fieldOf(seg: Hl7Segment | null, field: number) {
@@ -115,13 +115,14 @@ export function hl7Instant(text: string): string | null | "invalid" {
   const m = /^(\d{4})(\d{2})(\d{2})(?:(\d{2})(\d{2})?(?:(\d{2})(?:\.\d{1,4})?)?)?([+-]\d{4})?$/.exec(text);
   if (!m) return "invalid";
   const [, y, mo, d, h = "00", mi = "00", s = "00", zone] = m;
+  if (Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) return "invalid";
   if (zone) {
     const iso = `${y}-${mo}-${d}T${h}:${mi}:${s}${zone.slice(0, 3)}:${zone.slice(3)}`;
     const ms = Date.parse(iso);
     return Number.isFinite(ms) && new Date(Date.parse(`${y}-${mo}-${d}T00:00:00Z`)).toISOString().slice(0, 10) === `${y}-${mo}-${d}` ? new Date(ms).toISOString() : "invalid";
   }
   const local = londonLocalToInstant(`${y}-${mo}-${d}`, `${h}:${mi}`);
-  if (!local.ok || Number(s) > 59) return "invalid";
+  if (!local.ok) return "invalid";
   return new Date(Date.parse(local.instant) + Number(s) * 1000).toISOString();
 }
 
