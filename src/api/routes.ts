@@ -8,7 +8,7 @@ import type { Role, RoleRouter } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { episodeApiRoutes } from "./episodes.ts";
-import { readEpisodeClientKey, registerEpisodeOnce, wardApiRoutes } from "./wards.ts";
+import { readEpisodeClientKey, registerEpisodeOnce, wardApiRoutes } from "./engines.ts";
 import { buildOpenApi, episodeBodySchema, errorResponses, patientBodySchema } from "./openapi.ts";
 
 /** Registering patients and episodes: the PAS or EPR (clinician or admin tokens); bladder scanners (nurse tokens) cannot. */

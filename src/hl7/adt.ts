@@ -209,10 +209,13 @@ async function cancelAdmission(db: Db, r: Received): Promise<Outcome> {
   return changeWithMessage(db, r, episode, async (trx, { episode: before, audit }, messageId) => {
     const admission = await latestApplied(trx, episode.id, ["A01"]);
     if (!admission) throw ignored("No admission (A01) from the feed is applied to this episode: nothing to cancel", ids);
-    const moved = await latestApplied(trx, episode.id, ["A02"]);
-    if (moved && moved.id > admission.id) throw failed(`The patient was transferred after the admission (message ${moved.id}): correct the ward on the episode page`, ERROR_CODES.internalError, ids);
-    const set = admission.changes as { before: { wardId: number | null; ward: string | null; bed: string | null } };
-    const was = { wardId: before.wardId, ward: before.ward, bed: before.bed };
+    type Location = { wardId: number | null; ward: string | null; bed: string | null };
+    const set = admission.changes as { before: Location; after: Location };
+    const was: Location = { wardId: before.wardId, ward: before.ward, bed: before.bed };
+    // Only the admission's own ward and bed are taken back: a later transfer or a nurse's correction stays.
+    if (was.wardId !== set.after.wardId || was.bed !== set.after.bed) {
+      throw failed(`The ward or bed changed after the admission (message ${admission.id}): correct it on the episode page`, ERROR_CODES.internalError, ids);
+    }
     await updateEpisodeLocation(trx, episode.id, set.before, r.receivedAt);
     await markCancelled(trx, admission.id, messageId);
     await audit({ entity: "episode", entityId: episode.id, action: "cancel-admission", before: was, after: { ...set.before, cancelledMessage: admission.id } });

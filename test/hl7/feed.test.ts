@@ -215,6 +215,18 @@ describe("A03 discharge, A11 and A13 cancellations", () => {
   });
 });
 
+test("an A11 after a transfer is AE and takes nobody back: the ward changed since the admission", async () => {
+  const { episode, patient } = await inpatient();
+  await pas.send(pasMessage({ event: "A01", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "W3SP", bed: "3", at: minutesAgo(50) }));
+  await pas.send(pasMessage({ event: "A02", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "W5", bed: "8", at: minutesAgo(45) }));
+  const ack = await pas.send(pasMessage({ event: "A11", controlId: controlId(), nhsNumber: patient.nhsNumber, at: minutesAgo(40) }));
+  assert.equal(ack.code, "AE");
+  assert.match(ack.message, /changed after the admission/);
+  const stored = (await findEpisode(ctx.db, episode.id))!;
+  assert.equal(stored.wardId, ward5);
+  assert.equal(stored.bed, "8");
+});
+
 describe("A08 demographics and A40 merge", () => {
   test("an A08 updates name (escape sequences read), birth date and sex; email and consent are never overwritten", async () => {
     const { patient } = await inpatient();
