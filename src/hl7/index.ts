@@ -9,6 +9,7 @@ export interface FeedListenerOptions {
   maxMessageBytes: number;
   /** Connections at once (engines keep one or a few open). */
   maxConnections?: number;
+  partialFrameTimeoutMs?: number;
   clock?: () => Date;
   log?: (line: string) => void;
 }
@@ -21,7 +22,7 @@ export function startFeedListener(db: Db, options: FeedListenerOptions): Promise
   const clock = options.clock ?? (() => new Date());
   const log = options.log ?? ((line: string) => console.error(line));
   return listenMllp(
-    { port: options.port, host: options.host, maxMessageBytes: options.maxMessageBytes, maxConnections: options.maxConnections ?? 200, log },
+    { port: options.port, host: options.host, maxMessageBytes: options.maxMessageBytes, maxConnections: options.maxConnections ?? 200, partialFrameTimeoutMs: options.partialFrameTimeoutMs, log },
     (frame) => receiveFrame(db, frame, { maxMessageBytes: options.maxMessageBytes, clock, log }),
   );
 }

@@ -101,6 +101,8 @@ export interface MllpListenerOptions {
   /** Largest message accepted, in bytes (a larger one is answered AR). */
   maxMessageBytes: number;
   maxConnections: number;
+  /** A connection that sends half a frame and then nothing for this long is closed (the frame is never acknowledged, so the sender resends it). */
+  partialFrameTimeoutMs?: number;
   log?: (line: string) => void;
 }
 
@@ -122,6 +124,14 @@ export function listenMllp(options: MllpListenerOptions, handle: FrameHandler): 
     socket.setKeepAlive(true, 60_000);
     socket.setNoDelay(true);
     const framer = new MllpFramer(options.maxMessageBytes);
+    // Engines keep a connection open, idle, between messages; only a frame left half-sent is closed.
+    socket.setTimeout(options.partialFrameTimeoutMs ?? 60_000);
+    socket.on("timeout", () => {
+      if (framer.pendingBytes > 0) {
+        log(`HL7 feed: closed a connection idle in the middle of a message (${framer.pendingBytes} bytes dropped, never acknowledged)`);
+        socket.destroy();
+      }
+    });
     let queue = Promise.resolve();
     socket.on("data", (data) => {
       for (const frameIn of framer.push(data)) {

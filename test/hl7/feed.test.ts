@@ -313,6 +313,23 @@ describe("the listener survives what a network and a PAS send", () => {
     assert.equal((await pas.send(pasMessage({ event: "A02", controlId: controlId(), nhsNumber: patient.nhsNumber, ward: "W5", at: minutesAgo(1) }))).code, "AA");
   });
 
+  test("a connection left idle in the middle of a frame is closed; one idle between messages stays open", async () => {
+    const quick = await startFeedListener(ctx.db, { port: 0, host: "127.0.0.1", maxMessageBytes: MAX_BYTES, partialFrameTimeoutMs: 200, clock: ctx.clock.now, log: () => undefined });
+    try {
+      const [half, idle] = await Promise.all([MllpClient.connect(quick.port), MllpClient.connect(quick.port)]);
+      const closed = new Promise((resolve) => half.socket.once("close", resolve));
+      half.write(Buffer.from("\x0bMSH|^~\\&|PAS"));
+      await closed;
+      await new Promise((r) => setTimeout(r, 400));
+      assert.equal(idle.socket.destroyed, false);
+      const { patient } = await inpatient();
+      assert.equal((await idle.send(pasMessage({ event: "A08", controlId: controlId(), nhsNumber: patient.nhsNumber, family: "IDLE", at: minutesAgo(1) }))).code, "AA");
+      idle.close();
+    } finally {
+      await quick.close();
+    }
+  });
+
   test("200 messages over 20 connections at once: every one acknowledged AA, none lost, none applied twice", async () => {
     const patients = await Promise.all(Array.from({ length: 20 }, () => inpatient()));
     const clients = await Promise.all(patients.map(() => MllpClient.connect(feed.port)));
