@@ -84,4 +84,5 @@ test("after an A40 the merged patient's page says where the record went", async 
   assert.match(pageText(page.text), /Merged record .* merged this patient into another record/);
   assert.match(page.text, new RegExp(`href="/patients/${s.id}"`));
   assert.doesNotMatch(pageText((await nurse.agent.get(`/patients/${s.id}`)).text), /Merged record/);
+  assert.match(pageText((await nurse.agent.get(`/patients?q=${m.nhsNumber}`)).text), /Duplicate, Alex Merged record/);
 });
