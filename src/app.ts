@@ -11,6 +11,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
 import { followupRoutes } from "./followup/routes.ts";
+import { feedRoutes } from "./hl7/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
@@ -99,6 +100,7 @@ export function createApp(deps: AppDeps): App {
   letterRoutes(pages, api, deps);
   reminderRoutes(pages, api, deps);
   adminRoutes(pages, deps);
+  feedRoutes(pages, deps);
   app.use(pages.router);
 
   app.use(notFound);

@@ -20,6 +20,8 @@ export interface Config {
   oidc: OidcConfig | null;
   /** OIDC_DEV=true: start a local identity provider with one demo user per role (never in production). */
   oidcDev: boolean;
+  /** The hospital feed's MLLP listener (HL7 v2 ADT): off when null. */
+  hl7: { port: number; maxMessageBytes: number } | null;
 }
 
 export interface OidcConfig {
@@ -74,6 +76,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     oidc: readOidc(env, env.BASE_URL ?? `http://localhost:${port}`),
     oidcDev: env.OIDC_DEV === "true" && mode !== "production",
+    hl7: hl7Config(env),
   };
 }
 
@@ -150,4 +153,13 @@ function readOidc(env: NodeJS.ProcessEnv, baseUrl: string): OidcConfig | null {
     redirectUri: new URL("/auth/oidc/callback", baseUrl).href,
     allowHttp: issuerUrl.protocol === "http:",
   };
+}
+
+function hl7Config(env: NodeJS.ProcessEnv): Config["hl7"] {
+  if (!env.HL7_MLLP_PORT?.trim()) return null;
+  const port = Number(env.HL7_MLLP_PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`HL7_MLLP_PORT must be a port number, not "${env.HL7_MLLP_PORT}"`);
+  const maxKb = Number(env.HL7_MAX_MESSAGE_KB ?? 2048);
+  if (!Number.isInteger(maxKb) || maxKb < 1) throw new Error(`HL7_MAX_MESSAGE_KB must be a whole number of kilobytes, not "${env.HL7_MAX_MESSAGE_KB}"`);
+  return { port, maxMessageBytes: maxKb * 1024 };
 }

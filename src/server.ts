@@ -8,6 +8,7 @@ import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
 import { type Scheduler, startScheduler } from "./reminders/scheduler.ts";
 import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
+import { type MllpListener, startFeedListener } from "./hl7/index.ts";
 
 /** Start-up only: configuration, database, demo data outside production, then listen. */
 async function main(): Promise<void> {
@@ -37,7 +38,11 @@ async function main(): Promise<void> {
   server.on("listening", () => {
     if (config.env !== "test") scheduler = startScheduler(db, config);
   });
+  // The hospital feed (HL7 v2 ADT over MLLP), only when HL7_MLLP_PORT is set.
+  const feed: MllpListener | null = config.hl7 ? await startFeedListener(db, { port: config.hl7.port, maxMessageBytes: config.hl7.maxMessageBytes }) : null;
+  if (feed) console.log(`Hospital feed (HL7 v2 over MLLP) listening on port ${feed.port}`);
   const stop = () => {
+    void feed?.close();
     server.close(() => void (scheduler?.stop() ?? Promise.resolve()).then(() => devSignIn?.close()).then(() => db.destroy()).then(() => process.exit(0)));
   };
   process.on("SIGINT", stop);

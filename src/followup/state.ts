@@ -13,7 +13,7 @@ import {
   sciReferralReasons,
 } from "../pathway/index.ts";
 import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
-import { type Episode, surgeryDate } from "../patients/model.ts";
+import { CATHETER_NOT_RECORDED, type Episode, surgeryDate } from "../patients/model.ts";
 import { londonDate } from "../time.ts";
 import type { Role } from "../web/routing.ts";
 import { type Appointment, DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, type Medication, type OngoingIssue, type Reassessment, type Tick } from "./model.ts";
@@ -86,7 +86,8 @@ export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when"
 /** Catheter or ISC dependence (U7), decided by the rule engine from the discharge and the ward's record. */
 export function catheterOrIsc(episode: Episode, ward: WardSummary): boolean {
   return catheterOrIscDependent({
-    catheterAtDischarge: episode.discharge ? episode.discharge.catheterStatus : null,
+    // A discharge from the hospital feed has no catheter status: the ward's record decides, as before discharge.
+    catheterAtDischarge: episode.discharge && episode.discharge.catheterStatus !== CATHETER_NOT_RECORDED ? episode.discharge.catheterStatus : null,
     flipFlowInForce: ward.flipFlow !== null,
     recatheterisedWithFlipFlow: ward.recatheterisedWithFlipFlow,
   });

@@ -16,12 +16,20 @@ export const PROCEDURE_NAMES: Record<Procedure, string> = {
 
 export const CATHETER_STATUSES = ["none", "flip-flow", "isc", "indwelling-free-drainage", "suprapubic"] as const;
 export type CatheterStatus = (typeof CATHETER_STATUSES)[number];
-export const CATHETER_STATUS_NAMES: Record<CatheterStatus, string> = {
+/**
+ * A discharge recorded by the hospital feed: the PAS does not send the catheter status, and the
+ * app does not guess it. Until a clinician records it on the discharge page, the rule engine reads
+ * the ward's record instead (as before discharge). Never offered on a form or the API.
+ */
+export const CATHETER_NOT_RECORDED = "not-recorded";
+export type RecordedCatheterStatus = CatheterStatus | typeof CATHETER_NOT_RECORDED;
+export const CATHETER_STATUS_NAMES: Record<RecordedCatheterStatus, string> = {
   none: "No catheter",
   "flip-flow": "Long-term catheter with flip-flow valve",
   isc: "Intermittent self-catheterisation (ISC)",
   "indwelling-free-drainage": "Indwelling catheter on free drainage",
   suprapubic: "Suprapubic catheter",
+  "not-recorded": "Not recorded (discharge from the hospital feed): a clinician should record it on the discharge page",
 };
 
 export interface GpPractice {
@@ -44,6 +52,8 @@ export interface PatientInput {
 export interface Patient extends PatientInput {
   id: number;
   emailOptedOutAt: string | null;
+  /** Set when the PAS merged this patient into another (HL7 A40): the record lives on there. */
+  mergedIntoPatientId?: number | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -75,7 +85,7 @@ export interface EpisodeInput {
 export interface Discharge {
   dischargedAt: string;
   destination: string;
-  catheterStatus: CatheterStatus;
+  catheterStatus: RecordedCatheterStatus;
 }
 
 export interface Episode extends EpisodeInput {

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toBool, toBoolOrNull, toInstant, toInstantOrNull } from "../db/values.ts";
-import { searchName, searchWords, type CatheterStatus, type Discharge, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
+import { searchName, searchWords, type RecordedCatheterStatus, type Discharge, type Episode, type EpisodeInput, type Patient, type PatientInput, type Presentation, type Procedure, type Sex } from "./model.ts";
 
 type Conn = Db | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -22,6 +22,7 @@ export function toPatient(row: Row): Patient {
       address: (row.gp_address as string) ?? null,
       email: (row.gp_email as string) ?? null,
     },
+    mergedIntoPatientId: (row.merged_into_patient_id as number) ?? null,
     createdAt: toInstant(row.created_at),
     updatedAt: toInstant(row.updated_at),
   };
@@ -68,7 +69,7 @@ export function toEpisode(row: Row): Episode {
       ? {
           dischargedAt: toInstant(row.discharged_at),
           destination: row.discharge_destination as string,
-          catheterStatus: row.catheter_status_at_discharge as CatheterStatus,
+          catheterStatus: row.catheter_status_at_discharge as RecordedCatheterStatus,
         }
       : null,
     createdAt: toInstant(row.created_at),
@@ -233,9 +234,15 @@ export async function episodeIdsOfPatient(conn: Conn, patientId: number): Promis
   return (await conn("episodes").where({ patient_id: patientId }).orderBy("id").pluck("id")) as number[];
 }
 
-export async function insertEpisode(conn: Conn, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
-  const [row] = await conn("episodes").insert({ ...episodeColumns(input), patient_id: patientId, created_at: now, updated_at: now }).returning("*");
+export async function insertEpisode(conn: Conn, patientId: number, input: EpisodeInput, now: string, clientKey: string | null = null): Promise<Episode> {
+  const [row] = await conn("episodes").insert({ ...episodeColumns(input), patient_id: patientId, client_key: clientKey, created_at: now, updated_at: now }).returning("*");
   return toEpisode(row);
+}
+
+/** The episode a hospital system registered for the patient with this clientId, if any. */
+export async function episodeIdByClientKey(conn: Conn, patientId: number, clientKey: string): Promise<number | null> {
+  const row = await conn("episodes").where({ patient_id: patientId, client_key: clientKey }).first("id");
+  return row ? (row.id as number) : null;
 }
 
 export async function updateEpisode(conn: Conn, id: number, input: EpisodeInput, now: string): Promise<Episode> {
@@ -247,6 +254,21 @@ export async function updateDischarge(conn: Conn, id: number, discharge: Dischar
   const [row] = await conn("episodes")
     .where({ id })
     .update({ discharged_at: discharge.dischargedAt, discharge_destination: discharge.destination, catheter_status_at_discharge: discharge.catheterStatus, updated_at: now })
+    .returning("*");
+  return toEpisode(row);
+}
+
+/** Where the patient is: the ward record, its name as the ward text (kept for the history) and the bed. */
+export async function updateEpisodeLocation(conn: Conn, id: number, location: { wardId: number | null; ward: string | null; bed: string | null }, now: string): Promise<Episode> {
+  const [row] = await conn("episodes").where({ id }).update({ ward_id: location.wardId, ward: location.ward, bed: location.bed, updated_at: now }).returning("*");
+  return toEpisode(row);
+}
+
+/** Takes a discharge back (the PAS cancelled it); the audit row keeps what it was. */
+export async function clearDischarge(conn: Conn, id: number, now: string): Promise<Episode> {
+  const [row] = await conn("episodes")
+    .where({ id })
+    .update({ discharged_at: null, discharge_destination: null, catheter_status_at_discharge: null, updated_at: now })
     .returning("*");
   return toEpisode(row);
 }

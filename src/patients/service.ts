@@ -3,7 +3,7 @@ import { writeAudit } from "../audit/audit.ts";
 import type { Db } from "../db/knex.ts";
 import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { formatDateTime } from "../time.ts";
-import { changeEpisode, createEpisode, rederiveEpisodes } from "./change.ts";
+import { changeEpisode, createEpisode, rederiveEpisodes, type Trx } from "./change.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
 import { episodeIdsOfPatient, findPatient, insertEpisode, insertPatient, nhsNumberTaken, updateDischarge, updateEpisode, updatePatient } from "./repository.ts";
 
@@ -19,22 +19,48 @@ export async function registerPatient(db: Db, actor: Actor, input: PatientInput,
 
 /** Corrects a patient's details. The previous values stay in the audit history. */
 export async function correctPatient(db: Db, actor: Actor, id: number, input: PatientInput, now: string): Promise<Patient> {
-  return db.transaction(async (trx) => {
-    const before = await findPatient(trx, id);
-    if (!before) throw new NotFoundError("Patient");
-    if (await nhsNumberTaken(trx, input.nhsNumber, id)) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
-    const patient = await updatePatient(trx, id, input, now);
-    await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
-    // Email and consent decide which reminders the patient gets, so each episode re-derives.
-    await rederiveEpisodes(db, await episodeIdsOfPatient(trx, id), now, trx);
-    return patient;
-  });
+  return db.transaction((trx) => correctPatientWithin(db, trx, actor, id, input, now));
 }
 
-export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string): Promise<Episode> {
+/** correctPatient inside a transaction the caller holds (the hospital feed stores its message in it too). */
+export async function correctPatientWithin(db: Db, trx: Trx, actor: Actor, id: number, input: PatientInput, now: string): Promise<Patient> {
+  const before = await findPatient(trx, id);
+  if (!before) throw new NotFoundError("Patient");
+  if (await nhsNumberTaken(trx, input.nhsNumber, id)) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
+  const patient = await updatePatient(trx, id, input, now);
+  await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
+  // Email and consent decide which reminders the patient gets, so each episode re-derives.
+  await rederiveEpisodes(db, await episodeIdsOfPatient(trx, id), now, trx);
+  return patient;
+}
+
+/**
+ * Merges one patient's record into another's (the PAS found them to be one person, HL7 A40):
+ * the episodes move to the surviving patient, the merged patient is marked as merged (never
+ * deleted; its details and history stay), and the moved episodes re-derive their reminders with
+ * the surviving patient's email and consent. The survivor's details are not changed. Answers the
+ * ids of the episodes moved.
+ */
+export async function mergePatientWithin(db: Db, trx: Trx, actor: Actor, mergedId: number, survivorId: number, now: string): Promise<number[]> {
+  const moved = await episodeIdsOfPatient(trx, mergedId);
+  for (const episodeId of moved) {
+    await writeAudit(trx, { at: now, actor, patientId: survivorId, entity: "episode", entityId: episodeId, action: "move-on-merge", before: { patientId: mergedId }, after: { patientId: survivorId } });
+  }
+  await trx("episodes").where({ patient_id: mergedId }).update({ patient_id: survivorId, updated_at: now });
+  // Reminders not yet sent follow their episode to the surviving patient; sent ones stay as history.
+  await trx("reminders").where({ patient_id: mergedId, status: "scheduled" }).update({ patient_id: survivorId });
+  await trx("patients").where({ id: mergedId }).update({ merged_into_patient_id: survivorId, merged_at: now, updated_at: now });
+  await writeAudit(trx, { at: now, actor, patientId: mergedId, entity: "patient", entityId: mergedId, action: "merge", before: { mergedIntoPatientId: null }, after: { mergedIntoPatientId: survivorId, episodesMoved: moved } });
+  await writeAudit(trx, { at: now, actor, patientId: survivorId, entity: "patient", entityId: survivorId, action: "merge-in", before: null, after: { mergedPatientId: mergedId, episodesMoved: moved } });
+  await rederiveEpisodes(db, moved, now, trx);
+  return moved;
+}
+
+/** Registers an episode; with a `clientKey` (an API caller's clientId) at most one per patient and key (a unique index). */
+export async function registerEpisode(db: Db, actor: Actor, patientId: number, input: EpisodeInput, now: string, clientKey: string | null = null): Promise<Episode> {
   return createEpisode(db, now, async (trx) => {
     if (!(await findPatient(trx, patientId))) throw new NotFoundError("Patient");
-    const episode = await insertEpisode(trx, patientId, input, now);
+    const episode = await insertEpisode(trx, patientId, input, now, clientKey);
     await writeAudit(trx, { at: now, actor, patientId, entity: "episode", entityId: episode.id, action: "register", before: null, after: input });
     return episode;
   });
