@@ -38,8 +38,7 @@ export function fhirRoutes(fhir: RoleRouter, deps: AppDeps): void {
   };
 
   /** One resource by type and id, from its patient's record. */
-  const read = async (type: string, id: string): Promise<Resource> => {
-    const what = `${type}/${id}`;
+  const read = async (type: string, id: string, what = `${type}/${id}`): Promise<Resource> => {
     const owner = isFhirId(id) ? await ownerOf(db, type, id) : null;
     const found = (await recordOf(owner, what)).resources.find((r) => r.resourceType === type && r.id === id);
     if (!found) throw notFound(`${what} not found`);
@@ -119,7 +118,7 @@ export function fhirRoutes(fhir: RoleRouter, deps: AppDeps): void {
     new FhirQuery(req.query, []);
     const id = req.params.id as string;
     // A Binary exists for each DocumentReference the API shows (sent versions only).
-    await read("DocumentReference", id);
+    await read("DocumentReference", id, `Binary/${id}`);
     const version = (await findVersionById(db, Number(id)))!;
     const pdf = await versionPdf(version);
     if (wantsFhirJson(req)) {
