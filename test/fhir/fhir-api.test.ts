@@ -359,6 +359,7 @@ describe("FHIR R4 API", () => {
     assert.ok(patients.length >= 5);
     const types = new Set<string>();
     let checked = 0;
+    const demoTypes = new Set<string>();
     for (const id of patients) {
       const bundle = await fetchOk<Bundle>(`/fhir/R4/Patient/${id}/$everything?_count=100`);
       assert.deepEqual(validationErrors(bundle), [], `Bundle of patient ${id}`);
@@ -367,10 +368,12 @@ describe("FHIR R4 API", () => {
         // Read on its own, each is the same resource.
         assert.deepEqual(await fetchOk(`/fhir/R4/${resource.resourceType}/${resource.id}`), resource);
         types.add(resource.resourceType);
+        if (id < full.patientId) demoTypes.add(resource.resourceType);
         checked += 1;
       }
     }
     assert.deepEqual([...types].sort(), ["DocumentReference", "Encounter", "Flag", "MedicationStatement", "Observation", "Patient", "Procedure"]);
+    assert.deepEqual([...demoTypes].sort(), [...types].sort(), "the demo data alone has every resource type but the U-SAFE flag's");
     assert.ok(checked > 40, `${checked} resources`);
     // The validator is not a rubber stamp.
     assert.notDeepEqual(validationErrors({ resourceType: "Encounter", status: "finished" } as Resource), []);
