@@ -64,6 +64,9 @@ describe("FHIR R4 API", () => {
     assert.deepEqual(byType.get("Flag")!.searchParam!.map((p) => p.name), ["patient", "encounter", "_count", "_offset"]);
     assert.deepEqual(byType.get("Binary")!.interaction, [{ code: "read" }]);
     assert.deepEqual(validationErrors(cs), []);
+    // The API's OpenAPI document points to it.
+    const openapi = await get("/api/v1/openapi.json", null);
+    assert.equal(openapi.body.externalDocs.url, "/fhir/R4/metadata");
     // What the statement claims is what the routes do: a search parameter it does not list is refused.
     await refused(`/fhir/R4/Flag?patient=${full.patientId}&date=ge2026-01-01`, 400, "not-supported");
   });
