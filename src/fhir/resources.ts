@@ -33,9 +33,9 @@ import {
   WARD_TYPE,
 } from "./codes.ts";
 
-/** A reference to another resource of the API: `Patient/12`. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const ref = (type: string, id: number | string): Reference<any> => ({ reference: `${type}/${id}` });
+/** References to other resources of the API: `Patient/12`, `Encounter/3`, `DocumentReference/7`. */
+const patientRef = (id: number): Reference<FhirPatient> => ({ reference: `Patient/${id}` });
+const encounterRef = (id: number): Reference<Encounter> => ({ reference: `Encounter/${id}` });
 const meta = (lastUpdated: string) => ({ lastUpdated });
 
 /** Telecom only with the patient's consent to email and no opt-out since. */
@@ -92,7 +92,7 @@ export function toEncounter(episode: Episode, names: EncounterNames): Encounter 
     meta: meta(episode.updatedAt),
     status: finished ? "finished" : "in-progress",
     class: INPATIENT_CLASS,
-    subject: ref("Patient", episode.patientId),
+    subject: patientRef(episode.patientId),
     ...(names.consultant ? { participant: [{ individual: { display: names.consultant } }] } : {}),
     // The app records no admission time: the inpatient episode it follows starts with the surgery.
     period: { start: episode.anaesthesiaStartAt, ...(episode.discharge ? { end: episode.discharge.dischargedAt } : {}) },
@@ -112,8 +112,8 @@ export function toProcedure(base: string, episode: Episode): Procedure {
     meta: meta(episode.updatedAt),
     status: "completed",
     code: appConcept(base, PROCEDURE_CODES, episode.procedure, episode.level ? `${name} at ${episode.level}` : name),
-    subject: ref("Patient", episode.patientId),
-    encounter: ref("Encounter", episode.id),
+    subject: patientRef(episode.patientId),
+    encounter: encounterRef(episode.id),
     performedDateTime: episode.anaesthesiaStartAt,
     ...(episode.surgeon ? { performer: [{ actor: { display: episode.surgeon } }] } : {}),
     ...(episode.hospital ? { location: { display: episode.hospital } } : {}),
@@ -150,8 +150,8 @@ export function toObservation(base: string, episode: Pick<Episode, "id" | "patie
     // A correction is a new row that replaced the original: sent as amended.
     status: event.correctedFrom !== null ? "amended" : "final",
     code: appConcept(base, BLADDER_EVENT_CODES, code),
-    subject: ref("Patient", episode.patientId),
-    encounter: ref("Encounter", episode.id),
+    subject: patientRef(episode.patientId),
+    encounter: encounterRef(episode.id),
     effectiveDateTime: event.at,
     issued: event.recordedAt,
     performer: [{ display: event.recordedBy }],
@@ -170,8 +170,8 @@ export function toFlags(base: string, episode: Pick<Episode, "id" | "patientId">
     id,
     status: "active",
     code: appConcept(base, ALERT_CODES, rule, `${rule}: ${rules[rule].text}`),
-    subject: ref("Patient", episode.patientId),
-    encounter: ref("Encounter", episode.id),
+    subject: patientRef(episode.patientId),
+    encounter: encounterRef(episode.id),
   });
   if (bladder.uSafe.active && !bladder.uSafe.resolved) flags.push(flag(`usafe-${episode.id}`, "U-SAFE"));
   if (bladder.u6Locked) flags.push(flag(`u6-${episode.id}`, "U6"));
@@ -188,8 +188,8 @@ export function toMedicationStatement(episode: Pick<Episode, "id" | "patientId">
     status: stopped ? "stopped" : "active",
     ...(stopped && medication.stopReason ? { statusReason: [{ text: medication.stopReason }] } : {}),
     medicationCodeableConcept: { text: medication.name },
-    subject: ref("Patient", episode.patientId),
-    context: ref("Encounter", episode.id),
+    subject: patientRef(episode.patientId),
+    context: encounterRef(episode.id),
     effectivePeriod: { start: medication.startedOn, ...(stopped ? { end: medication.stoppedOn! } : {}) },
     dateAsserted: medication.createdAt,
     informationSource: { display: medication.createdBy },
@@ -212,12 +212,12 @@ export function toDocumentReference(base: string, episode: Pick<Episode, "id" | 
     status: latest ? "current" : "superseded",
     docStatus: "final",
     type: appConcept(base, LETTER_CODES, letter.kind),
-    subject: ref("Patient", episode.patientId),
+    subject: patientRef(episode.patientId),
     date: version.sentAt!,
     author: [{ display: version.sentBy ?? "Unknown" }],
     description: title,
-    ...(previous ? { relatesTo: [{ code: "replaces", target: ref("DocumentReference", previous.id) }] } : {}),
+    ...(previous ? { relatesTo: [{ code: "replaces", target: { reference: `DocumentReference/${previous.id}` } }] } : {}),
     content: [{ attachment: { contentType: "application/pdf", url: `${base}/Binary/${version.id}`, title, creation: version.sentAt! } }],
-    context: { encounter: [ref("Encounter", episode.id)] },
+    context: { encounter: [encounterRef(episode.id)] },
   };
 }

@@ -108,7 +108,7 @@ export function fhirRoutes(fhir: RoleRouter, deps: AppDeps): void {
     const params: [string, string][] = [
       ...(patient !== undefined ? [["patient", `Patient/${patient}`] as [string, string]] : []),
       ...(encounter !== undefined ? [[spec.encounterParam!, `Encounter/${encounter}`] as [string, string]] : []),
-      ...query.all(spec.dateParam ?? "").map((d): [string, string] => [spec.dateParam!, d]),
+      ...(spec.dateParam ? query.all(spec.dateParam).map((d): [string, string] => [spec.dateParam!, d]) : []),
     ];
     return searchset(base, type, params, matches, page);
   };
