@@ -99,3 +99,16 @@ async function ownerVia(db: Db, table: "bladder_events" | "medications", id: num
   const row = await db(table).where({ id }).first("episode_id");
   return row ? episodeOwner(db, row.episode_id as number) : null;
 }
+
+/** The entry now standing for a corrected bladder event (through corrections of corrections), or null if it was never corrected. */
+export async function correctionOf(db: Db, eventId: string): Promise<number | null> {
+  let current = numericId(eventId);
+  let replaced = false;
+  for (let hops = 0; current !== null && hops < 100; hops++) {
+    const row = await db("bladder_events").where({ id: current }).first("superseded_by");
+    if (!row?.superseded_by) break;
+    current = row.superseded_by as number;
+    replaced = true;
+  }
+  return replaced ? current : null;
+}

@@ -18,7 +18,7 @@ import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { capabilityStatement } from "./capability.ts";
 import { APP_CODE_SYSTEMS, codeSystemUrl, NHS_NUMBER_SYSTEM } from "./codes.ts";
 import { invalid, notFound, sendFhir } from "./outcome.ts";
-import { ownerOf, patientRecord } from "./record.ts";
+import { correctionOf, ownerOf, patientRecord } from "./record.ts";
 import { FhirQuery, isFhirId, matchesDates, searchset } from "./search.ts";
 import { SEARCHABLE, SEARCHES, searchParams, type SearchableType } from "./searches.ts";
 
@@ -41,7 +41,10 @@ export function fhirRoutes(fhir: RoleRouter, deps: AppDeps): void {
   const read = async (type: string, id: string, what = `${type}/${id}`): Promise<Resource> => {
     const owner = isFhirId(id) ? await ownerOf(db, type, id) : null;
     const found = (await recordOf(owner, what)).resources.find((r) => r.resourceType === type && r.id === id);
-    if (!found) throw notFound(`${what} not found`);
+    if (!found) {
+      const correction = type === "Observation" ? await correctionOf(db, id) : null;
+      throw notFound(correction ? `${what} was replaced by a correction: Observation/${correction}` : `${what} not found`);
+    }
     return found;
   };
 

@@ -166,7 +166,7 @@ describe("FHIR R4 API", () => {
     assert.equal(correction.status, "amended");
     assert.equal(correction.valueQuantity!.value, 180);
     assert.deepEqual(correction.component!.map((c) => c.valueCodeableConcept?.coding?.[0].code), ["post-void"]);
-    await refused(`/fhir/R4/Observation/${full.events.corrected}`, 404, "not-found");
+    assert.equal(await refused(`/fhir/R4/Observation/${full.events.corrected}`, 404, "not-found"), `Observation/${full.events.corrected} was replaced by a correction: Observation/${full.events.correction}`);
     // A catheter removal is an event of the ward, not an observation.
     await refused(`/fhir/R4/Observation/${full.events.removal}`, 404, "not-found");
   });
