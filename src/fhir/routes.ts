@@ -19,6 +19,7 @@ import { capabilityStatement } from "./capability.ts";
 import { APP_CODE_SYSTEMS, codeSystemUrl, NHS_NUMBER_SYSTEM } from "./codes.ts";
 import { invalid, notFound, sendFhir } from "./outcome.ts";
 import { correctionOf, ownerOf, patientRecord } from "./record.ts";
+import { toFhirPatient } from "./resources.ts";
 import { FhirQuery, isFhirId, matchesDates, searchset } from "./search.ts";
 import { SEARCHABLE, SEARCHES, searchParams, type SearchableType } from "./searches.ts";
 
@@ -61,7 +62,7 @@ export function fhirRoutes(fhir: RoleRouter, deps: AppDeps): void {
     const nhsNumber = readNhsIdentifier(identifier);
     const page = query.page();
     const patient = await findPatientByNhsNumber(db, nhsNumber);
-    const found = patient ? (await recordOf(patient.id, "Patient")).resources.slice(0, 1) : [];
+    const found = patient ? [toFhirPatient(patient)] : [];
     sendFhir(res, searchset(base, "Patient", [["identifier", identifier]], found, page));
   });
 
