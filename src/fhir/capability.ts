@@ -33,7 +33,7 @@ export function capabilityStatement(base: string): CapabilityStatement {
     status: "active",
     date: STATEMENT_DATE,
     publisher: "CES follow-up care planner",
-    description: "Read-only FHIR R4 access to the CES follow-up record, for clinician API tokens (Authorization: Bearer). Any other parameter is refused with an OperationOutcome.",
+    description: "Read-only FHIR R4 access to the CES follow-up record, for clinician API tokens (Authorization: Bearer). _format=json is accepted everywhere; any parameter not listed here is refused with an OperationOutcome.",
     kind: "instance",
     software: { name: "CES follow-up care planner" },
     implementation: { description: "CES follow-up care planner FHIR R4 API", url: base },
