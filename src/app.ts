@@ -10,6 +10,8 @@ import { oidcBackChannelRoute, oidcRoutes } from "./auth/oidc/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
+import { fhirErrorHandler, fhirFallback } from "./fhir/outcome.ts";
+import { fhirRoutes } from "./fhir/routes.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { feedRoutes } from "./hl7/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
@@ -63,6 +65,14 @@ export function createApp(deps: AppDeps): App {
   // An unknown API path is a JSON 404, never the page router's sign-in or CSRF answer.
   app.use("/api", (_req, _res, next) => next(new HttpError(404, "No such API endpoint", "not-found")));
 
+  // The read-only FHIR R4 API: the API's bearer tokens; every answer, errors included, is FHIR JSON.
+  // Its routes carry their full paths (/fhir/R4/...), so the router is mounted at the root.
+  const fhir = new RoleRouter("api", (access) => apiGuard(deps.db, access));
+  fhirRoutes(fhir, deps);
+  app.use("/fhir", noStore);
+  app.use(fhir.router);
+  app.use("/fhir", fhirFallback, fhirErrorHandler());
+
   // Pages: session, signed-in user, CSRF, then the features.
   app.use(
     session({
@@ -109,6 +119,7 @@ export function createApp(deps: AppDeps): App {
     ...open.routes,
     ...api.routes.map((r) => ({ ...r, path: `/api/v1${r.path}` })),
     ...pages.routes,
+    ...fhir.routes,
   ];
   return app;
 }

@@ -15,6 +15,8 @@ export function buildOpenApi(paths: Record<string, Record<string, unknown>>) {
         "For hospital systems (patient administration system, EPR, bladder scanners). Bearer tokens are issued by an administrator. Times are ISO 8601 with an offset.",
     },
     servers: [{ url: "/api/v1" }],
+    // The read-only FHIR R4 API beside this one; its CapabilityStatement says what it supports.
+    externalDocs: { description: "FHIR R4 API (read-only, UK Core Patient): /fhir/R4, described by its CapabilityStatement", url: "/fhir/R4/metadata" },
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer" } },
       schemas: { FieldErrors: fieldErrorsSchema },

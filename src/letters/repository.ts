@@ -87,6 +87,11 @@ export async function findVersion(db: Conn, letterId: number, version: number): 
   return row ? toVersion(row) : null;
 }
 
+export async function findVersionById(db: Conn, id: number): Promise<LetterVersion | null> {
+  const row = await db("letter_versions").where({ id }).first();
+  return row ? toVersion(row) : null;
+}
+
 // ---------------------------------------------------------------- writes (inside the episode's change)
 
 const idOf = (row: unknown): number => (typeof row === "object" && row !== null ? (row as { id: number }).id : (row as number));

@@ -9,13 +9,13 @@ import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
 import { sciReferralIndication } from "../pathway/index.ts";
-import { formatCalendarDate, formatDateTime } from "../time.ts";
+import { formatCalendarDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
 import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";
-import { renderLetterPdf, renderPackPdf } from "./pdf.ts";
+import { renderPackPdf } from "./pdf.ts";
 import { findLetter, findRecipient, findVersion, lettersForEpisode, listRecipients, versionsOf } from "./repository.ts";
-import { createLetter, createRecipient, generate, markSent, newVersion, regenerateDraft, storedOf, updateRecipient } from "./service.ts";
+import { createLetter, createRecipient, generate, markSent, newVersion, regenerateDraft, storedOf, updateRecipient, versionPdf } from "./service.ts";
 import { readLetterRequest, readRecipient } from "./validation.ts";
 
 const letterUrl = (letterId: number, version: number) => `/letters/${letterId}/versions/${version}`;
@@ -144,9 +144,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
 
   pages.get("/letters/:letterId/versions/:version/pdf", CLINICIANS, async (req, res) => {
     const { letter, version } = await loadVersion(req);
-    const { doc } = storedOf(version);
-    const status = version.status === "sent" ? `sent ${formatDateTime(version.sentAt!)} by ${version.sentBy}` : "DRAFT, not sent";
-    const pdf = await renderLetterPdf(doc, `${doc.title}, version ${version.version} (${status}). Generated from the CES follow-up record.`);
+    const pdf = await versionPdf(version);
     res.set("Content-Type", "application/pdf");
     res.set("Content-Disposition", `attachment; filename="${letter.kind}-letter-${letter.id}-v${version.version}.pdf"`);
     res.send(pdf);

@@ -9,6 +9,8 @@ import { composeLetter } from "./compose.ts";
 import type { LetterDoc } from "./document.ts";
 import { letterFacts, type LetterFacts } from "./facts.ts";
 import { renderLetterHtml } from "./html.ts";
+import { renderLetterPdf } from "./pdf.ts";
+import { formatDateTime } from "../time.ts";
 import type { Letter, LetterKind, LetterVersion, Recipient, RecipientInput } from "./model.ts";
 import {
   type Conn,
@@ -41,6 +43,13 @@ export async function generate(db: Conn, kind: LetterKind, episode: Episode, pat
 
 export function storedOf(version: LetterVersion): { facts: LetterFacts; doc: LetterDoc } {
   return JSON.parse(version.dataJson) as { facts: LetterFacts; doc: LetterDoc };
+}
+
+/** A version's PDF, as its page downloads it and the FHIR API serves it, with its status in the footer. */
+export function versionPdf(version: LetterVersion): Promise<Buffer> {
+  const { doc } = storedOf(version);
+  const status = version.status === "sent" ? `sent ${formatDateTime(version.sentAt!)} by ${version.sentBy}` : "DRAFT, not sent";
+  return renderLetterPdf(doc, `${doc.title}, version ${version.version} (${status}). Generated from the CES follow-up record.`);
 }
 
 /** Who a draft is about and for: the episode's patient and the chosen recipient. */
