@@ -155,6 +155,26 @@ function closing(doc: Doc, letter: LetterDoc, status: PdfStatus, measureOnly: bo
   return height;
 }
 
+/** A paragraph cut before its last `count` lines (wrapped as the page width wraps them), for keeping its end with what follows. */
+function splitLastLines(doc: Doc, text: string, count: number): { head: string; end: string } {
+  doc.font("Body").fontSize(BODY);
+  const w = width(doc);
+  const starts: number[] = []; // where each wrapped line starts, as an offset into the text
+  for (const segment of text.matchAll(/[^\n]+/g)) {
+    let line = "";
+    for (const word of segment[0].matchAll(/\S+/g)) {
+      const next = line ? `${line} ${word[0]}` : word[0];
+      if (!line || doc.widthOfString(next) > w) {
+        starts.push(segment.index + word.index);
+        line = word[0];
+      } else line = next;
+    }
+  }
+  if (starts.length <= count) return { head: "", end: text };
+  const cut = starts[starts.length - count];
+  return { head: text.slice(0, cut).trimEnd(), end: text.slice(cut) };
+}
+
 const usable = (doc: Doc) => doc.page.height - 2 * MARGIN - FOOTER_SPACE;
 
 /**
@@ -215,13 +235,27 @@ export function renderLetterPdf(letter: LetterDoc, status: PdfStatus): Promise<B
   doc.font("Body").moveDown(0.5);
   const blocks = letter.blocks;
   // The last block (with its heading) goes on the signature's page, so no page holds only the signature.
-  const tailFrom = blocks.length >= 2 && blocks[blocks.length - 2].type === "heading" ? blocks.length - 2 : blocks.length - 1;
-  blocks.slice(0, Math.max(tailFrom, 0)).forEach((b) => block(doc, b));
-  const tail = blocks.slice(Math.max(tailFrom, 0));
-  const together = tail.reduce((h, b) => h + blockHeight(doc, b), 0) + closing(doc, letter, status, true);
-  if (together <= usable(doc)) ensureSpace(doc, together);
-  tail.forEach((b) => block(doc, b));
-  ensureSpace(doc, closing(doc, letter, status, true));
+  const tailFrom = Math.max(blocks.length >= 2 && blocks[blocks.length - 2].type === "heading" ? blocks.length - 2 : blocks.length - 1, 0);
+  blocks.slice(0, tailFrom).forEach((b) => block(doc, b));
+  const closingHeight = closing(doc, letter, status, true);
+  const slack = 2 * doc.currentLineHeight(true); // measuring is close to, not exactly, what pdfkit lays out
+  const tail = blocks.slice(tailFrom);
+  const together = tail.reduce((h, b) => h + blockHeight(doc, b), 0) + closingHeight + slack;
+  const last = tail.at(-1);
+  if (together <= usable(doc)) {
+    ensureSpace(doc, together);
+    tail.forEach((b) => block(doc, b));
+  } else if (last?.type === "paragraph") {
+    // Too long for one page: its last lines go with the signature instead.
+    const { head, end } = splitLastLines(doc, last.text, 3);
+    tail.slice(0, -1).forEach((b) => block(doc, b));
+    if (head) doc.font("Body").fontSize(BODY).text(head, MARGIN, doc.y, { width: width(doc) });
+    ensureSpace(doc, blockHeight(doc, { type: "paragraph", text: end }) + closingHeight + slack);
+    block(doc, { type: "paragraph", text: end });
+  } else {
+    tail.forEach((b) => block(doc, b));
+  }
+  ensureSpace(doc, closingHeight);
   closing(doc, letter, status, false);
   furnish(doc, letter.identifiers ?? letter.subject, status.draft);
   return finish(doc);

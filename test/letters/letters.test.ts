@@ -67,7 +67,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(text, /Pre-void scan 620 ml No sensation to void/);
     assert.match(text, /Trial without catheter \(TWOC\): Failed \(U3, U-SAFE\)/);
     assert.match(text, /Additional information Wife reports low mood & poor sleep\./);
-    assert.match(text, /Yours sincerely, Dr Cara Clinician Spinal Surgery Team/, "signed with the clinician's own name, not their username");
+    assert.match(text, /Yours sincerely, Dr Cara Clinician Department of Spinal Surgery, Pinderfields Hospital/, "signed with the clinician's own name, not their username");
     const audit = await ctx.db("audit_events").where({ entity: "letter", entity_id: letterId, action: "create" });
     assert.equal(audit.length, 1);
   });
