@@ -47,10 +47,14 @@ function ensureSpace(doc: Doc, height: number): void {
 function table(doc: Doc, caption: string, head: string[], rows: string[][], weights: number[] = head.map(() => 1 / head.length)): void {
   const total = width(doc);
   const widths = weights.map((w) => w * total);
-  const row = (cells: string[], bold: boolean) => {
+  const row = (cells: string[], bold: boolean): void => {
     doc.font(bold ? "Bold" : "Body").fontSize(BODY - 1);
     const h = Math.max(...cells.map((c, i) => doc.heightOfString(c || " ", { width: widths[i] - 6 }))) + 4;
-    ensureSpace(doc, h);
+    if (doc.y + h > doc.page.height - doc.page.margins.bottom) {
+      doc.addPage();
+      if (!bold) row(head, true); // the column headings again at the top of the new page
+      doc.font("Body").fontSize(BODY - 1);
+    }
     const y = doc.y;
     let x = MARGIN;
     cells.forEach((c, i) => {
