@@ -49,6 +49,14 @@ export const SEND_METHOD_NAMES: Record<SendMethod, string> = {
   "nscisb-web-form": "National Spinal Cord Injury Database web form",
 };
 
+/** How it went, inside a sentence: "sent ... by post". */
+export const SEND_METHOD_PHRASES: Record<SendMethod, string> = {
+  post: "by post",
+  email: "by email",
+  hand: "by hand",
+  "nscisb-web-form": "through the National Spinal Cord Injury Database web form",
+};
+
 export interface Letter {
   id: number;
   episodeId: number;

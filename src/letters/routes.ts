@@ -16,7 +16,7 @@ import { formErrors } from "../web/forms.ts";
 import type { FieldError } from "../errors.ts";
 import type { Episode, Patient } from "../patients/model.ts";
 import { findServiceDetails, readServiceDetails, saveServiceDetails } from "./letterhead.ts";
-import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, type LetterVersion, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS, SEND_METHOD_NAMES, SEND_METHODS } from "./model.ts";
+import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, type LetterVersion, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS, SEND_METHOD_NAMES, SEND_METHOD_PHRASES, SEND_METHODS } from "./model.ts";
 import { renderLetterPdf, renderPackPdf } from "./pdf.ts";
 import { findLetter, findVersion, lettersForEpisode, listRecipients, findRecipient, versionsOf } from "./repository.ts";
 import { changesSince, createLetter, createRecipient, currentOf, markSent, newVersion, recordNscisbReference, regenerateDraft, storedOf, updateRecipient } from "./service.ts";
@@ -183,7 +183,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     const { letter, version } = await loadVersion(req);
     const { doc } = storedOf(version);
     const draft = version.status !== "sent";
-    const how = version.sentMethod ? ` (${SEND_METHOD_NAMES[version.sentMethod].toLowerCase()})` : "";
+    const how = version.sentMethod ? `, ${SEND_METHOD_PHRASES[version.sentMethod]}` : "";
     const status = draft ? "draft, not sent" : `sent ${formatDateTime(version.sentAt!)} by ${version.sentBy}${how}`;
     const pdf = await renderLetterPdf(doc, { draft, line: `${doc.title}, version ${version.version} (${status}). Generated from the CES follow-up record.` });
     res.set("Content-Type", "application/pdf");

@@ -113,7 +113,7 @@ describe("the letter PDF: letterhead, identifiers and page N of M on every page,
       assert.ok(text.includes(`Page ${i + 1} of ${pages.length}`));
       assert.doesNotMatch(text, /DRAFT|draft/, `no watermark on page ${i + 1}`);
     });
-    assert.match(pages.at(-1)!, /version 1 \(sent Tue, 24 Nov 2026, 10:00 GMT by Dr Cara Clinician \(clinician\) \(post\)\)/);
+    assert.match(pages.at(-1)!, /version 1 \(sent Tue, 24 Nov 2026, 10:00 GMT by Dr Cara Clinician \(clinician\), by post\)/);
     const pack = await pdfPages((await getPdf(clinician, `${url}/pack/pdf`)).body);
     pack.forEach((text, i) => assert.ok(text.includes(`Page ${i + 1} of ${pack.length}`), "the pack is numbered too"));
   });
