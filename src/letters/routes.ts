@@ -58,7 +58,11 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
         episode,
         sci: view.sci,
         kinds,
-        letters: letters.map((l) => ({ ...l, title: LETTER_KIND_INFO[l.kind].title, latest: l.versions[0] })),
+        letters: letters.map((l) => ({
+          ...l,
+          title: LETTER_KIND_INFO[l.kind].title,
+          latest: { ...l.versions[0], sentMethodName: l.versions[0].sentMethod ? SEND_METHOD_NAMES[l.versions[0].sentMethod] : null },
+        })),
         errors,
       });
     },

@@ -67,6 +67,8 @@ describe("a stale draft cannot be sent", () => {
     assert.equal(ok.status, 303);
     const page = pageText((await clinician.agent.get(url)).text);
     assert.match(page, /NSCISB reference: NSCISB-2026\/0417 ?, recorded Wed, 25 Nov 2026, 10:10 GMT by Dr Cara Clinician \(clinician\)/);
+    const list = pageText((await clinician.agent.get(`/episodes/${episodeId}/letters`)).text);
+    assert.match(list, /Sent Tue, 24 Nov 2026, 10:10 GMT \(National Spinal Cord Injury Database web form\); NSCISB reference NSCISB-2026\/0417/);
     const audit = await ctx.db("audit_events").where({ entity: "letter", action: "nscisb-reference" }).first();
     assert.deepEqual(JSON.parse(audit.after), { version: 1, nscisbReference: "NSCISB-2026/0417" });
 
@@ -187,6 +189,38 @@ describe("clinical English and the GP letter", () => {
     assert.doesNotMatch(pdf.toString("latin1"), /\r\n1 Moor|Lane\r/, "no carriage return reaches the PDF");
     const preview = pageText((await clinician.agent.get(res.headers.location)).text);
     assert.doesNotMatch(preview.slice(0, preview.indexOf("Dear colleague")), /Not recorded/);
+  });
+});
+
+describe("without service details (a new installation)", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+    await ctx.db("service_details").del(); // production starts without them: demo data is not loaded there
+  });
+  after(() => ctx.close());
+
+  test("the sender is the team and the episode's hospital, and a blank hospital never prints 'Not recorded'", async () => {
+    const clinician = await signIn(ctx.app, "clinician");
+    const withHospital = (await demoEpisode(ctx.db, "outpatient-review-due"))!.id;
+    const a = await clinician.submit(`/episodes/${withHospital}/letters`, { kind: "gp" });
+    const [first] = await pdfPages((await getPdf(clinician, `${a.headers.location}/pdf`)).body);
+    assert.match(first, /^Spinal Surgery Team Pinderfields Hospital/);
+
+    const patient = await registerPatient(ctx.db, SYSTEM_ACTOR, {
+      nhsNumber: "4010232110", familyName: "Blank", givenName: "Bea", dateOfBirth: "1971-01-01", sex: "female", email: null, emailConsent: false,
+      gp: { name: "Moor Surgery", address: "1 Moor Lane", email: null },
+    }, NOW);
+    const episode = await registerEpisode(ctx.db, SYSTEM_ACTOR, patient.id, {
+      presentation: "CES-I", mriAt: "2026-11-20T04:00:00Z", anaesthesiaStartAt: "2026-11-20T09:00:00Z", procedure: "laminotomy", level: "L4/5",
+      surgeon: null, hospital: null, ward: null, bed: null, delayReason: null, consultantSanction: null, preopReviewAt: null,
+      consentRecorded: true, bsrRegistered: true, catheterisedBeforeSurgery: true,
+    }, NOW);
+    const b = await clinician.submit(`/episodes/${episode.id}/letters`, { kind: "gp" });
+    const pages = await pdfPages((await getPdf(clinician, `${b.headers.location}/pdf`)).body);
+    assert.match(pages[0], /^Spinal Surgery Team Moor Surgery/, "the team alone heads the letter");
+    const signature = pages.at(-1)!.slice(pages.at(-1)!.indexOf("Yours sincerely"));
+    assert.match(signature, /^Yours sincerely, Dr Cara Clinician Spinal Surgery Team \d/);
   });
 });
 
