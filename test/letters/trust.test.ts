@@ -5,6 +5,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import { renderLetterPdf } from "../../src/letters/pdf.ts";
+import { createLetter, markSent, StaleLetterError } from "../../src/letters/service.ts";
+import { setIssue } from "../../src/followup/service.ts";
 import type { LetterDoc } from "../../src/letters/document.ts";
 import { registerEpisode, registerPatient } from "../../src/patients/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
@@ -74,6 +76,33 @@ describe("a stale draft cannot be sent", () => {
 
     const gp = await clinician.submit(`/episodes/${episodeId}/letters`, { kind: "failed-twoc", recipientId: String((await ctx.db("letter_recipients").where({ kind: "urology" }).first()).id) });
     assert.equal((await clinician.submit(`${gp.headers.location}/nscisb-reference`, { nscisbReference: "X1" })).status, 404, "only an SCI referral has one");
+  });
+});
+
+describe("a send and a change to the record at the same moment", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW });
+  });
+  after(() => ctx.close());
+
+  test("either the letter is sent first and the change comes after it, or the send is refused: never a stale letter sent", async () => {
+    const episode = (await demoEpisode(ctx.db, "failed-twoc-flip-flow"))!;
+    const recipient = (await ctx.db("letter_recipients").where({ regional: true }).first()).id;
+    for (let i = 0; i < 6; i++) {
+      const id = await createLetter(ctx.db, SYSTEM_ACTOR, episode, "sci-referral", recipient, null, NOW);
+      const letter = { id, episodeId: episode.id, kind: "sci-referral" as const, createdAt: NOW, createdBy: "system" };
+      const [sent] = await Promise.allSettled([markSent(ctx.db, SYSTEM_ACTOR, letter, 1, "post", NOW), setIssue(ctx.db, SYSTEM_ACTOR, episode, "bowel", i % 2 === 0, `Change ${i}`, NOW)]);
+      const sendAudit = await ctx.db("audit_events").where({ entity: "letter", entity_id: id, action: "send" }).first();
+      const change = await ctx.db("audit_events").where({ entity: "followup-issue" }).orderBy("id", "desc").first();
+      if (sent.status === "fulfilled") {
+        assert.ok(sendAudit.id < change.id, "a sent letter was sent before the change");
+      } else {
+        assert.ok(sent.reason instanceof StaleLetterError, String(sent.reason));
+        assert.equal(sendAudit, undefined);
+        assert.equal((await ctx.db("letter_versions").where({ letter_id: id }).first()).status, "draft");
+      }
+    }
   });
 });
 
