@@ -20,5 +20,5 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   const author = clinician ? userActor(clinician) : SYSTEM_ACTOR;
   const at = now.toISOString();
   const letterId = await createLetter(db, author, review, "gp", null, "She is managing well at home; the bowel regime is being adjusted by the team.", at);
-  await markSent(db, author, (await findLetter(db, letterId))!, 1, at);
+  await markSent(db, author, (await findLetter(db, letterId))!, 1, "post", at);
 }

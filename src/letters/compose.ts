@@ -2,6 +2,7 @@ import { rules } from "../pathway/index.ts";
 import type { Block, LetterDoc, PackSection } from "./document.ts";
 import type { LetterFacts } from "./facts.ts";
 import { LETTER_KIND_INFO } from "./model.ts";
+import { bowelDoneText, twocSentence } from "./wording.ts";
 
 const yes = (v: boolean) => (v ? "Yes" : "No");
 const rule = (id: string) => ({ rule: id, text: rules[id].text });
@@ -41,7 +42,7 @@ function bladderBlocks(f: LetterFacts, withEvents: boolean): Block[] {
     { type: "heading", text: "Bladder" },
     {
       type: "paragraph",
-      text: `Trial without catheter (TWOC): ${b.twocStatus}${b.twocRules.length ? ` (${b.twocRules.join(", ")})` : ""}${b.twocReason ? `. ${b.twocReason}` : ""}${b.failedTwoc ? " A TWOC of this episode failed (U7: follow-up with the SCI service or a locally agreed urology service)." : ""}`,
+      text: `${twocSentence(b.twocStatus, b.twocRules, b.twocReason)}${b.failedTwoc ? " A trial without catheter failed in this episode, so follow-up with the regional SCI service or a locally agreed urology service is needed (U7)." : ""}`,
     },
   ];
   if (withEvents) {
@@ -72,7 +73,7 @@ function bowelBlocks(f: LetterFacts): Block[] {
       rows: [
         { label: "Bowel regime (laxatives on the medication list)", value: f.bowel.regime.length ? f.bowel.regime.join("; ") : "None recorded" },
         { label: "Bowel issues", value: f.bowel.ongoing + (f.bowel.details ? `: ${f.bowel.details}` : "") },
-        { label: "Bowel checklist done", value: f.bowel.done.length ? f.bowel.done.join(", ") : "None recorded" },
+        { label: "Bowel care done", value: bowelDoneText(f.bowel.done) },
       ],
     },
   ];
@@ -84,7 +85,7 @@ function painBlocks(f: LetterFacts): Block[] {
     { type: "heading", text: "Pain and current medication" },
     { type: "paragraph", text: `Pain phase on ${f.date}: ${p.phase}. The chronic phase starts on ${p.chronicFrom} (3 calendar months after surgery).` },
     p.medications.length
-      ? { type: "table", caption: "Current medication, with the pathway's review flags", head: ["Medicine", "Dose", "Started", "Review"], rows: p.medications.map((m) => [m.name, m.dose, m.started, m.flags.join(" ") || "No flag"]), widths: [0.22, 0.2, 0.16, 0.42] }
+      ? { type: "table", caption: "Current medication, reviewed against the pathway", head: ["Medicine", "Dose", "Started", "Pathway review"], rows: p.medications.map((m) => [m.name, m.dose, m.started, m.flags.join(" ") || "No concern"]), widths: [0.22, 0.2, 0.16, 0.42] }
       : { type: "paragraph", text: "No current medication is recorded." },
     { type: "paragraph", text: `Persistent neuropathic pain: ${p.neuropathic}${p.details ? `: ${p.details}` : ""}.` },
   ];
@@ -181,18 +182,51 @@ function bodyFor(f: LetterFacts): Block[] {
   }
 }
 
-/** The letter as a document, from its facts. `from` is the sending team's address lines. */
+/** The letterhead's lines: the service an admin keeps; without one, the team and the episode's hospital. */
+function letterheadLines(f: LetterFacts): string[] {
+  const l = f.letterhead;
+  // Letters generated before the letterhead existed have no such facts.
+  if (l && (l.hospital || l.department || l.addressLines.length || l.phone)) {
+    return [l.hospital, l.department, ...l.addressLines, l.phone ? `Telephone ${l.phone}` : ""].filter(Boolean);
+  }
+  return ["Spinal Surgery Team", ...(f.surgery.hospital !== "Not recorded" ? [f.surgery.hospital] : [])];
+}
+
+/** "Spinal Surgery, Pinderfields Hospital": who signs for, under the clinician's name. */
+function teamLine(f: LetterFacts): string {
+  const team = f.letterhead?.department || "Spinal Surgery Team";
+  const hospital = f.letterhead?.hospital || (f.surgery.hospital !== "Not recorded" ? f.surgery.hospital : "");
+  return [team, hospital].filter(Boolean).join(", ");
+}
+
+const RULE_ID = /\b(U-SAFE|U-REVIEW|[UFBPXYR]\d)\b/g;
+const ruleOrder = (id: string) => "UFBPXYR".indexOf(id[0]) * 100 + (Number(id.slice(1)) || 50);
+
+/** Every rule id the letter cites, in rule-book order, for its reference line. */
+function citedRules(kindRules: string[], blocks: Block[]): string[] {
+  const found = new Set(kindRules);
+  for (const m of JSON.stringify(blocks).matchAll(RULE_ID)) found.add(m[1]);
+  return [...found].sort((a, b) => ruleOrder(a) - ruleOrder(b) || a.localeCompare(b));
+}
+
+/** The letter as a document, from its facts. */
 export function composeLetter(f: LetterFacts): LetterDoc {
-  const to = f.kind === "gp" ? [f.gp.name, f.gp.address].filter(Boolean) : f.recipient ? [f.recipient.name, f.recipient.department, f.recipient.address].filter(Boolean) : ["Recipient not chosen"];
+  const gpLines = f.gp.addressLines ?? [f.gp.address].filter(Boolean);
+  const to = f.kind === "gp" ? [f.gp.name, ...gpLines].filter(Boolean) : f.recipient ? [f.recipient.name, f.recipient.department, f.recipient.address].filter(Boolean) : ["Recipient not chosen"];
+  const blocks = bodyFor(f);
   return {
     title: LETTER_KIND_INFO[f.kind].title,
-    from: ["Spinal Surgery Team", f.surgery.hospital],
+    from: letterheadLines(f),
+    consultant: f.consultant ? `Consultant: ${f.consultant}` : undefined,
+    identifiers: `${f.patient.name}, born ${f.patient.dateOfBirth}, NHS number ${f.patient.nhsNumber}`,
     to,
     date: f.date,
     subject: `${f.patient.name}, NHS number ${f.patient.nhsNumber}, born ${f.patient.dateOfBirth}`,
     salutation: "Dear colleague,",
-    blocks: bodyFor(f),
-    signOff: ["Yours sincerely,", f.referrer.name, `Spinal Surgery Team, ${f.surgery.hospital}`, f.referrer.date],
+    blocks,
+    signOff: ["Yours sincerely,", f.referrer.name, teamLine(f), f.referrer.date],
+    cc: f.ccGp ? [`cc: ${[f.gp.name, f.gp.address].filter(Boolean).join(", ")} (GP)`] : undefined,
+    reference: `Regional CES pathway rules cited: ${citedRules(LETTER_KIND_INFO[f.kind].rules, blocks).join(", ")}.`,
   };
 }
 

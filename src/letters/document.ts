@@ -11,7 +11,16 @@ export type Block =
 
 export interface LetterDoc {
   title: string;
+  /** The letterhead: the hospital first, then department, address and phone. */
   from: string[];
+  /** "Consultant: Mr Sam Surgeon", under the letterhead (absent in letters made before it existed). */
+  consultant?: string;
+  /** Name, date of birth and NHS number, printed on every page of the PDF. */
+  identifiers?: string;
+  /** Copies: "cc: the GP's name and address", when the clinician ticked it. */
+  cc?: string[];
+  /** The small reference line: the pathway rules the letter cites. */
+  reference?: string;
   to: string[];
   date: string;
   subject: string;

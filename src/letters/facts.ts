@@ -5,7 +5,10 @@ import { classifyMedication } from "../pathway/medication-review.ts";
 import { CATHETER_STATUS_NAMES, type Episode, type Patient, PROCEDURE_NAMES } from "../patients/model.ts";
 import { formatCalendarDate, formatDateTime, londonDate } from "../time.ts";
 import { formatNhsNumber } from "../pathway/nhs-number.ts";
+import { findUser } from "../auth/users.ts";
+import { addressLines, findServiceDetails } from "./letterhead.ts";
 import type { LetterKind, Recipient } from "./model.ts";
+import { flagText } from "./wording.ts";
 
 const PRESENTATION_TEXT = {
   "CES-I": "CES-I (incomplete cauda equina syndrome)",
@@ -19,8 +22,15 @@ export interface LetterFacts {
   kind: LetterKind;
   date: string; // London date, display
   patient: { name: string; familyName: string; givenName: string; nhsNumber: string; dateOfBirth: string; sex: string };
-  gp: { name: string; address: string; email: string };
+  /** The address is one line ("5 Castle Street, Pontefract"); addressLines as typed, line by line. */
+  gp: { name: string; address: string; addressLines: string[]; email: string };
   recipient: { name: string; department: string; address: string; email: string; phone: string } | null;
+  /** The sending service, from the details an admin keeps; blank parts are empty strings. */
+  letterhead: { hospital: string; department: string; addressLines: string[]; phone: string };
+  /** The episode's responsible consultant, by name; empty when none is linked. */
+  consultant: string;
+  /** The clinician ticked "copy to the GP" (never on the GP's own letter). */
+  ccGp: boolean;
   surgery: {
     presentation: string;
     mriAt: string;
@@ -103,6 +113,7 @@ export async function letterFacts(
   author: string,
   freeText: string | null,
   nowIso: string,
+  ccGp = false,
 ): Promise<LetterFacts> {
   const view = await loadFollowup(db, episode, nowIso);
   const ward = view.ward;
@@ -115,6 +126,8 @@ export async function letterFacts(
       ? "Long-term catheter with a flip-flow valve (inpatient)"
       : "Inpatient; no long-term catheter recorded";
   const latest = view.reassessments[0] ?? null;
+  const service = await findServiceDetails(db);
+  const consultant = episode.consultantUserId ? await findUser(db, episode.consultantUserId) : null;
   const laxatives = view.current.filter((m) => classifyMedication(m.name)?.classes.has("laxative")).map((m) => `${m.name}${m.dose ? `, ${m.dose}` : ""}`);
   return {
     kind,
@@ -127,10 +140,13 @@ export async function letterFacts(
       dateOfBirth: formatCalendarDate(patient.dateOfBirth),
       sex: SEX_NAMES[patient.sex],
     },
-    gp: { name: patient.gp.name ?? "Not recorded", address: patient.gp.address ?? "", email: patient.gp.email ?? "" },
+    gp: { name: patient.gp.name ?? "Not recorded", address: addressLines(patient.gp.address).join(", "), addressLines: addressLines(patient.gp.address), email: patient.gp.email ?? "" },
     recipient: recipient
-      ? { name: recipient.name, department: recipient.department ?? "", address: recipient.address ?? "", email: recipient.email ?? "", phone: recipient.phone ?? "" }
+      ? { name: recipient.name, department: recipient.department ?? "", address: addressLines(recipient.address).join(", "), email: recipient.email ?? "", phone: recipient.phone ?? "" }
       : null,
+    letterhead: { hospital: service.hospital ?? "", department: service.department ?? "", addressLines: addressLines(service.address), phone: service.phone ?? "" },
+    consultant: consultant?.displayName ?? "",
+    ccGp: ccGp && kind !== "gp",
     surgery: {
       presentation: PRESENTATION_TEXT[episode.presentation],
       mriAt: formatDateTime(episode.mriAt),
@@ -169,7 +185,7 @@ export async function letterFacts(
         name: m.name,
         dose: m.dose ?? "",
         started: formatCalendarDate(m.startedOn),
-        flags: [...m.flags.map((f) => `${f.rule}: ${f.message}`), ...(m.unclassified ? ["Not classified: check by hand"] : [])],
+        flags: [...m.flags.map(flagText), ...(m.unclassified ? ["Not recognised by the medication review: please check it against the pathway."] : [])],
       })),
       unclassified: view.unclassified,
       neuropathic: issueText(view, "pain").ongoing,

@@ -39,6 +39,24 @@ export interface Recipient {
 
 export type RecipientInput = Omit<Recipient, "id">;
 
+/** How a letter went out, recorded with the send. */
+export const SEND_METHODS = ["post", "email", "hand", "nscisb-web-form"] as const;
+export type SendMethod = (typeof SEND_METHODS)[number];
+export const SEND_METHOD_NAMES: Record<SendMethod, string> = {
+  post: "Post",
+  email: "Email",
+  hand: "By hand",
+  "nscisb-web-form": "National Spinal Cord Injury Database web form",
+};
+
+/** How it went, inside a sentence: "sent ... by post". */
+export const SEND_METHOD_PHRASES: Record<SendMethod, string> = {
+  post: "by post",
+  email: "by email",
+  hand: "by hand",
+  "nscisb-web-form": "through the National Spinal Cord Injury Database web form",
+};
+
 export interface Letter {
   id: number;
   episodeId: number;
@@ -60,4 +78,11 @@ export interface LetterVersion {
   generatedBy: string;
   sentAt: string | null;
   sentBy: string | null;
+  sentMethod: SendMethod | null;
+  /** A copy goes to the patient's GP (shown on the letter as "cc"). */
+  ccGp: boolean;
+  /** The National Spinal Cord Injury Database's reference for a sent SCI referral, once known. */
+  nscisbReference: string | null;
+  nscisbReferenceAt: string | null;
+  nscisbReferenceBy: string | null;
 }

@@ -1,6 +1,6 @@
 import type { Knex } from "knex";
 import { toBool, toInstant, toInstantOrNull } from "../db/values.ts";
-import type { Letter, LetterKind, LetterVersion, Recipient, RecipientInput, RecipientKind } from "./model.ts";
+import type { Letter, LetterKind, LetterVersion, Recipient, RecipientInput, RecipientKind, SendMethod } from "./model.ts";
 
 export type Conn = Knex | Knex.Transaction;
 type Row = Record<string, unknown>;
@@ -54,6 +54,11 @@ export function toVersion(row: Row): LetterVersion {
     generatedBy: row.generated_by as string,
     sentAt: toInstantOrNull(row.sent_at),
     sentBy: (row.sent_by as string) ?? null,
+    sentMethod: (row.sent_method as SendMethod) ?? null,
+    ccGp: toBool(row.cc_gp),
+    nscisbReference: (row.nscisb_reference as string) ?? null,
+    nscisbReferenceAt: toInstantOrNull(row.nscisb_reference_at),
+    nscisbReferenceBy: (row.nscisb_reference_by as string) ?? null,
   };
 }
 
@@ -68,7 +73,7 @@ export async function lettersForEpisode(db: Conn, episodeId: number): Promise<(L
   const versions: Row[] = await db("letter_versions")
     .whereIn("letter_id", letters.map((l) => l.id))
     .orderBy("version", "desc")
-    .select("id", "letter_id", "version", "status", "recipient_id", "free_text", "generated_at", "generated_by", "sent_at", "sent_by");
+    .select("id", "letter_id", "version", "status", "recipient_id", "free_text", "generated_at", "generated_by", "sent_at", "sent_by", "sent_method", "cc_gp", "nscisb_reference", "nscisb_reference_at", "nscisb_reference_by");
   return letters.map((l) => ({
     ...l,
     versions: versions.filter((v) => v.letter_id === l.id).map((v) => {
@@ -102,9 +107,9 @@ export async function insertLetter(conn: Conn, episodeId: number, l: { kind: Let
 }
 
 /** What a draft holds: the recipient and free text it was generated with, the generated data and HTML, and when and by whom. */
-export type DraftContent = Pick<LetterVersion, "recipientId" | "freeText" | "dataJson" | "html" | "generatedAt" | "generatedBy">;
+export type DraftContent = Pick<LetterVersion, "recipientId" | "freeText" | "ccGp" | "dataJson" | "html" | "generatedAt" | "generatedBy">;
 
-const draftColumns = (d: DraftContent) => ({ recipient_id: d.recipientId, free_text: d.freeText, data_json: d.dataJson, html: d.html, generated_at: d.generatedAt, generated_by: d.generatedBy });
+const draftColumns = (d: DraftContent) => ({ recipient_id: d.recipientId, free_text: d.freeText, cc_gp: d.ccGp, data_json: d.dataJson, html: d.html, generated_at: d.generatedAt, generated_by: d.generatedBy });
 
 export async function insertDraftVersion(conn: Conn, letterId: number, version: number, d: DraftContent): Promise<void> {
   await conn("letter_versions").insert({ letter_id: letterId, version, status: "draft", ...draftColumns(d) });
@@ -117,9 +122,14 @@ export async function rewriteDraft(conn: Conn, versionId: number, d: DraftConten
 }
 
 /** Marks a draft as sent; false when the version was not a draft (already sent). */
-export async function markVersionSent(conn: Conn, versionId: number, s: { sentAt: string; sentById: number | null; sentBy: string }): Promise<boolean> {
-  const updated = await conn("letter_versions").where({ id: versionId, status: "draft" }).update({ status: "sent", sent_at: s.sentAt, sent_by_id: s.sentById, sent_by: s.sentBy });
+export async function markVersionSent(conn: Conn, versionId: number, s: { sentAt: string; sentById: number | null; sentBy: string; method: SendMethod }): Promise<boolean> {
+  const updated = await conn("letter_versions").where({ id: versionId, status: "draft" }).update({ status: "sent", sent_at: s.sentAt, sent_by_id: s.sentById, sent_by: s.sentBy, sent_method: s.method });
   return updated === 1;
+}
+
+/** Records (or corrects) the National Spinal Cord Injury Database's reference of a sent version. */
+export async function setNscisbReference(conn: Conn, versionId: number, r: { reference: string; at: string; by: string }): Promise<void> {
+  await conn("letter_versions").where({ id: versionId, status: "sent" }).update({ nscisb_reference: r.reference, nscisb_reference_at: r.at, nscisb_reference_by: r.by });
 }
 
 // ---------------------------------------------------------------- recipients (the directory, not an episode's record)

@@ -4,7 +4,7 @@ import { loadFollowup } from "../followup/state.ts";
 import { loadEpisode } from "../patients/load.ts";
 import { formPage } from "../web/forms.ts";
 import { findEpisode, findPatient } from "../patients/repository.ts";
-import { NotFoundError } from "../errors.ts";
+import { HttpError, NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
@@ -12,11 +12,15 @@ import { sciReferralIndication } from "../pathway/index.ts";
 import { formatCalendarDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
-import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";
+import { formErrors } from "../web/forms.ts";
+import type { FieldError } from "../errors.ts";
+import type { Episode, Patient } from "../patients/model.ts";
+import { findServiceDetails, readServiceDetails, saveServiceDetails } from "./letterhead.ts";
+import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, type LetterVersion, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS, SEND_METHOD_NAMES, SEND_METHODS } from "./model.ts";
 import { renderPackPdf } from "./pdf.ts";
-import { findLetter, findRecipient, findVersion, lettersForEpisode, listRecipients, versionsOf } from "./repository.ts";
-import { createLetter, createRecipient, generate, markSent, newVersion, regenerateDraft, storedOf, updateRecipient, versionPdf } from "./service.ts";
-import { readLetterRequest, readRecipient } from "./validation.ts";
+import { findLetter, findVersion, lettersForEpisode, listRecipients, findRecipient, versionsOf } from "./repository.ts";
+import { changesSince, createLetter, createRecipient, currentOf, markSent, newVersion, recordNscisbReference, regenerateDraft, storedOf, updateRecipient, versionPdf } from "./service.ts";
+import { readLetterRequest, readNscisbReference, readRecipient, readSendMethod } from "./validation.ts";
 
 const letterUrl = (letterId: number, version: number) => `/letters/${letterId}/versions/${version}`;
 
@@ -41,6 +45,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
             kind,
             ...LETTER_KIND_INFO[kind],
             needsRecipient: LETTER_KIND_INFO[kind].recipients.length > 0,
+            ccItems: [{ name: "ccGp", value: "yes", text: `Send a copy to the GP (${patient.gp.name ?? "GP not recorded"})`, checked: values.kind === kind && values.ccGp === "yes" }],
             recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen, kindName: RECIPIENT_KIND_NAMES[r.kind] })),
             indication: indication(kind, view),
           };
@@ -53,14 +58,18 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
         episode,
         sci: view.sci,
         kinds,
-        letters: letters.map((l) => ({ ...l, title: LETTER_KIND_INFO[l.kind].title, latest: l.versions[0] })),
+        letters: letters.map((l) => ({
+          ...l,
+          title: LETTER_KIND_INFO[l.kind].title,
+          latest: { ...l.versions[0], sentMethodName: l.versions[0].sentMethod ? SEND_METHOD_NAMES[l.versions[0].sentMethod] : null },
+        })),
         errors,
       });
     },
     save: async (req, { episode }, actor) => {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), true);
-      const id = await createLetter(db, actor, episode, input.kind!, input.recipientId, input.freeText, now());
-      return { redirect: letterUrl(id, 1), flash: `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record` };
+      const id = await createLetter(db, actor, episode, input.kind!, input.recipientId, input.freeText, now(), input.ccGp);
+      return { redirect: letterUrl(id, 1), flash: `Draft generated from the record: ${LETTER_KIND_INFO[input.kind!].title}` };
     },
   });
 
@@ -86,52 +95,84 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     res.redirect(303, letterUrl(letter.id, latest.version));
   });
 
-  // A draft's form; a sent version shows the same page without it, and a change to it is refused with the page's error summary.
+  type Loaded = { letter: Letter; version: LetterVersion; episode: Episode; patient: Patient };
+  // The version page: a draft with its form to regenerate and to send; a sent version without them.
+  const renderVersion = async (res: Response, { letter, version, episode, patient }: Loaded, values: Record<string, unknown>, errors?: FieldError[]) => {
+    const versions = await versionsOf(db, letter.id);
+    const recipients = await recipientsFor(letter.kind);
+    const chosen = String(values.recipientId ?? version.recipientId ?? "");
+    // What changed in the record since the draft was generated, in words; a stale draft cannot be sent.
+    const changed = version.status === "draft" ? changesSince(storedOf(version).facts, (await currentOf(db, letter, version, episode, patient, now())).facts) : [];
+    const ccChecked = values.ccGp === undefined ? version.ccGp : values.ccGp === "yes";
+    res.render("letters/version", {
+      title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
+      backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
+      patient,
+      episode,
+      letter,
+      info: LETTER_KIND_INFO[letter.kind],
+      version,
+      sentMethod: version.sentMethod ? SEND_METHOD_NAMES[version.sentMethod] : null,
+      isDraft: version.status === "draft",
+      isLatest: versions[0].version === version.version,
+      isSciReferral: letter.kind === "sci-referral",
+      needsRecipient: LETTER_KIND_INFO[letter.kind].recipients.length > 0,
+      canCopyGp: letter.kind !== "gp",
+      ccItems: [{ name: "ccGp", value: "yes", text: `Send a copy to the GP (${patient.gp.name ?? "GP not recorded"})`, checked: ccChecked }],
+      methodItems: SEND_METHODS.filter((m) => m !== "nscisb-web-form" || letter.kind === "sci-referral").map((value) => ({ value, text: SEND_METHOD_NAMES[value] })),
+      recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
+      versions,
+      stale: changed.length > 0,
+      changed,
+      url: letterUrl(letter.id, version.version),
+      values,
+      errors,
+    });
+  };
+
   formPage(pages, CLINICIANS, { form: "/letters/:letterId/versions/:version" }, {
     load: loadVersion,
-    initial: ({ version }) => ({ freeText: version.freeText ?? "" }),
-    render: async (res, { letter, version, episode, patient }, values, errors) => {
-      const versions = await versionsOf(db, letter.id);
-      const stored = storedOf(version);
-      const recipients = await recipientsFor(letter.kind);
-      const chosen = String(values.recipientId ?? version.recipientId ?? "");
-      let stale = false;
-      if (version.status === "draft") {
-        const recipient = version.recipientId ? await findRecipient(db, version.recipientId) : null;
-        const current = await generate(db, letter.kind, episode, patient, recipient, stored.facts.referrer.name, version.freeText, now());
-        stale = JSON.stringify({ ...current.facts, date: "", referrer: null }) !== JSON.stringify({ ...stored.facts, date: "", referrer: null });
-      }
-      res.render("letters/version", {
-        title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
-        backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
-        patient,
-        episode,
-        letter,
-        info: LETTER_KIND_INFO[letter.kind],
-        version,
-        isDraft: version.status === "draft",
-        isLatest: versions[0].version === version.version,
-        isSciReferral: letter.kind === "sci-referral",
-        needsRecipient: LETTER_KIND_INFO[letter.kind].recipients.length > 0,
-        recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
-        versions,
-        stale,
-        url: letterUrl(letter.id, version.version),
-        values,
-        errors,
-      });
-    },
+    initial: ({ version }) => ({ freeText: version.freeText ?? "", nscisbReference: version.nscisbReference ?? "" }),
+    render: renderVersion,
     save: async (req, { letter, version }, actor) => {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), false, letter.kind);
-      await regenerateDraft(db, actor, letter, version.version, input.recipientId, input.freeText, now());
+      await regenerateDraft(db, actor, letter, version.version, input.recipientId, input.freeText, now(), input.ccGp);
       return { redirect: letterUrl(letter.id, version.version), flash: `Version ${version.version} regenerated from the record` };
     },
   });
 
+  /** A refused post on the version page comes back to it with the error summary (400, or 409 for a refusal of the record's). */
+  const refusedOnVersionPage = async (req: Request, res: Response, err: unknown) => {
+    const errors = formErrors(err);
+    if (!errors) throw err;
+    res.status(err instanceof HttpError ? err.status : 400);
+    await renderVersion(res, await loadVersion(req), req.body as Record<string, unknown>, errors);
+  };
+
+  // Sending asks how the letter went; a stale draft is refused, naming what changed (see markSent).
   pages.post("/letters/:letterId/versions/:version/send", CLINICIANS, async (req, res, actor) => {
     const { letter, version } = await loadVersion(req);
-    await markSent(db, actor, letter, version.version, now());
-    req.session.flash = `Version ${version.version} marked as sent; it can no longer change`;
+    try {
+      const method = readSendMethod(new InputReader(req.body, "form"), letter.kind);
+      await markSent(db, actor, letter, version.version, method, now());
+    } catch (err) {
+      return refusedOnVersionPage(req, res, err);
+    }
+    req.session.flash = `Version ${version.version} marked as sent (${SEND_METHOD_NAMES[(req.body as { method: keyof typeof SEND_METHOD_NAMES }).method]}); it can no longer change`;
+    res.redirect(303, letterUrl(letter.id, version.version));
+  });
+
+  // The National Spinal Cord Injury Database's reference, added to a sent SCI referral once the centre gives it.
+  pages.post("/letters/:letterId/versions/:version/nscisb-reference", CLINICIANS, async (req, res, actor) => {
+    const { letter, version } = await loadVersion(req);
+    if (letter.kind !== "sci-referral") throw new NotFoundError("Letter version");
+    try {
+      const reference = readNscisbReference(new InputReader(req.body, "form"));
+      await recordNscisbReference(db, actor, letter, version.version, reference, now());
+      req.session.flash = `Reference ${reference} recorded`;
+    } catch (err) {
+      return refusedOnVersionPage(req, res, err);
+    }
     res.redirect(303, letterUrl(letter.id, version.version));
   });
 
@@ -172,10 +213,23 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
   });
   pages.get("/letters/:letterId/versions/:version/pack/pdf", CLINICIANS, async (req, res) => {
     const { letter, version, sections, subject } = await packOf(req);
-    const pdf = await renderPackPdf("Referral pack for the National Spinal Cord Injury Database", subject, sections);
+    const pdf = await renderPackPdf("Referral pack for the National Spinal Cord Injury Database", subject, sections, version.status !== "sent");
     res.set("Content-Type", "application/pdf");
     res.set("Content-Disposition", `attachment; filename="referral-pack-${letter.id}-v${version.version}.pdf"`);
     res.send(pdf);
+  });
+
+  // The service's details for the letterhead: one record an admin keeps (audited).
+  formPage(pages, ADMINS, { form: "/admin/service" }, {
+    load: async () => findServiceDetails(db),
+    initial: (details) => ({ hospital: details.hospital ?? "", department: details.department ?? "", address: details.address ?? "", phone: details.phone ?? "" }),
+    render: (res, _details, values, errors) =>
+      res.render("letters/service-details", { title: "Service details for letters", backLink: { href: "/admin/recipients", text: "Back to letter recipients" }, values, errors }),
+    save: async (req, _details, actor) => {
+      const input = readServiceDetails(new InputReader(req.body, "form"));
+      await saveServiceDetails(db, actor, input, now());
+      return { redirect: "/admin/service", flash: "Service details saved: new letters carry them" };
+    },
   });
 
   // Recipients: reference data an admin keeps.

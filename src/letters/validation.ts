@@ -1,6 +1,6 @@
 import type { Db } from "../db/knex.ts";
 import type { InputReader } from "../web/validation.ts";
-import { LETTER_KIND_INFO, LETTER_KINDS, type LetterKind, RECIPIENT_KINDS, type RecipientInput } from "./model.ts";
+import { LETTER_KIND_INFO, LETTER_KINDS, type LetterKind, RECIPIENT_KINDS, type RecipientInput, SEND_METHODS, type SendMethod } from "./model.ts";
 import { findRecipient } from "./repository.ts";
 
 /** A letter request: its kind (when starting one), recipient (unless the GP letter) and the clinician's paragraph. */
@@ -15,7 +15,23 @@ export async function readLetterRequest(db: Db, input: InputReader, withKind: bo
     if (!recipient || !recipient.active || !LETTER_KIND_INFO[kind].recipients.includes(recipient.kind)) input.fail("recipientId", "Select who the letter is to");
     else recipientId = recipient.id;
   }
-  return input.result({ kind, recipientId, freeText });
+  // The GP letter goes to the GP already: a copy is for the other letters.
+  const ccGp = kind !== "gp" && input.checkbox("ccGp");
+  return input.result({ kind, recipientId, freeText, ccGp });
+}
+
+/** How a letter was sent; the NSCISB web form only for an SCI referral. */
+export function readSendMethod(input: InputReader, kind: LetterKind): SendMethod {
+  const methods = SEND_METHODS.filter((m) => m !== "nscisb-web-form" || kind === "sci-referral");
+  const method = input.choice("method", methods, { label: "How the letter was sent", required: true });
+  return input.result({ method }).method!;
+}
+
+/** The National Spinal Cord Injury Database's reference: letters, digits, spaces, "-" and "/". */
+export function readNscisbReference(input: InputReader): string {
+  const reference = input.text("nscisbReference", { label: "NSCISB reference number", required: true, max: 60 });
+  if (reference && !/^[A-Za-z0-9][A-Za-z0-9 /-]*$/.test(reference)) input.fail("nscisbReference", "NSCISB reference number must contain only letters, numbers, spaces, hyphens and slashes");
+  return input.result({ reference }).reference!;
 }
 
 export function readRecipient(input: InputReader): RecipientInput {

@@ -60,6 +60,7 @@ test("clinician: re-assessment, SCI referral indicated, letter preview and PDF d
   await page.click("text=Referral pack for the National Spinal Cord Injury Database");
   await expectNoAxeViolations(page, "referral pack");
   await page.goBack();
+  await page.check("input[name='method'][value='post']");
   await page.click("button:has-text('Mark as sent')");
   await page.waitForSelector("text=This version is frozen");
   await expectNoAxeViolations(page, "sent letter");

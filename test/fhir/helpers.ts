@@ -90,9 +90,9 @@ export async function fullRecordPatient(db: Db, nowIso: string): Promise<FullRec
   await recordDischarge(db, CLINICIAN, earlier.id, { dischargedAt: at(45 * DAY), destination: "Home (usual residence)", catheterStatus: "none" }, at(45 * DAY));
   const letterId = await createLetter(db, CLINICIAN, earlier, "gp", null, "First version.", at(44 * DAY));
   const letter = (await findLetter(db, letterId))!;
-  await markSent(db, CLINICIAN, letter, 1, at(44 * DAY - HOUR));
+  await markSent(db, CLINICIAN, letter, 1, "post", at(44 * DAY - HOUR));
   const second = await newVersion(db, CLINICIAN, letter, at(40 * DAY));
-  await markSent(db, CLINICIAN, letter, second, at(40 * DAY - HOUR));
+  await markSent(db, CLINICIAN, letter, second, "email", at(40 * DAY - HOUR));
   const draft = await newVersion(db, CLINICIAN, letter, at(30 * DAY));
   const versions: { id: number; version: number }[] = await db("letter_versions").where({ letter_id: letterId }).select("id", "version").orderBy("version");
 

@@ -32,3 +32,15 @@ export async function getPdf(user: SignedInAgent, url: string): Promise<{ status
 
 /** Text with whitespace collapsed, for matching phrases that wrap across lines. */
 export const flat = (text: string) => text.replace(/\s+/g, " ");
+
+/** The text of each page of a PDF, whitespace collapsed, read with PDF.js. */
+export async function pdfPages(pdf: Buffer): Promise<string[]> {
+  const doc = await getDocument({ data: new Uint8Array(pdf), disableFontFace: true, verbosity: 0 }).promise;
+  const pages: string[] = [];
+  for (let n = 1; n <= doc.numPages; n++) {
+    const content = await (await doc.getPage(n)).getTextContent();
+    pages.push(flat(content.items.map((item) => ("str" in item ? item.str + (item.hasEOL ? "\n" : " ") : "")).join("")));
+  }
+  await doc.destroy();
+  return pages;
+}

@@ -67,7 +67,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(text, /Pre-void scan 620 ml No sensation to void/);
     assert.match(text, /Trial without catheter \(TWOC\): Failed \(U3, U-SAFE\)/);
     assert.match(text, /Additional information Wife reports low mood & poor sleep\./);
-    assert.match(text, /Yours sincerely, Dr Cara Clinician Spinal Surgery Team/, "signed with the clinician's own name, not their username");
+    assert.match(text, /Yours sincerely, Dr Cara Clinician Department of Spinal Surgery, Pinderfields Hospital/, "signed with the clinician's own name, not their username");
     const audit = await ctx.db("audit_events").where({ entity: "letter", entity_id: letterId, action: "create" });
     assert.equal(audit.length, 1);
   });
@@ -83,7 +83,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(text, /U7: Failed trial without catheter/);
     assert.match(text, /U7: Dependent on a catheter or intermittent self-catheterisation/);
     assert.match(text, /Wife reports low mood & poor sleep\./);
-    assert.match(text, /DRAFT, not sent/);
+    assert.match(text, /version 1 \(draft, not sent\)/);
   });
 
   test("the referral pack lists the facts field by field, and as a PDF", async () => {
@@ -112,7 +112,7 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
   });
 
   test("mark as sent freezes the version: changing it is refused on its page, sending it again with 409", async () => {
-    const sent = await clinician.submit(`/letters/${letterId}/versions/1/send`, {});
+    const sent = await clinician.submit(`/letters/${letterId}/versions/1/send`, { method: "nscisb-web-form" });
     assert.equal(sent.status, 303);
     const frozen = await ctx.db("letter_versions").where({ letter_id: letterId, version: 1 }).first();
     assert.equal(frozen.status, "sent");
@@ -120,8 +120,9 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     const change = await clinician.submit(`/letters/${letterId}/versions/1`, { recipientId: String(pinderfields), freeText: "Sneaky edit" });
     assert.equal(change.status, 400);
     assert.match(pageText(change.text), /Version 1 was sent and cannot be changed: make a new version/);
-    const again = await clinician.submit(`/letters/${letterId}/versions/1/send`, {});
+    const again = await clinician.submit(`/letters/${letterId}/versions/1/send`, { method: "post" });
     assert.equal(again.status, 409);
+    assert.match(pageText(again.text), /Version 1 was already sent/);
     const after_ = await ctx.db("letter_versions").where({ letter_id: letterId, version: 1 }).first();
     assert.deepEqual(after_, frozen, "nothing about the sent version changed");
 
@@ -170,7 +171,9 @@ describe("GP, continence and failed-TWOC letters", () => {
     for (const r of ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]) assert.match(text, new RegExp(`${r}: `), r);
     assert.match(text, /P4: please review Priya Patel's pain medicines 1 to 2 weeks after discharge, between 2 September 2026 and 9 September 2026/);
     assert.match(text, /Bowel regime \(laxatives on.*? Senna 7.5 mg, 2 tablets at night; Docusate sodium 100 mg/);
-    assert.match(text, /P5: Co-codamol 30\/500/);
+    assert.match(text, /Co-codamol 30\/500 2 tablets four times a day 22 August 2026 Contains an opioid: the pathway advises against opioids in the chronic phase \(P5\)\./);
+    assert.doesNotMatch(text, /recognised as/, "no matching notes from the medication review");
+    assert.match(text, /Bowel care done Advised about bowel problems and given the information booklet \(B1\); taught digital rectal stimulation and evacuation \(B3\)/);
   });
 
   test("the continence referral (U5, U8) and the failed-TWOC follow-up (U7) carry the bladder story", async () => {

@@ -104,7 +104,7 @@ describe("the episode record: stored reminders and shown decisions always match 
       case "letter-sent": {
         const id = await createLetter(db, SYSTEM_ACTOR, episode, LETTER_KINDS[c.letterKind], null, null, now);
         const letter = { id, episodeId: episode.id, kind: LETTER_KINDS[c.letterKind], createdAt: now, createdBy: "system" };
-        await markSent(db, SYSTEM_ACTOR, letter, 1, now);
+        await markSent(db, SYSTEM_ACTOR, letter, 1, "post", now);
         return;
       }
       case "move-surgery": {
