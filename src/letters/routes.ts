@@ -10,7 +10,7 @@ import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICIANS } from "../web/routing.ts";
 import { sciReferralIndication } from "../pathway/index.ts";
 import { formatCalendarDate, formatDateTime } from "../time.ts";
-import { InputReader } from "../web/validation.ts";
+import { InputReader, inSentence } from "../web/validation.ts";
 import { referralPack } from "./compose.ts";
 import { LETTER_KIND_INFO, LETTER_KINDS, type Letter, type LetterKind, RECIPIENT_KIND_NAMES, RECIPIENT_KINDS } from "./model.ts";
 import { renderLetterPdf, renderPackPdf } from "./pdf.ts";
@@ -60,7 +60,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     save: async (req, { episode }, actor) => {
       const input = await readLetterRequest(db, new InputReader(req.body, "form"), true);
       const id = await createLetter(db, actor, episode, input.kind!, input.recipientId, input.freeText, now());
-      return { redirect: letterUrl(id, 1), flash: `Draft ${LETTER_KIND_INFO[input.kind!].title.toLowerCase()} generated from the record` };
+      return { redirect: letterUrl(id, 1), flash: `Draft ${inSentence(LETTER_KIND_INFO[input.kind!].title)} generated from the record` };
     },
   });
 
