@@ -9,6 +9,7 @@ import { authRoutes } from "./auth/routes.ts";
 import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
 import { followupRoutes } from "./followup/routes.ts";
+import { clinicRoutes } from "./clinic/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
@@ -91,6 +92,7 @@ export function createApp(deps: AppDeps): App {
   followupRoutes(pages, api, deps);
   letterRoutes(pages, api, deps);
   reminderRoutes(pages, api, deps);
+  clinicRoutes(pages, deps);
   adminRoutes(pages, deps);
   app.use(pages.router);
 
