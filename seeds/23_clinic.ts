@@ -118,7 +118,10 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
     for (const [name, dose] of demo.medicines) {
       await addMedication(db, SYSTEM_ACTOR, episode, { name, dose, startedOn: londonDate(dischargedAt) }, at);
     }
-    const appointment = londonLocalToInstant(appointmentDate(today, demo.appointment), demo.consultant === "oshah" ? "14:00" : "09:30");
+    const day = appointmentDate(today, demo.appointment);
+    // A clinic later today when the week has no day left, so the demo's appointment is still to come.
+    const time = day === today ? (demo.consultant === "oshah" ? "17:30" : "17:00") : demo.consultant === "oshah" ? "14:00" : "09:30";
+    const appointment = londonLocalToInstant(day, time);
     if (appointment.ok) await setAppointment(db, SYSTEM_ACTOR, episode, appointment.instant, "Spinal surgery outpatients, Pinderfields", at);
   }
 }

@@ -82,7 +82,7 @@ describe("clinic list /clinic", () => {
     res.text = attributes(res.text);
     const text = pageText(section(res.text, "this-week"));
     assert.match(text, /^Monday 9 November 2026 to Sunday 15 November 2026 1 appointment\(s\)/);
-    assert.match(text, /Sun, 15 Nov 2026, 09:30 GMT .*Overdue WALKER, Jo/);
+    assert.match(text, /Overdue Sun, 15 Nov 2026, 09:30 GMT .*WALKER, Jo/);
     assert.doesNotMatch(pageText(section(res.text, "overdue")), /WALKER/, "shown once, in its week");
     assert.match(res.text, /href="\/clinic\?week=2026-11-02">Previous week/);
     assert.match(res.text, /href="\/clinic\?week=2026-11-16">Next week/);
@@ -95,7 +95,7 @@ describe("clinic list /clinic", () => {
     let html = (await clinician.agent.get("/clinic")).text;
     const overdue = pageText(section(html, "overdue"));
     assert.match(overdue, /1 patient\(s\) whose outpatient appointment has passed/);
-    assert.match(overdue, /Sun, 15 Nov 2026, 09:30 GMT Spinal surgery outpatients, Pinderfields Overdue WALKER, Jo/);
+    assert.match(overdue, /Overdue Sun, 15 Nov 2026, 09:30 GMT Spinal surgery outpatients, Pinderfields WALKER, Jo/);
 
     const res = await clinician.submit(`/episodes/${walker}/follow-up/reassessment`, {
       "appointmentDate-day": "15", "appointmentDate-month": "11", "appointmentDate-year": "2026",
