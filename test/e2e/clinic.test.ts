@@ -27,6 +27,8 @@ test("clinician: clinic list, print view, follow-up page with several ticks save
   assert.equal(await page.isVisible("form[action='/clinic']"), false, "the filters are not printed");
   assert.equal(await page.isVisible(".nhsuk-header"), false, "the menus are not printed");
   assert.equal(await page.isVisible("#this-week"), true);
+  const linkSuffix = await page.evaluate(() => getComputedStyle(document.querySelector(".app-clinic-table a")!, "::after").content);
+  assert.ok(linkSuffix === "none" || linkSuffix === "normal", `no link address printed after a name (${linkSuffix})`);
   await screenshot(page, "clinic-list-print");
   await page.emulateMedia({ media: "screen" });
 
