@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toInstant } from "../db/values.ts";
-import { auditSentence, changesInWords, type ChangeInWords } from "./words.ts";
+import { auditSentence, changesInWords, type ChangeInWords, type RecordNames } from "./words.ts";
 
 /** Who made a change: a signed-in user, an API token, or the app itself (scheduler, seeds). */
 export interface Actor {
@@ -61,6 +61,7 @@ export interface AuditRecord {
 
 export async function auditForPatient(db: Db, patientId: number, limit = 500): Promise<AuditRecord[]> {
   const rows = await db("audit_events").where({ patient_id: patientId }).orderBy("id", "desc").limit(limit);
+  const names = await recordNames(db, rows.map((row) => ({ ...parse(row.before), ...parse(row.after) })));
   return rows.map((row) => {
     const before = parse(row.before);
     const after = parse(row.after);
@@ -71,9 +72,22 @@ export async function auditForPatient(db: Db, patientId: number, limit = 500): P
       actorType: row.actor_type,
       ...entry,
       ...auditSentence(entry),
-      changes: changesInWords(before, after, row.entity),
+      changes: changesInWords(before, after, row.entity, names),
     };
   });
+}
+
+/** The names of the wards and consultants the entries point to by id, so the trail shows names. */
+async function recordNames(db: Db, values: Record<string, unknown>[]): Promise<RecordNames> {
+  const ids = (field: string) => [...new Set(values.map((v) => v[field]).filter((id): id is number => typeof id === "number"))];
+  const [wards, users] = await Promise.all([
+    ids("wardId").length ? db("wards").whereIn("id", ids("wardId")).select("id", "name") : [],
+    ids("consultantUserId").length ? db("users").whereIn("id", ids("consultantUserId")).select("id", "display_name") : [],
+  ]);
+  return {
+    wardId: new Map(wards.map((w: { id: number; name: string }) => [w.id, w.name])),
+    consultantUserId: new Map(users.map((u: { id: number; display_name: string }) => [u.id, u.display_name])),
+  };
 }
 
 function parse(text: string | null): Record<string, unknown> {

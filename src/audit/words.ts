@@ -123,8 +123,8 @@ const FIELDS: Record<string, string> = {
   surgeon: "Surgeon",
   hospital: "Hospital",
   ward: "Ward",
-  wardId: "Ward (record number)",
-  consultantUserId: "Responsible consultant (account number)",
+  wardId: "Ward (record)",
+  consultantUserId: "Responsible consultant",
   bed: "Bed",
   delayReason: "Reason for any delay (S-TIME)",
   consultantSanction: "Consultant on-call sanction (S-NIGHT)",
@@ -226,11 +226,14 @@ function isRealDate(value: string): boolean {
   return CALENDAR_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 }
 
+/** Names of the records a field points to by id (wardId -> the ward's name), read by the caller. */
+export type RecordNames = Partial<Record<"wardId" | "consultantUserId", Map<number, string>>>;
+
 /** A value as the pages show it: UK time, dates in words, yes or no, codes in words, nested fields named. */
-export function valueInWords(field: string, value: unknown): string {
+export function valueInWords(field: string, value: unknown, names: RecordNames = {}): string {
   if (value === undefined || value === null || value === "") return "";
   if (typeof value === "boolean") return value ? "Yes" : "No";
-  if (typeof value === "number") return String(value);
+  if (typeof value === "number") return names[field as keyof RecordNames]?.get(value) ?? String(value);
   if (typeof value === "string") {
     const names = VALUE_NAMES[field];
     if (names && Object.hasOwn(names, value)) return names[value];
@@ -266,12 +269,13 @@ export interface ChangeInWords {
  * The fields whose value differs between before and after, in words. A new record (nothing before)
  * has no "before"; a change to a field that was empty says it was "not recorded".
  */
-export function changesInWords(before: Values, after: Values, entity = ""): ChangeInWords[] {
+export function changesInWords(before: Values, after: Values, entity = "", names: RecordNames = {}): ChangeInWords[] {
   const isChange = Object.keys(before).length > 0;
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !HIDDEN_FIELDS.has(f));
   return fields
-    .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
-    .map((f) => ({ field: fieldInWords(f, entity), before: valueInWords(f, before[f]) || (isChange ? "not recorded" : ""), after: valueInWords(f, after[f]) }));
+    .map((f) => ({ field: fieldInWords(f, entity), before: valueInWords(f, before[f], names), after: valueInWords(f, after[f], names) }))
+    .filter((c) => c.before !== c.after)
+    .map((c) => ({ ...c, before: c.before || (isChange ? "not recorded" : "") }));
 }
 
 export interface AuditInWords {

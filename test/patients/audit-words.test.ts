@@ -61,6 +61,15 @@ describe("audit trail in words: the tables", () => {
     ]);
     assert.deepEqual(changesInWords({}, { name: "Zapain", key: "abc" }, "medication"), [{ field: "Medicine", before: "", after: "Zapain" }]);
     assert.deepEqual(changesInWords({}, { name: "Ward 3" }, "ward"), [{ field: "Name", before: "", after: "Ward 3" }]);
+    // a new record's empty fields changed nothing: not listed
+    assert.deepEqual(changesInWords({}, { bed: null, delayReason: "", level: "L4/5" }, "episode"), [{ field: "Level", before: "", after: "L4/5" }]);
+  });
+
+  test("a ward or consultant pointed to by id reads as its name; an id with no name known stays a number", () => {
+    const names = { consultantUserId: new Map([[2, "Dr Cara Clinician"]]), wardId: new Map([[1, "Ward 3 (Spinal)"]]) };
+    assert.deepEqual(changesInWords({ consultantUserId: 2, wardId: 1 }, { consultantUserId: 5, wardId: 1 }, "episode", names), [
+      { field: "Responsible consultant", before: "Dr Cara Clinician", after: "5" },
+    ]);
   });
 });
 
@@ -90,5 +99,6 @@ describe("audit trail page in words", () => {
     assert.match(text, /Tue, 24 Nov 2026, 10:01 GMT Dr Cara Clinician \(clinician\) stopped Zapain 30\/500 \(medicine list\) Stop date : not recorded → 24 November 2026 Reason for stopping : not recorded → Chronic phase \(P5\)/);
     assert.match(text, /10:02 GMT Dr Cara Clinician \(clinician\) ticked P1 as done \(follow-up checklist\) Done : No → Yes/);
     assert.doesNotMatch(text, /medication \d+: start|startedOn|followup-checklist/);
+    assert.match(text, /system registered the CES surgery episode \(CES surgery episode\) .*Ward : Ward 3 \(Spinal\) Ward \(record\) : Ward 3 \(Spinal\) Responsible consultant : Dr Cara Clinician /);
   });
 });
