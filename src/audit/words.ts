@@ -202,6 +202,8 @@ const VALUE_NAMES: Record<string, Record<string, string>> = {
   action: TWOC_ACTION_NAMES,
   kind: LETTER_TITLES,
   section: { bowel: "Bowel", pain: "Pain", sexual: "Sexual function", psychological: "Psychological support" },
+  sex: { female: "Female", male: "Male", indeterminate: "Indeterminate", "not-known": "Not known" },
+  phase: { "pre-void": "Pre-void", "post-void": "Post-void" },
 };
 
 /** "volumeMl" -> "Volume ml", "override-u6" -> "override u6": a name not in the tables, still readable. */

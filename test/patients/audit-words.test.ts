@@ -48,6 +48,8 @@ describe("audit trail in words: the tables", () => {
     ["sensationToVoid", false, "No"],
     ["procedure", "hemilaminectomy", "Hemilaminectomy"],
     ["type", "catheter-removed", "Catheter removed"],
+    ["sex", "not-known", "Not known"],
+    ["phase", "post-void", "Post-void"],
     ["gp", { name: "Moor Surgery", email: null }, "Name: Moor Surgery; Email address: none"],
     ["volumeMl", 420, "420"],
     ["reason", null, ""],
