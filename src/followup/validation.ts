@@ -1,5 +1,5 @@
 import type { ChecklistItem } from "../pathway/index.ts";
-import type { InputReader } from "../web/validation.ts";
+import { type InputReader, inSentence } from "../web/validation.ts";
 import { FUNCTION_FINDINGS, type MedicationInput, type ReassessmentInput, REFERRALS } from "./model.ts";
 
 /** The outpatient re-assessment form (B6, X4). `today` and `surgery` are London dates. */
@@ -18,7 +18,7 @@ export function readReassessment(input: InputReader, today: string, surgery: str
 }
 
 export function readIssue(input: InputReader, issueLabel: string): { ongoing: boolean; details: string | null } {
-  const ongoing = input.bool("ongoing", { label: `the patient has ${issueLabel.charAt(0).toLowerCase()}${issueLabel.slice(1)}`, required: true });
+  const ongoing = input.bool("ongoing", { label: `the patient has ${inSentence(issueLabel)}`, required: true });
   const details = input.text("details", { label: "Details", max: 2000 });
   if (ongoing === true && details === null) input.fail("details", "Describe the ongoing issue");
   return input.result({ ongoing: ongoing!, details });
