@@ -42,6 +42,8 @@ export interface FollowupSection {
 export interface MedicationRow extends Medication {
   flags: MedicationFlag[];
   unclassified: boolean;
+  /** Ingredients this medicine shares with another on the list (the total daily dose to check). */
+  sharedIngredients: string[];
 }
 
 export interface SciStatus {
@@ -140,6 +142,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     ...m,
     flags: review.flags.filter((f) => f.medication === m.name),
     unclassified: review.unclassified.includes(m.name),
+    sharedIngredients: review.sharedIngredients.filter((shared) => shared.medications.includes(m.name)).map((shared) => shared.ingredient),
   }));
 
   const findings: SciFindings = { twocFailed: ward.failedTwoc, catheterOrIsc: catheterOrIsc(episode, ward) };
