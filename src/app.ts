@@ -14,6 +14,7 @@ import { fhirErrorHandler, fhirFallback } from "./fhir/outcome.ts";
 import { fhirRoutes } from "./fhir/routes.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { feedRoutes } from "./hl7/routes.ts";
+import { clinicRoutes } from "./clinic/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
@@ -109,6 +110,7 @@ export function createApp(deps: AppDeps): App {
   followupRoutes(pages, api, deps);
   letterRoutes(pages, api, deps);
   reminderRoutes(pages, api, deps);
+  clinicRoutes(pages, deps);
   adminRoutes(pages, deps);
   feedRoutes(pages, deps);
   app.use(pages.router);

@@ -1,7 +1,7 @@
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import { toInstant } from "../db/values.ts";
-import { formatDateTime } from "../time.ts";
+import { auditSentence, changesInWords, type ChangeInWords, type RecordNames } from "./words.ts";
 
 /** Who made a change: a signed-in user, an API token, or the app itself (scheduler, seeds). */
 export interface Actor {
@@ -51,48 +51,47 @@ export interface AuditRecord {
   entity: string;
   entityId: number | null;
   action: string;
-  changes: { field: string; before: string; after: string }[];
+  /** "Dr Cara Clinician (clinician) started Co-codamol 30/500" */
+  sentence: string;
+  /** Which part of the record: "medicine list" */
+  place: string;
+  /** Each changed field in words, with its value before and after. */
+  changes: ChangeInWords[];
 }
 
 export async function auditForPatient(db: Db, patientId: number, limit = 500): Promise<AuditRecord[]> {
   const rows = await db("audit_events").where({ patient_id: patientId }).orderBy("id", "desc").limit(limit);
-  return rows.map((row) => ({
-    id: row.id,
-    at: toInstant(row.at),
-    actorName: row.actor_name,
-    actorType: row.actor_type,
-    entity: row.entity,
-    entityId: row.entity_id,
-    action: row.action,
-    changes: diff(parse(row.before), parse(row.after)),
-  }));
+  const names = await recordNames(db, rows.map((row) => ({ ...parse(row.before), ...parse(row.after) })));
+  return rows.map((row) => {
+    const before = parse(row.before);
+    const after = parse(row.after);
+    const entry = { actorName: row.actor_name, entity: row.entity, entityId: row.entity_id, action: row.action, before, after };
+    return {
+      id: row.id,
+      at: toInstant(row.at),
+      actorType: row.actor_type,
+      ...entry,
+      ...auditSentence(entry),
+      changes: changesInWords(before, after, row.entity, names),
+    };
+  });
+}
+
+/** The names of the wards and consultants the entries point to by id, so the trail shows names. */
+async function recordNames(db: Db, values: Record<string, unknown>[]): Promise<RecordNames> {
+  const ids = (field: string) => [...new Set(values.map((v) => v[field]).filter((id): id is number => typeof id === "number"))];
+  const [wards, users] = await Promise.all([
+    ids("wardId").length ? db("wards").whereIn("id", ids("wardId")).select("id", "name") : [],
+    ids("consultantUserId").length ? db("users").whereIn("id", ids("consultantUserId")).select("id", "display_name") : [],
+  ]);
+  return {
+    wardId: new Map(wards.map((w: { id: number; name: string }) => [w.id, w.name])),
+    consultantUserId: new Map(users.map((u: { id: number; display_name: string }) => [u.id, u.display_name])),
+  };
 }
 
 function parse(text: string | null): Record<string, unknown> {
   if (!text) return {};
   const value = JSON.parse(text) as unknown;
   return value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
-}
-
-/** The fields whose value differs between before and after, as display text. */
-export function diff(before: Record<string, unknown>, after: Record<string, unknown>) {
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])];
-  return fields
-    .filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]))
-    .map((field) => ({ field, before: show(before[field]), after: show(after[field]) }));
-}
-
-const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
-
-function isRealInstant(text: string): boolean {
-  const ms = Date.parse(text);
-  return STORED_INSTANT.test(text) && Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === text.slice(0, 19);
-}
-
-/** Display text for a value; stored instants (UTC) are shown in UK time like every other time. */
-function show(value: unknown): string {
-  if (value === undefined || value === null) return "";
-  // Only a real instant is shown as a time: free text shaped like one ("2026-13-01T10:00:00Z" typed as a bed) is shown as typed.
-  if (typeof value === "string") return isRealInstant(value) ? formatDateTime(value) : value;
-  return JSON.stringify(value);
 }

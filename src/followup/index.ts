@@ -15,6 +15,7 @@ import { loadFollowup } from "./state.ts";
  *   chronicFrom: "YYYY-MM-DD",             // chronicPhaseStarts(surgery date in London): P5-P8 apply from this day
  *   outpatientAppointmentAt: string | null, // the surgical outpatient appointment (UTC ISO), B6/X4
  *   reassessmentDone: boolean,             // an outpatient re-assessment (B6, X4) is recorded
+ *   reassessmentOutstanding: ("B6" | "X4")[], // B6 / X4 checklist items not yet done (bowel, sexual function)
  *   sciReferral: {
  *     indicated: boolean,                  // sciReferralReasons() on the recorded findings (R1)
  *     reasons: { rule, text }[],           // e.g. { rule: "B5", text: "Bowel issues: ..." }
@@ -32,6 +33,7 @@ export interface FollowupState {
   chronicFrom: string;
   outpatientAppointmentAt: string | null;
   reassessmentDone: boolean;
+  reassessmentOutstanding: ("B6" | "X4")[];
   sciReferral: { indicated: boolean; reasons: { rule: string; text: string }[]; sentAt: string | null };
   gpDrugReviewDue: { from: string; to: string } | null;
   gpLetterSentAt: string | null;
@@ -47,6 +49,7 @@ export async function getFollowupState(db: Db | Knex.Transaction, episodeId: num
     chronicFrom: view.chronicFrom,
     outpatientAppointmentAt: view.appointment?.at ?? null,
     reassessmentDone: view.reassessments.length > 0,
+    reassessmentOutstanding: view.sections.flatMap((s) => s.items).filter((i) => (i.rule === "B6" || i.rule === "X4") && !i.done).map((i) => i.rule as "B6" | "X4"),
     sciReferral: { indicated: view.sci.indicated, reasons: view.sci.reasons, sentAt: view.sci.sentAt },
     gpDrugReviewDue: view.gpDrugReview,
     gpLetterSentAt: view.gpLetterSentAt,

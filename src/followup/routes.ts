@@ -7,13 +7,14 @@ import { dateFields, idParam, instantFields, YES_NO_ITEMS } from "../web/form-va
 import type { Role, RoleRouter } from "../web/routing.ts";
 import { CLINICAL, CLINICIANS } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
+import { OUTSIDE_PATHWAY_NOTE } from "../pathway/index.ts";
 import { InputReader } from "../web/validation.ts";
 import { getFollowupState } from "./index.ts";
 import { DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, REFERRAL_NAMES } from "./model.ts";
 import { findMedication } from "./repository.ts";
-import { addMedication, recordReassessment, setAppointment, setIssue, setTick, stopMedication } from "./service.ts";
+import { addMedication, recordReassessment, setAppointment, setIssue, setTicks, stopMedication } from "./service.ts";
 import { loadFollowup, mayTick } from "./state.ts";
-import { readAppointment, readIssue, readMedication, readReassessment, readStop } from "./validation.ts";
+import { readAppointment, readIssue, readMedication, readOneTick, readReassessment, readStop, readTickedForm, tickedInWords } from "./validation.ts";
 import { followupPage } from "./view.ts";
 
 const FINDING_ITEMS = (what: string) => [
@@ -30,7 +31,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
 
   deps.episodePanels.add(20, async ({ db: conn, episode, now: at }) => {
     const view = await loadFollowup(conn, episode, at.toISOString());
-    const items = view.sections.flatMap((s) => s.items);
+    const items = view.sections.flatMap((s) => s.items).filter((i) => i.kind === "task");
     return {
       partial: "followup/episode-panel",
       data: {
@@ -41,7 +42,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
         total: items.length,
         appointment: view.appointment,
         sci: view.sci,
-        flagCount: view.current.reduce((n, m) => n + m.flags.length, 0),
+        flagCount: view.current.reduce((n, m) => n + m.flags.length, 0) + view.sharedIngredients.length,
       },
     };
   });
@@ -60,15 +61,16 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       res.render("followup/page", { ...followupPage(episode, patient, view, res.locals.user?.role), ...(errors ? { errors } : {}) }),
     save: async (req, { episode, view }, actor) => {
       const input = new InputReader(req.body, "form");
-      const itemId = input.text("item", { label: "Checklist item", required: true, max: 100 });
-      const done = input.bool("done", { label: "The item is done", required: true });
-      const item = view.sections.flatMap((s) => s.items).find((i) => i.id === itemId);
-      if (itemId && !item) input.fail("item", "That checklist item is not on this episode's checklist today");
+      const items = view.sections.flatMap((s) => s.items);
+      // One item (`item`, `done`: yes/no), or the whole checklist form (`shown`, `done`: the ticked ids).
+      const changes = input.has("item") ? [readOneTick(input, items)] : readTickedForm(input, items);
       input.result(null);
       // On a page the actor is the signed-in user, with their role.
-      if (!mayTick(actor.role as Role | undefined, item!)) throw new HttpError(403, `${item!.rule} is done by a clinician at the outpatient appointment`, "forbidden");
-      await setTick(db, actor, episode, item!, done!, now());
-      return { redirect: `${base(episode.id)}#${item!.id}`, flash: `${item!.rule} ${done ? "marked as done" : "marked as not done"}` };
+      const refused = changes.find((c) => !mayTick(actor.role as Role | undefined, c.item));
+      if (refused) throw new HttpError(403, `${refused.item.rule} is ${refused.item.kind === "prohibition" ? "not ticked: the medication review gives its status" : "done by a clinician at the outpatient appointment"}`, "forbidden");
+      if (changes.length === 0) return { redirect: base(episode.id), flash: "No change to the checklist" };
+      await setTicks(db, actor, episode, changes, now());
+      return { redirect: `${base(episode.id)}#${changes[0].item.id}`, flash: tickedInWords(changes) };
     },
   });
 
@@ -148,7 +150,7 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     load: loadView,
     initial: ({ view }) => dateFields("startedOn", view.today),
     render: (res, { episode, patient, view }, values, errors) =>
-      res.render("followup/medicines", { title: "Medicines and medication review", backLink: backToFollowup(episode.id), patient, episode, view, values, errors }),
+      res.render("followup/medicines", { title: "Medicines and medication review", backLink: backToFollowup(episode.id), patient, episode, view, values, errors, outsidePathwayNote: OUTSIDE_PATHWAY_NOTE }),
     save: async (req, { episode }, actor) => {
       const input = readMedication(new InputReader(req.body, "form"), londonDate(now()));
       await addMedication(db, actor, episode, input, now());

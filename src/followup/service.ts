@@ -22,8 +22,13 @@ import {
 
 /** Ticks (done = true) or un-ticks a checklist item. Each change is a new row, so un-ticking keeps the history. */
 export async function setTick(db: Db, actor: Actor, episode: Episode, item: ChecklistItem, done: boolean, now: string): Promise<void> {
+  await setTicks(db, actor, episode, [{ item, done }], now);
+}
+
+/** Several ticks and un-ticks in one change to the episode: each is its own row and audit row. */
+export async function setTicks(db: Db, actor: Actor, episode: Episode, changes: { item: ChecklistItem; done: boolean }[], now: string): Promise<void> {
   await changeEpisode(db, actor, episode.id, now, async (trx, context) => {
-    await recordTick(trx, context, item, done);
+    for (const { item, done } of changes) await recordTick(trx, context, item, done);
   });
 }
 

@@ -7,10 +7,13 @@ import {
   type MedicationFlag,
   painPhase,
   type PainPhase,
+  prohibitionStatus,
+  type ProhibitionStatus,
   reviewMedications,
   type RuleId,
   type SciFindings,
   sciReferralReasons,
+  type SharedIngredient,
 } from "../pathway/index.ts";
 import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { CATHETER_NOT_RECORDED, type Episode, surgeryDate } from "../patients/model.ts";
@@ -23,6 +26,8 @@ import { wardSummary, type WardSummary } from "./ward.ts";
 export interface ChecklistRow extends ChecklistItem {
   tick: Tick | null;
   done: boolean;
+  /** A prohibition's status from the medication review (P5, P6); null for a task. */
+  status: ProhibitionStatus | null;
 }
 
 export interface FollowupSection {
@@ -37,6 +42,8 @@ export interface FollowupSection {
 export interface MedicationRow extends Medication {
   flags: MedicationFlag[];
   unclassified: boolean;
+  /** Ingredients this medicine shares with another on the list (the total daily dose to check). */
+  sharedIngredients: string[];
 }
 
 export interface SciStatus {
@@ -59,6 +66,8 @@ export interface FollowupView {
   current: MedicationRow[];
   stopped: Medication[];
   unclassified: string[];
+  /** Medicines on the list that share an ingredient: check the total daily dose (outside the pathway). */
+  sharedIngredients: SharedIngredient[];
   sci: SciStatus;
   ward: WardSummary;
   gpDrugReview: { from: string; to: string } | null;
@@ -77,8 +86,12 @@ export function phaseOn(surgery: string, today: string): PainPhase {
   return painPhase(surgery, today < surgery ? surgery : today);
 }
 
-/** Who may tick an item: nurses the inpatient, discharge and any-time items; clinicians every item. */
-export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when">): boolean {
+/**
+ * Who may tick an item: nurses the inpatient, discharge and any-time items; clinicians every item.
+ * A prohibition (P5, P6) is never ticked: the medication review gives its status.
+ */
+export function mayTick(role: Role | undefined, item: Pick<ChecklistItem, "when" | "kind">): boolean {
+  if (item.kind === "prohibition") return false;
   if (role === "clinician") return true;
   return role === "nurse" && item.when !== "outpatient";
 }
@@ -111,24 +124,26 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     () => (preloaded.ward ? Promise.resolve(preloaded.ward) : wardSummary(db, episode.id, nowIso)),
   );
 
+  const currentMeds = medications.filter((m) => m.stoppedOn === null);
+  const review = reviewMedications(phase, currentMeds.map((m) => m.name));
+
   const sections = FOLLOWUP_DOMAINS.map((domain): FollowupSection => ({
     domain,
     title: DOMAINS[domain].title,
     rules: DOMAINS[domain].rules,
     issueLabel: DOMAINS[domain].issue,
     items: checklist(domain, phase).map((item) => {
+      if (item.kind === "prohibition") return { ...item, tick: null, done: false, status: prohibitionStatus(review, item.rule as "P5" | "P6") };
       const tick = ticks.get(item.id) ?? null;
-      return { ...item, tick, done: tick?.done === true };
+      return { ...item, tick, done: tick?.done === true, status: null };
     }),
     issue: issues.get(domain) ?? null,
   }));
-
-  const currentMeds = medications.filter((m) => m.stoppedOn === null);
-  const review = reviewMedications(phase, currentMeds.map((m) => m.name));
   const current = currentMeds.map((m) => ({
     ...m,
     flags: review.flags.filter((f) => f.medication === m.name),
     unclassified: review.unclassified.includes(m.name),
+    sharedIngredients: review.sharedIngredients.filter((shared) => shared.medications.includes(m.name)).map((shared) => shared.ingredient),
   }));
 
   const findings: SciFindings = { twocFailed: ward.failedTwoc, catheterOrIsc: catheterOrIsc(episode, ward) };
@@ -152,6 +167,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     current,
     stopped: medications.filter((m) => m.stoppedOn !== null),
     unclassified: review.unclassified,
+    sharedIngredients: review.sharedIngredients,
     sci: { ...referral, findings, sentAt: sent?.sentAt ?? null, sentBy: sent?.sentBy ?? null, letterId: sent?.letterId ?? null },
     ward,
     gpDrugReview,

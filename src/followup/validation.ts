@@ -1,4 +1,5 @@
-import type { InputReader } from "../web/validation.ts";
+import type { ChecklistItem } from "../pathway/index.ts";
+import { type InputReader, inSentence } from "../web/validation.ts";
 import { FUNCTION_FINDINGS, type MedicationInput, type ReassessmentInput, REFERRALS } from "./model.ts";
 
 /** The outpatient re-assessment form (B6, X4). `today` and `surgery` are London dates. */
@@ -17,7 +18,7 @@ export function readReassessment(input: InputReader, today: string, surgery: str
 }
 
 export function readIssue(input: InputReader, issueLabel: string): { ongoing: boolean; details: string | null } {
-  const ongoing = input.bool("ongoing", { label: `the patient has ${issueLabel.charAt(0).toLowerCase()}${issueLabel.slice(1)}`, required: true });
+  const ongoing = input.bool("ongoing", { label: `the patient has ${inSentence(issueLabel)}`, required: true });
   const details = input.text("details", { label: "Details", max: 2000 });
   if (ongoing === true && details === null) input.fail("details", "Describe the ongoing issue");
   return input.result({ ongoing: ongoing!, details });
@@ -43,4 +44,68 @@ export function readStop(input: InputReader, today: string, startedOn: string): 
   else if (stoppedOn && stoppedOn < startedOn) input.fail("stoppedOn", "Stop date must be on or after the start date");
   const reason = input.text("reason", { label: "Reason for stopping", max: 500 });
   return input.result({ stoppedOn: stoppedOn!, reason });
+}
+
+/** A change to one checklist item: tick (done) or un-tick. */
+export interface TickChange {
+  item: ChecklistItem;
+  done: boolean;
+}
+
+const NOT_ON_CHECKLIST = "That checklist item is not on this episode's checklist today";
+
+/** One item's tick: `item` and `done` (yes or no). */
+export function readOneTick(input: InputReader, items: ChecklistItem[]): TickChange {
+  const itemId = input.text("item", { label: "Checklist item", required: true, max: 100 });
+  const done = input.bool("done", { label: "The item is done", required: true });
+  const item = items.find((i) => i.id === itemId);
+  if (itemId && !item) input.fail("item", NOT_ON_CHECKLIST);
+  return { item: item!, done: done! };
+}
+
+/**
+ * The checklist form: `shown` lists each item the page showed as "id=done" or "id=open", and `done`
+ * the ids ticked when it was sent. Only what the user changed on the page is a change, so a tick
+ * someone else saved meanwhile is not undone by a page opened before it.
+ */
+export function readTickedForm(input: InputReader, items: ChecklistItem[]): TickChange[] {
+  const shown = listOf(input.raw("shown"));
+  const ticked = listOf(input.raw("done"));
+  if (shown === null || ticked === null || shown.length > items.length) {
+    input.fail("checklist-form", "The checklist could not be read: open the page again and tick the items");
+    return [];
+  }
+  const changes: TickChange[] = [];
+  for (const entry of shown) {
+    const [id, was] = entry.split("=");
+    const item = items.find((i) => i.id === id);
+    if (!item || (was !== "done" && was !== "open")) {
+      input.fail("checklist-form", NOT_ON_CHECKLIST);
+      return [];
+    }
+    const done = ticked.includes(id);
+    if (done !== (was === "done")) changes.push({ item, done });
+  }
+  if (ticked.some((id) => !shown.some((entry) => entry.startsWith(`${id}=`)))) input.fail("checklist-form", NOT_ON_CHECKLIST);
+  return changes;
+}
+
+/** A form field sent once, several times or not at all, as a list of texts; null when it is not text. */
+function listOf(value: unknown): string[] | null {
+  if (value === undefined || value === null || value === "") return [];
+  const list = Array.isArray(value) ? value : [value];
+  return list.every((v) => typeof v === "string" && v.length <= 200) ? (list as string[]) : null;
+}
+
+/** "B1 and B3 marked as done; P1 marked as not done". */
+export function tickedInWords(changes: TickChange[]): string {
+  const rules = (done: boolean) => changes.filter((c) => c.done === done).map((c) => c.item.rule);
+  const parts = [
+    [rules(true), "marked as done"],
+    [rules(false), "marked as not done"],
+  ] as const;
+  return parts
+    .filter(([list]) => list.length > 0)
+    .map(([list, what]) => `${list.length === 1 ? list[0] : `${list.slice(0, -1).join(", ")} and ${list[list.length - 1]}`} ${what}`)
+    .join("; ");
 }

@@ -5,11 +5,18 @@ import { rules, type RuleId } from "./rules.ts";
 export type ChecklistDomain = "bladder" | "bowel" | "pain" | "sexual" | "psychological";
 export type ChecklistWhen = "inpatient" | "discharge" | "outpatient" | "any";
 
+/**
+ * A task is ticked when done. A prohibition (P5, P6: "do not offer ...") is not a task: its status
+ * comes from the medication review (prohibitionStatus), never from a tick.
+ */
+export type ChecklistKind = "task" | "prohibition";
+
 export interface ChecklistItem {
   id: string;
   rule: RuleId;
   text: string;
   when: ChecklistWhen;
+  kind: ChecklistKind;
 }
 
 interface ItemSpec {
@@ -20,6 +27,8 @@ interface ItemSpec {
   phase?: PainPhase;
   /** Action wording for the checklist; the rule's own text when absent. */
   text?: string;
+  /** A "do not" rule: shown as a status from the medication review, not ticked. */
+  prohibition?: true;
 }
 
 const ITEMS: Record<ChecklistDomain, ItemSpec[]> = {
@@ -46,8 +55,8 @@ const ITEMS: Record<ChecklistDomain, ItemSpec[]> = {
     { id: "pain-p2-paracetamol-nsaid-gi-protection", rule: "P2", when: "any" },
     { id: "pain-p3-opioids-with-laxative", rule: "P3", when: "any", phase: "acute" },
     { id: "pain-p4-gp-drug-review", rule: "P4", when: "discharge", phase: "acute" },
-    { id: "pain-p5-no-opioids", rule: "P5", when: "any", phase: "chronic" },
-    { id: "pain-p6-no-gabapentinoids-aeds-steroids-benzodiazepines", rule: "P6", when: "any", phase: "chronic" },
+    { id: "pain-p5-no-opioids", rule: "P5", when: "any", phase: "chronic", prohibition: true },
+    { id: "pain-p6-no-gabapentinoids-aeds-steroids-benzodiazepines", rule: "P6", when: "any", phase: "chronic", prohibition: true },
     { id: "pain-p7-root-block", rule: "P7", when: "outpatient", phase: "chronic" },
     { id: "pain-p8-spinal-cord-stimulation", rule: "P8", when: "outpatient", phase: "chronic" },
   ],
@@ -75,5 +84,5 @@ export function checklist(domain: ChecklistDomain, phase: PainPhase): ChecklistI
   }
   return ITEMS[domain]
     .filter((item) => item.phase === undefined || item.phase === phase)
-    .map((item) => ({ id: item.id, rule: item.rule, text: item.text ?? rules[item.rule].text, when: item.when }));
+    .map((item) => ({ id: item.id, rule: item.rule, text: item.text ?? rules[item.rule].text, when: item.when, kind: item.prohibition ? "prohibition" : "task" }));
 }

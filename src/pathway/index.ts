@@ -27,15 +27,15 @@ export type {
 } from "./flip-flow.ts";
 export { painPhase } from "./pain.ts";
 export type { PainPhase } from "./pain.ts";
-export { reviewMedications } from "./medication-review.ts";
-export type { MedicationFlag, MedicationReview } from "./medication-review.ts";
+export { OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "./medication-review.ts";
+export type { MedicationFlag, MedicationReview, ProhibitionStatus, SharedIngredient } from "./medication-review.ts";
 export type { Medicine, MedicineClass } from "./medicines.ts";
 export { catheterOrIscDependent, sciReferralIndication, sciReferralReasons } from "./sci-referral.ts";
 export type { SciFindings, SciReferral } from "./sci-referral.ts";
 export { surgicalRecordChecks, surgicalRecordFlags } from "./surgical-record.ts";
 export type { SurgicalCheck, SurgicalChecks, SurgicalFlag, SurgicalRecord } from "./surgical-record.ts";
 export { checklist } from "./checklist.ts";
-export type { ChecklistDomain, ChecklistItem, ChecklistWhen } from "./checklist.ts";
+export type { ChecklistDomain, ChecklistItem, ChecklistKind, ChecklistWhen } from "./checklist.ts";
 export { isRuleId, rules } from "./rules.ts";
 export type { Rule, RuleId, RuleSection } from "./rules.ts";
 export { PathwayInputError } from "./errors.ts";

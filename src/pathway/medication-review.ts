@@ -1,5 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
-import { type Medicine, type MedicineClass, medicines } from "./medicines.ts";
+import { ingredientsOf, type Medicine, type MedicineClass, medicines } from "./medicines.ts";
 import type { PainPhase } from "./pain.ts";
 
 export interface MedicationFlag {
@@ -8,10 +8,26 @@ export interface MedicationFlag {
   message: string;
 }
 
+/**
+ * Two or more medicines on the list that contain the same ingredient (paracetamol with co-codamol).
+ * A safety check outside the pathway: the rule book has no rule for it and names no dose limit,
+ * so it cites no rule id and asks for the total daily dose to be checked by a clinician.
+ */
+export interface SharedIngredient {
+  ingredient: string;
+  medications: string[];
+  message: string;
+}
+
 export interface MedicationReview {
   flags: MedicationFlag[];
   unclassified: string[];
+  sharedIngredients: SharedIngredient[];
 }
+
+/** Said beside every shared-ingredient flag: it is not a rule of the pathway. */
+export const OUTSIDE_PATHWAY_NOTE =
+  "A safety check outside the pathway: the rule book has no rule for it and gives no dose limit. For clinical review.";
 
 /** Lower-case words: "Co-codamol 30mg/500mg" -> ["co", "codamol", "30mg", "500mg"]. */
 function words(text: string): string[] {
@@ -45,6 +61,8 @@ export interface Classification {
   /** Matched medicines' generic names. */
   generics: string[];
   classes: Set<MedicineClass>;
+  /** The active ingredients of the matched medicines, each once. */
+  ingredients: string[];
 }
 
 /**
@@ -66,7 +84,7 @@ export function classifyMedication(name: string): Classification | undefined {
   const classes = new Set(matched.flatMap((m) => m.classes));
   if (NOT_BY_MOUTH.some((f) => containsPhrase(text, f))) classes.delete("oral-corticosteroid");
   if (ON_THE_SKIN.some((f) => containsPhrase(text, f))) classes.delete("nsaid");
-  return { generics: matched.map((m) => m.generic), classes };
+  return { generics: matched.map((m) => m.generic), classes, ingredients: [...new Set(matched.flatMap(ingredientsOf))] };
 }
 
 const P6_CLASSES: { cls: MedicineClass; label: string }[] = [
@@ -128,7 +146,61 @@ export function reviewMedications(phase: PainPhase, medications: string[]): Medi
       flags.push({ medication: name, rule: "P2", message: `${name} (recognised as ${what}) contains an NSAID and there is no GI protection on the list (a proton pump inhibitor, H2 blocker or misoprostol).` });
     }
   }
-  return { flags, unclassified };
+  return { flags, unclassified, sharedIngredients: sharedIngredients(lines) };
+}
+
+/** Each ingredient that two or more lines of the list contain, in the order first met. */
+function sharedIngredients(lines: { name: string; found: Classification | undefined }[]): SharedIngredient[] {
+  const byIngredient = new Map<string, string[]>();
+  for (const { name, found } of lines) {
+    for (const ingredient of found?.ingredients ?? []) byIngredient.set(ingredient, [...(byIngredient.get(ingredient) ?? []), name]);
+  }
+  return [...byIngredient]
+    .filter(([, names]) => names.length > 1)
+    .map(([ingredient, names]) => ({
+      ingredient,
+      medications: names,
+      message: `${listInWords(names)} ${names.length === 2 ? "both" : "all"} contain ${ingredient}: check the total daily dose.`,
+    }));
+}
+
+/** "A", "A and B", "A, B and C". */
+function listInWords(items: string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+}
+
+/**
+ * P5 and P6 are prohibitions, not tasks: their status is what the medication review found.
+ * `clear` when no current medicine of the rule's classes was recognised; a medicine the review could
+ * not classify keeps it from being shown as clear ("check by hand").
+ */
+export interface ProhibitionStatus {
+  rule: "P5" | "P6";
+  clear: boolean;
+  /** The current medicines that the rule says not to offer. */
+  medications: string[];
+  /** Medicines the review could not check. */
+  unchecked: string[];
+  text: string;
+}
+
+const PROHIBITED = {
+  P5: { kinds: "opioid", advice: "do not offer opioids in the chronic phase" },
+  P6: {
+    kinds: "gabapentinoid, anti-epileptic, oral steroid or benzodiazepine",
+    advice: "do not offer gabapentinoids, anti-epileptics, oral steroids or benzodiazepines in the chronic phase",
+  },
+} as const;
+
+export function prohibitionStatus(review: MedicationReview, rule: "P5" | "P6"): ProhibitionStatus {
+  if (rule !== "P5" && rule !== "P6") throw new PathwayInputError("invalid-value", "rule", `rule must be "P5" or "P6".`);
+  const { kinds, advice } = PROHIBITED[rule];
+  const medications = [...new Set(review.flags.filter((f) => f.rule === rule).map((f) => f.medication))];
+  const unchecked = review.unclassified;
+  const status = (clear: boolean, text: string): ProhibitionStatus => ({ rule, clear, medications, unchecked, text });
+  if (medications.length > 0) return status(false, `Takes ${article(kinds)}: ${listInWords(medications)} (${advice}).`);
+  if (unchecked.length > 0) return status(false, `No ${kinds} recognised, but not classified: ${unchecked.join(", ")}. Check by hand.`);
+  return status(true, `Not on any ${kinds} ✓`);
 }
 
 function article(label: string): string {

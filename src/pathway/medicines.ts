@@ -1,6 +1,7 @@
 /**
  * Medicines the medication review recognises. DATA, for a pharmacist to extend:
- * add an entry { generic, brands, classes }. Names are matched case-insensitively on whole words
+ * add an entry { generic, brands, classes } (and `ingredients` for a combination).
+ * Names are matched case-insensitively on whole words
  * (strength and form are ignored), so "Zapain 30mg/500mg tablets" matches the brand "Zapain".
  * A combination product lists the classes of all its components and names them in `generic`.
  * A brand name that covers products with different contents (e.g. plain "Solpadeine", or plain
@@ -28,6 +29,17 @@ export interface Medicine {
   classes: MedicineClass[];
   /** Other names that mean the same product (older or international generic names). */
   aliases?: string[];
+  /**
+   * The active ingredients, by generic name, for a combination product; a single-ingredient
+   * medicine leaves it out (its ingredient is its generic name). Two medicines on a list that share
+   * an ingredient are flagged for the total daily dose (see sharedIngredients in medication-review).
+   */
+  ingredients?: string[];
+}
+
+/** A medicine's active ingredients: its own list, or its generic name. */
+export function ingredientsOf(medicine: Medicine): string[] {
+  return medicine.ingredients ?? [medicine.generic];
 }
 
 export const medicines: readonly Medicine[] = [
@@ -41,7 +53,7 @@ export const medicines: readonly Medicine[] = [
   { generic: "tapentadol", brands: ["Palexia"], classes: ["opioid"] },
   { generic: "morphine", aliases: ["morphine sulfate", "morphine sulphate"], brands: ["Oramorph", "Zomorph", "MST Continus", "Sevredol", "MXL"], classes: ["opioid"] },
   { generic: "oxycodone", brands: ["OxyContin", "OxyNorm", "Longtec", "Shortec", "Onexila", "Reltebon"], classes: ["opioid"] },
-  { generic: "oxycodone with naloxone", brands: ["Targinact"], classes: ["opioid"] },
+  { generic: "oxycodone with naloxone", ingredients: ["oxycodone", "naloxone"], brands: ["Targinact"], classes: ["opioid"] },
   { generic: "buprenorphine", brands: ["Butrans", "Transtec", "Temgesic", "Reletrans", "Butec", "Sevodyne", "Bupeaze"], classes: ["opioid"] },
   { generic: "fentanyl", brands: ["Durogesic", "Matrifen", "Abstral", "Effentora", "Instanyl", "PecFent"], classes: ["opioid"] },
   { generic: "hydromorphone", brands: ["Palladone"], classes: ["opioid"] },
@@ -51,11 +63,11 @@ export const medicines: readonly Medicine[] = [
   { generic: "meptazinol", brands: ["Meptid"], classes: ["opioid"] },
   { generic: "pentazocine", brands: [], classes: ["opioid"] },
   // Opioid combinations
-  { generic: "co-codamol (codeine with paracetamol)", aliases: ["co-codamol", "cocodamol"], brands: ["Zapain", "Solpadol", "Kapake", "Tylex", "Codipar", "Emcozin", "Solpadeine Plus", "Solpadeine Max", "Migraleve Pink", "Migraleve Yellow"], classes: ["opioid", "paracetamol"] },
-  { generic: "co-dydramol (dihydrocodeine with paracetamol)", aliases: ["co-dydramol", "codydramol"], brands: ["Remedeine"], classes: ["opioid", "paracetamol"] },
-  { generic: "tramadol with paracetamol", brands: ["Tramacet"], classes: ["opioid", "paracetamol"] },
-  { generic: "co-codaprin (codeine with aspirin)", aliases: ["co-codaprin"], brands: [], classes: ["opioid", "nsaid"] },
-  { generic: "ibuprofen with codeine", brands: ["Nurofen Plus"], classes: ["opioid", "nsaid"] },
+  { generic: "co-codamol (codeine with paracetamol)", ingredients: ["codeine", "paracetamol"], aliases: ["co-codamol", "cocodamol"], brands: ["Zapain", "Solpadol", "Kapake", "Tylex", "Codipar", "Emcozin", "Solpadeine Plus", "Solpadeine Max", "Migraleve Pink", "Migraleve Yellow"], classes: ["opioid", "paracetamol"] },
+  { generic: "co-dydramol (dihydrocodeine with paracetamol)", ingredients: ["dihydrocodeine", "paracetamol"], aliases: ["co-dydramol", "codydramol"], brands: ["Remedeine"], classes: ["opioid", "paracetamol"] },
+  { generic: "tramadol with paracetamol", ingredients: ["tramadol", "paracetamol"], brands: ["Tramacet"], classes: ["opioid", "paracetamol"] },
+  { generic: "co-codaprin (codeine with aspirin)", ingredients: ["codeine", "aspirin"], aliases: ["co-codaprin"], brands: [], classes: ["opioid", "nsaid"] },
+  { generic: "ibuprofen with codeine", ingredients: ["ibuprofen", "codeine"], brands: ["Nurofen Plus"], classes: ["opioid", "nsaid"] },
 
   // NSAIDs (P2)
   { generic: "ibuprofen", brands: ["Nurofen", "Brufen", "Calprofen", "Fenbid", "Anadin Joint Pain"], classes: ["nsaid"] },
@@ -75,8 +87,8 @@ export const medicines: readonly Medicine[] = [
   { generic: "ketorolac", brands: ["Toradol"], classes: ["nsaid"] },
   { generic: "flurbiprofen", brands: [], classes: ["nsaid"] },
   // NSAID with its own GI protection
-  { generic: "diclofenac with misoprostol", brands: ["Arthrotec"], classes: ["nsaid", "gi-protection"] },
-  { generic: "naproxen with esomeprazole", brands: ["Vimovo"], classes: ["nsaid", "gi-protection"] },
+  { generic: "diclofenac with misoprostol", ingredients: ["diclofenac", "misoprostol"], brands: ["Arthrotec"], classes: ["nsaid", "gi-protection"] },
+  { generic: "naproxen with esomeprazole", ingredients: ["naproxen", "esomeprazole"], brands: ["Vimovo"], classes: ["nsaid", "gi-protection"] },
 
   // GI protection (P2): proton pump inhibitors, H2 blockers, misoprostol
   { generic: "omeprazole", brands: ["Losec", "Mepradec"], classes: ["gi-protection"] },
@@ -138,8 +150,8 @@ export const medicines: readonly Medicine[] = [
   { generic: "macrogol", aliases: ["polyethylene glycol"], brands: ["Movicol", "Laxido", "CosmoCol", "Molaxole", "Macilax"], classes: ["laxative"] },
   { generic: "ispaghula husk", aliases: ["ispaghula", "psyllium"], brands: ["Fybogel", "Isogel"], classes: ["laxative"] },
   { generic: "glycerol suppositories", aliases: ["glycerol", "glycerin suppositories"], brands: [], classes: ["laxative"] },
-  { generic: "co-danthramer (dantron with poloxamer)", aliases: ["co-danthramer"], brands: [], classes: ["laxative"] },
-  { generic: "co-danthrusate (dantron with docusate)", aliases: ["co-danthrusate"], brands: [], classes: ["laxative"] },
+  { generic: "co-danthramer (dantron with poloxamer)", ingredients: ["dantron", "poloxamer"], aliases: ["co-danthramer"], brands: [], classes: ["laxative"] },
+  { generic: "co-danthrusate (dantron with docusate)", ingredients: ["dantron", "docusate sodium"], aliases: ["co-danthrusate"], brands: [], classes: ["laxative"] },
   { generic: "naloxegol", brands: ["Moventig"], classes: ["laxative"] },
   { generic: "methylnaltrexone", brands: ["Relistor"], classes: ["laxative"] },
 

@@ -63,7 +63,7 @@ export class InputReader {
     const value = this.body[field];
     const max = options.max ?? MAX_TEXT;
     if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) {
-      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
     }
     if (typeof value !== "string") return this.fail(field, `${options.label} must be text`);
     if (CONTROL_CHARACTERS.test(value)) return this.fail(field, `${options.label} must not contain control characters`);
@@ -79,7 +79,7 @@ export class InputReader {
   choice<T extends string>(field: string, options: readonly T[], labels: { label: string; required?: boolean }): T | null {
     const value = this.body[field];
     if (value === undefined || value === null || value === "") {
-      return labels.required ? this.fail(field, `Select ${lowerFirst(labels.label)}`) : null;
+      return labels.required ? this.fail(field, `Select ${inSentence(labels.label)}`) : null;
     }
     if (typeof value !== "string" || !(options as readonly string[]).includes(value)) {
       return this.fail(field, `${labels.label} must be one of: ${options.join(", ")}`);
@@ -91,7 +91,7 @@ export class InputReader {
   bool(field: string, options: { label: string; required?: boolean }): boolean | null {
     const value = this.body[field];
     if (value === undefined || value === null || value === "") {
-      return options.required ? this.fail(field, `Select whether ${lowerFirst(options.label)}`) : null;
+      return options.required ? this.fail(field, `Select whether ${inSentence(options.label)}`) : null;
     }
     if (this.mode === "json") {
       if (typeof value !== "boolean") return this.fail(field, `${field} must be true or false`);
@@ -99,7 +99,7 @@ export class InputReader {
     }
     if (value === "yes" || value === "true") return true;
     if (value === "no" || value === "false") return false;
-    return this.fail(field, `Select yes or no for whether ${lowerFirst(options.label)}`);
+    return this.fail(field, `Select yes or no for whether ${inSentence(options.label)}`);
   }
 
   /** A checkbox: present means ticked. */
@@ -112,7 +112,7 @@ export class InputReader {
     const value = this.body[field];
     const unit = options.unit ? ` ${options.unit}` : "";
     if (value === undefined || value === null || value === "") {
-      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
     }
     // JSON callers send numbers, as the OpenAPI document says; forms send text.
     // A form's number may carry its unit as typed ("80 ml", "80ml"): the unit is the field's own, so it is read off.
@@ -130,7 +130,7 @@ export class InputReader {
 
   email(field: string, options: { label: string; required?: boolean }): string | null {
     const value = this.text(field, { ...options, max: 320 });
-    if (value !== null && !EMAIL.test(value)) return this.fail(field, `Enter ${lowerFirst(options.label)} in the right format, like name@example.nhs.uk`);
+    if (value !== null && !EMAIL.test(value)) return this.fail(field, `Enter ${inSentence(options.label)} in the right format, like name@example.nhs.uk`);
     return value;
   }
 
@@ -139,12 +139,12 @@ export class InputReader {
     let text: string | null;
     if (this.mode === "json") {
       const value = this.body[field];
-      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
       if (typeof value !== "string") return this.fail(field, `${options.label} must be a date like 1970-01-31`);
       text = value;
     } else {
       const parts = ["day", "month", "year"].map((p) => this.body[`${field}-${p}`]);
-      if (parts.every((p) => p === undefined || p === "")) return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (parts.every((p) => p === undefined || p === "")) return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
       if (!parts.every((p) => typeof p === "string" && /^\d{1,4}$/.test(p.trim()))) {
         return this.fail(field, `${options.label} must be a real date, for example 31 1 1970`);
       }
@@ -162,7 +162,7 @@ export class InputReader {
   instant(field: string, options: { label: string; required?: boolean }): string | null {
     if (this.mode === "json") {
       const value = this.body[field];
-      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      if (value === undefined || value === null || value === "") return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
       if (typeof value !== "string" || !isRealIsoInstant(value)) {
         return this.fail(field, `${options.label} must be an ISO 8601 time with an offset, like 2026-11-24T08:30:00Z`);
       }
@@ -171,12 +171,12 @@ export class InputReader {
     const timeValue = this.body[`${field}-time`];
     const dateGiven = ["day", "month", "year"].some((p) => this.has(`${field}-${p}`));
     if (!dateGiven && (timeValue === undefined || timeValue === "")) {
-      return options.required ? this.fail(field, `Enter ${lowerFirst(options.label)}`) : null;
+      return options.required ? this.fail(field, `Enter ${inSentence(options.label)}`) : null;
     }
     const date = this.date(field, { label: options.label, required: true });
     if (date === null) return null;
     if (typeof timeValue !== "string" || !/^\d{1,2}[:.]\d{2}$/.test(timeValue.trim())) {
-      return this.fail(field, `Enter the time of ${lowerFirst(options.label)} as hours and minutes, like 14:30`);
+      return this.fail(field, `Enter the time of ${inSentence(options.label)} as hours and minutes, like 14:30`);
     }
     const zoneValue = this.body[`${field}-zone`];
     const zone = zoneValue === "BST" || zoneValue === "GMT" ? zoneValue : undefined;
@@ -190,7 +190,7 @@ export class InputReader {
         field,
         local.reason === "nonexistent"
           ? `${options.label}: that time does not exist in the UK (the clocks went forward)`
-          : `Enter the time of ${lowerFirst(options.label)} as hours and minutes, like 14:30`,
+          : `Enter the time of ${inSentence(options.label)} as hours and minutes, like 14:30`,
       );
     }
     return local.instant;
@@ -234,7 +234,11 @@ export function isRealDate(text: string): boolean {
   return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
 }
 
-function lowerFirst(text: string): string {
+/**
+ * A label or title as it reads inside a sentence: the first letter lower-cased only when it starts
+ * an ordinary word, so "Letter to the GP" reads "letter to the GP" and "CES symptoms" stays as it is.
+ */
+export function inSentence(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text[0].toLowerCase() + text.slice(1) : text;
 }
 

@@ -34,7 +34,6 @@ export const helpers = {
   selected: (value: unknown, option: unknown) => (String(value ?? "") === String(option) ? "selected" : ""),
   concat: (...args: unknown[]) => args.slice(0, -1).join(""),
   add: (a: unknown, b: unknown) => Number(a) + Number(b),
-  lowerCase: (v: unknown) => String(v ?? "").toLowerCase(),
   /** A fresh one-time key for each form printed, so the form is saved once however often it is sent. */
   onceKey: () => newOnceKey(),
   /** The date-and-time input asks BST or GMT only for October's repeated hour. */

@@ -51,3 +51,19 @@ describe("checklists by domain and phase", () => {
     throwsInput(() => checklist("bowel", "late" as "acute"), "invalid-value", "phase");
   });
 });
+
+describe("P5 and P6 are prohibitions, not tasks", () => {
+  const kinds = (domain: ChecklistDomain, phase: "acute" | "chronic") => checklist(domain, phase).filter((i) => i.kind === "prohibition").map((i) => i.rule);
+  const table: [ChecklistDomain, "acute" | "chronic", string[]][] = [
+    ["pain", "chronic", ["P5", "P6"]],
+    ["pain", "acute", []],
+    ["bowel", "chronic", []],
+    ["bladder", "acute", []],
+  ];
+  for (const [domain, phase, expected] of table) {
+    test(`${domain}, ${phase}: prohibitions ${expected.join(",") || "none"}; every other item is a task`, () => {
+      assert.deepEqual(kinds(domain, phase), expected);
+      for (const item of checklist(domain, phase)) if (!expected.includes(item.rule)) assert.equal(item.kind, "task", item.rule);
+    });
+  }
+});

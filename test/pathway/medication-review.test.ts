@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { reviewMedications } from "../../src/pathway/index.ts";
+import { OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "../../src/pathway/index.ts";
 import { medicines } from "../../src/pathway/medicines.ts";
 import { classifyMedication } from "../../src/pathway/medication-review.ts";
 import { throwsInput } from "./helpers.ts";
@@ -138,7 +138,7 @@ describe("P2-P6 medication review: unclassified and input", () => {
     assert.deepEqual(r.flags, []);
   });
   test("P2-P6: an empty list has nothing to flag", () => {
-    assert.deepEqual(reviewMedications("acute", []), { flags: [], unclassified: [] });
+    assert.deepEqual(reviewMedications("acute", []), { flags: [], unclassified: [], sharedIngredients: [] });
   });
   test("P2-P6 PathwayInputError: bad phase, not a list, blank line", () => {
     throwsInput(() => reviewMedications("subacute" as "acute", []), "invalid-value", "phase");
@@ -146,4 +146,52 @@ describe("P2-P6 medication review: unclassified and input", () => {
     throwsInput(() => reviewMedications("acute", ["codeine", "  "]), "invalid-value", "medications[1]");
     throwsInput(() => reviewMedications("acute", [42 as unknown as string]), "invalid-value", "medications[0]");
   });
+});
+
+describe("same ingredient twice: check the total daily dose (a safety check outside the pathway)", () => {
+  const shared = (meds: string[]) => reviewMedications("acute", meds).sharedIngredients.map((s) => `${s.ingredient}: ${s.medications.join(" | ")}`);
+  const table: [string[], string[]][] = [
+    [["Paracetamol 1 g", "Zapain 30/500"], ["paracetamol: Paracetamol 1 g | Zapain 30/500"]],
+    [["Zapain 30/500", "co-codamol 8/500"], ["codeine: Zapain 30/500 | co-codamol 8/500", "paracetamol: Zapain 30/500 | co-codamol 8/500"]],
+    [["Tramacet", "tramadol 50 mg", "Calpol"], ["tramadol: Tramacet | tramadol 50 mg", "paracetamol: Tramacet | Calpol"]],
+    [["Nurofen Plus", "ibuprofen 400 mg", "codeine 30 mg"], ["ibuprofen: Nurofen Plus | ibuprofen 400 mg", "codeine: Nurofen Plus | codeine 30 mg"]],
+    [["Arthrotec 75", "misoprostol"], ["misoprostol: Arthrotec 75 | misoprostol"]],
+    [["co-dydramol 10/500", "co-codamol 30/500", "paracetamol 500 mg"], ["paracetamol: co-dydramol 10/500 | co-codamol 30/500 | paracetamol 500 mg"]],
+    // different ingredients of one class are not the same ingredient
+    [["ibuprofen 400 mg", "naproxen 500 mg"], []],
+    [["co-dydramol", "codeine 30 mg"], []],
+    [["paracetamol", "Zzylotrex 5 mg"], []],
+    [["paracetamol"], []],
+  ];
+  for (const [meds, expected] of table) {
+    test(`${meds.join(" + ")} -> ${expected.length ? expected.join("; ") : "no flag"}`, () => assert.deepEqual(shared(meds), expected));
+  }
+  test("the message names the medicines and the ingredient, and no dose threshold", () => {
+    const [two] = reviewMedications("chronic", ["Paracetamol 500mg", "Zapain 30mg/500mg"]).sharedIngredients;
+    assert.equal(two.message, "Paracetamol 500mg and Zapain 30mg/500mg both contain paracetamol: check the total daily dose.");
+    const [three] = reviewMedications("acute", ["co-dydramol", "co-codamol", "Panadol"]).sharedIngredients;
+    assert.equal(three.message, "co-dydramol, co-codamol and Panadol all contain paracetamol: check the total daily dose.");
+    assert.match(OUTSIDE_PATHWAY_NOTE, /outside the pathway.*clinical review/);
+  });
+});
+
+describe("P5 and P6 as a status from the medication review", () => {
+  const status = (meds: string[], rule: "P5" | "P6") => prohibitionStatus(reviewMedications("chronic", meds), rule);
+  const table: [string[], "P5" | "P6", boolean, string][] = [
+    [["paracetamol"], "P5", true, "Not on any opioid ✓"],
+    [[], "P6", true, "Not on any gabapentinoid, anti-epileptic, oral steroid or benzodiazepine ✓"],
+    [["Co-codamol 30/500", "Pregabalin 75 mg"], "P5", false, "Takes an opioid: Co-codamol 30/500 (do not offer opioids in the chronic phase)."],
+    [["Co-codamol 30/500", "Pregabalin 75 mg"], "P6", false, "Takes a gabapentinoid, anti-epileptic, oral steroid or benzodiazepine: Pregabalin 75 mg (do not offer gabapentinoids, anti-epileptics, oral steroids or benzodiazepines in the chronic phase)."],
+    [["tramadol", "morphine", "senna"], "P5", false, "Takes an opioid: tramadol and morphine (do not offer opioids in the chronic phase)."],
+    [["paracetamol", "Zzylotrex 5 mg"], "P5", false, "No opioid recognised, but not classified: Zzylotrex 5 mg. Check by hand."],
+  ];
+  for (const [meds, rule, clear, text] of table) {
+    test(`${rule} with ${meds.join(", ") || "no medicines"}: ${clear ? "clear" : "flagged"}`, () => {
+      const s = status(meds, rule);
+      assert.equal(s.clear, clear);
+      assert.equal(s.text, text);
+      assert.equal(s.rule, rule);
+    });
+  }
+  test("only P5 and P6 have a status", () => throwsInput(() => prohibitionStatus(reviewMedications("chronic", []), "P7" as "P5"), "invalid-value", "rule"));
 });

@@ -86,7 +86,7 @@ describe("registering a patient from the form", () => {
     assert.equal(res.status, 303);
     const audit = await nurse.agent.get(`/patients/${patient.id}/audit`);
     const text = pageText(audit.text);
-    assert.match(text, /givenName : Mary → Maria/);
+    assert.match(text, /corrected the patient's details \(patient details\) Given name : Mary → Maria/);
   });
 });
 

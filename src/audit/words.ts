@@ -1,0 +1,297 @@
+/**
+ * The audit trail in words: who did what to which record, with each changed field named as the
+ * forms name it and its value as the pages show it (UK time, dates in words, yes or no).
+ * Known entities, actions and fields are in the tables below; anything else is still shown
+ * readably ("override-u6" reads "override u6", "volumeMl" reads "volume ml").
+ */
+import { formatCalendarDate, formatDateTime } from "../time.ts";
+import { LETTER_KIND_INFO } from "../letters/model.ts";
+import { CATHETER_STATUS_NAMES, PROCEDURE_NAMES } from "../patients/model.ts";
+import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT } from "../ward/model.ts";
+import { REFERRAL_NAMES } from "../followup/model.ts";
+import { inSentence } from "../web/validation.ts";
+
+type Values = Record<string, unknown>;
+
+interface EntityWords {
+  /** Which part of the record: shown in brackets after the sentence. */
+  place: string;
+  /** What the actor did, from the values after the change (before, for a change that removes them). */
+  actions: Record<string, (v: Values) => string>;
+}
+
+const text = (v: unknown): string => (typeof v === "string" || typeof v === "number" ? String(v) : "");
+const named = <K extends string>(names: Record<K, string>, v: unknown): string => (Object.hasOwn(names, text(v)) ? names[text(v) as K] : text(v));
+const LETTER_TITLES: Record<string, string> = Object.fromEntries(Object.entries(LETTER_KIND_INFO).map(([kind, info]) => [kind, info.title]));
+const TWOC_ACTION_NAMES: Record<string, string> = Object.fromEntries(Object.entries(TWOC_ACTION_TEXT).map(([action, a]) => [action, a.text]));
+const letterTitle = (v: Values): string => (v.kind ? inSentence(named(LETTER_TITLES, v.kind)) : "a letter");
+
+const ENTITIES: Record<string, EntityWords> = {
+  patient: {
+    place: "patient details",
+    actions: {
+      register: () => "registered the patient",
+      correct: () => "corrected the patient's details",
+      "email-opt-out": () => "stopped reminder emails to the patient",
+    },
+  },
+  episode: {
+    place: "CES surgery episode",
+    actions: {
+      register: () => "registered the CES surgery episode",
+      correct: () => "corrected the surgery record",
+      discharge: () => "recorded the discharge",
+      "correct-discharge": () => "corrected the discharge",
+    },
+  },
+  "bladder-event": {
+    place: "bladder record",
+    actions: {
+      record: (v) => `recorded: ${inSentence(named(EVENT_TYPE_NAMES, v.type)) || "a bladder event"}`,
+      correct: (v) => `corrected: ${inSentence(named(EVENT_TYPE_NAMES, v.type)) || "a bladder event"}`,
+    },
+  },
+  "twoc-override": { place: "trial without catheter", actions: { "override-u6": () => "overrode U6 to allow a new trial without catheter" } },
+  "twoc-action": {
+    place: "failed-TWOC checklist",
+    actions: {
+      tick: (v) => `ticked "${named(TWOC_ACTION_NAMES, v.action)}"`,
+      untick: (v) => `un-ticked "${named(TWOC_ACTION_NAMES, v.action)}"`,
+    },
+  },
+  "flip-flow-schedule": {
+    place: "flip-flow schedule",
+    actions: {
+      "start-schedule": (v) => `started a flip-flow schedule${v.interval ? `, ${text(v.interval)}` : ""}`,
+      "change-schedule": (v) => `changed the flip-flow schedule${v.interval ? ` to ${text(v.interval)}` : ""}`,
+      "accept-f2-interval": (v) => `accepted the suggested F2 interval${v.interval ? `, ${text(v.interval)}` : ""}`,
+      "stop-schedule": () => "stopped the flip-flow schedule",
+    },
+  },
+  "followup-checklist": {
+    place: "follow-up checklist",
+    actions: {
+      tick: (v) => `ticked ${text(v.rule) || "an item"} as done`,
+      untick: (v) => `un-ticked ${text(v.rule) || "an item"} (not done)`,
+    },
+  },
+  "followup-issue": {
+    place: "follow-up: ongoing issues",
+    actions: {
+      record: (v) => `recorded whether there is an ongoing issue: ${inSentence(text(v.issue) || "an issue")}`,
+      correct: (v) => `changed the ongoing issue: ${inSentence(text(v.issue) || "an issue")}`,
+    },
+  },
+  "outpatient-appointment": {
+    place: "outpatient appointment",
+    actions: { book: () => "booked the surgical outpatient appointment", move: () => "moved the surgical outpatient appointment" },
+  },
+  "outpatient-reassessment": { place: "outpatient re-assessment", actions: { record: () => "recorded the outpatient re-assessment of bowel and sexual function (B6, X4)" } },
+  medication: {
+    place: "medicine list",
+    actions: { start: (v) => `started ${text(v.name) || "a medicine"}`, stop: (v) => `stopped ${text(v.name) || "a medicine"}` },
+  },
+  letter: {
+    place: "letters",
+    actions: {
+      create: (v) => `generated a draft: ${letterTitle(v)}`,
+      regenerate: (v) => `regenerated draft version ${text(v.version)} of ${letterTitle(v)}`,
+      "new-version": (v) => `made version ${text(v.version)} of ${letterTitle(v)}`,
+      send: (v) => `marked version ${text(v.version)} of ${letterTitle(v)} as sent`,
+    },
+  },
+  email: { place: "emails", actions: { resend: () => "queued an email to be sent again", "confirm-delivered": () => "confirmed that an email in doubt was delivered" } },
+  reminder: { place: "reminders", actions: { done: () => "marked a reminder as done" } },
+};
+
+/** Field names in words, as the forms ask them. */
+const FIELDS: Record<string, string> = {
+  nhsNumber: "NHS number",
+  familyName: "Family name",
+  givenName: "Given name",
+  dateOfBirth: "Date of birth",
+  sex: "Sex",
+  email: "Email address",
+  emailConsent: "Consent to reminder emails",
+  emailOptedOutAt: "Reminder emails stopped",
+  gp: "GP practice",
+  presentation: "CES presentation",
+  mriAt: "MRI",
+  anaesthesiaStartAt: "Start of anaesthesia",
+  procedure: "Procedure",
+  level: "Level",
+  surgeon: "Surgeon",
+  hospital: "Hospital",
+  ward: "Ward",
+  wardId: "Ward (record)",
+  consultantUserId: "Responsible consultant",
+  bed: "Bed",
+  delayReason: "Reason for any delay (S-TIME)",
+  consultantSanction: "Consultant on-call sanction (S-NIGHT)",
+  preopReviewAt: "Documented pre-operative review (S-DOC)",
+  consentRecorded: "Consent recorded (S-CONSENT)",
+  bsrRegistered: "Registered on the British Spine Registry (S-BSR)",
+  catheterisedBeforeSurgery: "Catheterised before surgery (S-CATH)",
+  dischargedAt: "Discharged",
+  destination: "Discharged to",
+  catheterStatus: "Catheter at discharge",
+  type: "Event",
+  at: "Time",
+  phase: "Scan",
+  volumeMl: "Volume (ml)",
+  sensationToVoid: "Sensation to void",
+  catheterType: "Catheter",
+  correctsEvent: "Corrects bladder event number",
+  reason: "Reason",
+  failedRemovalEventId: "Failed catheter removal (event number)",
+  twoc: "Trial without catheter",
+  action: "Action",
+  done: "Done",
+  intervalMinutes: "Interval (minutes)",
+  interval: "Interval",
+  firstOpeningAt: "First opening",
+  note: "Note",
+  endedAt: "Ended",
+  item: "Checklist item",
+  rule: "Rule",
+  section: "Section",
+  issue: "Ongoing issue",
+  ongoing: "Ongoing",
+  details: "Details",
+  appointmentAt: "Appointment",
+  clinic: "Clinic",
+  appointmentDate: "Date of the outpatient appointment",
+  bowel: "Bowel function (B6)",
+  sexual: "Sexual function (X4)",
+  outcome: "Outcome",
+  referral: "Referral",
+  name: "Name",
+  address: "Address",
+  dose: "Dose",
+  startedOn: "Start date",
+  stoppedOn: "Stop date",
+  stopReason: "Reason for stopping",
+  kind: "Kind",
+  version: "Version",
+  status: "Status",
+  recipientId: "Recipient (record number)",
+  freeText: "Clinician's paragraph",
+  lastError: "Last error",
+  id: "Record number",
+  retiredAt: "Retired",
+};
+
+/** Where a field means something particular to one kind of record. */
+const ENTITY_FIELDS: Record<string, Record<string, string>> = {
+  medication: { name: "Medicine" },
+  letter: { kind: "Letter" },
+};
+
+/** Fields that are machinery, not part of the clinical record: not shown. */
+const HIDDEN_FIELDS = new Set(["key", "idempotencyKey"]);
+
+/** Values shown in words for the fields that hold a code. */
+const VALUE_NAMES: Record<string, Record<string, string>> = {
+  procedure: PROCEDURE_NAMES,
+  catheterStatus: CATHETER_STATUS_NAMES,
+  type: EVENT_TYPE_NAMES,
+  catheterType: CATHETER_TYPE_NAMES,
+  referral: REFERRAL_NAMES,
+  bowel: { yes: "Issue found", no: "No issue", "not-assessed": "Not re-assessed" },
+  sexual: { yes: "Issue found", no: "No issue", "not-assessed": "Not re-assessed" },
+  action: TWOC_ACTION_NAMES,
+  kind: LETTER_TITLES,
+  section: { bowel: "Bowel", pain: "Pain", sexual: "Sexual function", psychological: "Psychological support" },
+  sex: { female: "Female", male: "Male", indeterminate: "Indeterminate", "not-known": "Not known" },
+  phase: { "pre-void": "Pre-void", "post-void": "Post-void" },
+};
+
+/** "volumeMl" -> "Volume ml", "override-u6" -> "override u6": a name not in the tables, still readable. */
+export function nameInWords(name: string): string {
+  const spaced = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/[-_]+/g, " ")
+    .trim()
+    .toLowerCase();
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+const STORED_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+const CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isRealInstant(value: string): boolean {
+  const ms = Date.parse(value);
+  return STORED_INSTANT.test(value) && Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+function isRealDate(value: string): boolean {
+  return CALENDAR_DATE.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
+}
+
+/** Names of the records a field points to by id (wardId -> the ward's name), read by the caller. */
+export type RecordNames = Partial<Record<"wardId" | "consultantUserId", Map<number, string>>>;
+
+/** A value as the pages show it: UK time, dates in words, yes or no, codes in words, nested fields named. */
+export function valueInWords(field: string, value: unknown, names: RecordNames = {}): string {
+  if (value === undefined || value === null || value === "") return "";
+  if (typeof value === "boolean") return value ? "Yes" : "No";
+  if (typeof value === "number") return names[field as keyof RecordNames]?.get(value) ?? String(value);
+  if (typeof value === "string") {
+    const names = VALUE_NAMES[field];
+    if (names && Object.hasOwn(names, value)) return names[value];
+    // Only a real instant or date is shown as one: free text shaped like one is shown as typed.
+    if (isRealInstant(value)) return formatDateTime(value);
+    if (isRealDate(value)) return formatCalendarDate(value);
+    return value;
+  }
+  if (Array.isArray(value)) return value.map((v) => valueInWords(field, v)).join(", ");
+  if (typeof value === "object") {
+    return Object.entries(value as Values)
+      .filter(([k]) => !HIDDEN_FIELDS.has(k))
+      .map(([k, v]) => `${fieldInWords(k)}: ${valueInWords(k, v) || "none"}`)
+      .join("; ");
+  }
+  return String(value);
+}
+
+/** A field's name in words; `entity` (the kind of record) where the same name means something particular. */
+export function fieldInWords(field: string, entity = ""): string {
+  const particular = Object.hasOwn(ENTITY_FIELDS, entity) ? ENTITY_FIELDS[entity] : {};
+  if (Object.hasOwn(particular, field)) return particular[field];
+  return Object.hasOwn(FIELDS, field) ? FIELDS[field] : nameInWords(field);
+}
+
+export interface ChangeInWords {
+  field: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The fields whose value differs between before and after, in words. A new record (nothing before)
+ * has no "before"; a change to a field that was empty says it was "not recorded".
+ */
+export function changesInWords(before: Values, after: Values, entity = "", names: RecordNames = {}): ChangeInWords[] {
+  const isChange = Object.keys(before).length > 0;
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !HIDDEN_FIELDS.has(f));
+  return fields
+    .map((f) => ({ field: fieldInWords(f, entity), before: valueInWords(f, before[f], names), after: valueInWords(f, after[f], names) }))
+    .filter((c) => c.before !== c.after)
+    .map((c) => ({ ...c, before: c.before || (isChange ? "not recorded" : "") }));
+}
+
+export interface AuditInWords {
+  /** "Dr Cara Clinician (clinician) started Co-codamol 30/500" */
+  sentence: string;
+  /** "medicine list" */
+  place: string;
+}
+
+/** Who did what to which record, in one sentence, and which part of the record it was. */
+export function auditSentence(entry: { actorName: string; entity: string; entityId: number | null; action: string; before: Values; after: Values }): AuditInWords {
+  const known = Object.hasOwn(ENTITIES, entry.entity) ? ENTITIES[entry.entity] : null;
+  const values = { ...entry.before, ...entry.after };
+  const say = known && Object.hasOwn(known.actions, entry.action) ? known.actions[entry.action] : null;
+  const what = say ? say(values) : `${nameInWords(entry.action).toLowerCase()}: ${nameInWords(entry.entity).toLowerCase()}${entry.entityId === null ? "" : ` ${entry.entityId}`}`;
+  return { sentence: `${entry.actorName} ${what}`, place: known?.place ?? nameInWords(entry.entity).toLowerCase() };
+}
