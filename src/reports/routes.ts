@@ -1,0 +1,88 @@
+/**
+ * /reports: the pathway reports for the spinal service lead, a clinician (see the README's Reports
+ * section for why no separate role). GET only: the period is in the query string, so a report can
+ * be bookmarked and shared; a period that is not one answers 400 with an error summary.
+ */
+import type { Response } from "express";
+import type { AppDeps } from "../deps.ts";
+import { NotFoundError } from "../errors.ts";
+import { formErrors } from "../web/forms.ts";
+import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
+import { FIGURES, figureById, groupsOf, type ReportEpisode } from "./figures.ts";
+import { type Period, periodFields, readPeriod } from "./period.ts";
+import { bsrCsv, figureCsv, reportEpisodes } from "./service.ts";
+
+export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  pages.get("/reports", CLINICIANS, async (req, res) => {
+    const at = now();
+    let period: Period;
+    try {
+      period = readPeriod(req.query, at);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      res.status(400);
+      return renderPage(res, { values: req.query as Record<string, unknown>, errors, period: null, episodes: [] });
+    }
+    renderPage(res, { values: periodFields(period), errors: null, period, episodes: await reportEpisodes(db, period, at) });
+  });
+
+  const download = (res: Response, name: string, period: Period, csv: string) => {
+    res.type("text/csv; charset=utf-8");
+    res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
+    res.send(csv);
+  };
+
+  pages.get("/reports/registry/bsr.csv", CLINICIANS, async (req, res) => {
+    const at = now();
+    const period = readPeriod(req.query, at);
+    download(res, "british-spine-registry", period, bsrCsv(await reportEpisodes(db, period, at)));
+  });
+
+  pages.get("/reports/:figure.csv", CLINICIANS, async (req, res) => {
+    const figure = figureById(String(req.params.figure));
+    if (!figure) throw new NotFoundError("Report");
+    const at = now();
+    const period = readPeriod(req.query, at);
+    download(res, figure.id, period, figureCsv(figure, await reportEpisodes(db, period, at)));
+  });
+}
+
+function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; episodes: ReportEpisode[] }): void {
+  const { period, episodes } = view;
+  const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
+  const groups = groupsOf(episodes);
+  res.render("reports/page", {
+    title: "Pathway reports",
+    values: view.values,
+    errors: view.errors,
+    period,
+    query,
+    episodeCount: episodes.length,
+    figures: period
+      ? FIGURES.map((figure) => {
+          const chart = figure.chart(episodes);
+          return {
+            id: figure.id,
+            title: figure.title,
+            rules: figure.rules,
+            notes: figure.notes,
+            svg: chart.svg,
+            chartRows: chart.rows,
+            headings: figure.columns.map((c) => c.heading),
+            rows: groups.map((g) => ({
+              level: g.level,
+              name: g.level === "ward" ? g.ward : g.hospital,
+              hospital: g.hospital,
+              cells: figure.columns.map((c) => c.value(g.episodes)),
+            })),
+            csvHref: `/reports/${figure.id}.csv?${query}`,
+          };
+        })
+      : [],
+    bsrHref: `/reports/registry/bsr.csv?${query}`,
+  });
+}
