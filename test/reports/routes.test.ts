@@ -1,0 +1,62 @@
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import supertest from "supertest";
+import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+
+describe("/reports routes", () => {
+  let ctx: TestContext;
+  let clinician: SignedInAgent;
+
+  before(async () => {
+    ctx = await createTestApp({ now: "2026-12-06T10:00:00Z" });
+    clinician = await signIn(ctx.app, "clinician");
+  });
+  after(() => ctx.close());
+
+  test("a clinician (the service lead) sees the last 12 months by default, with the demo episodes in it", async () => {
+    const res = await clinician.agent.get("/reports");
+    assert.equal(res.status, 200);
+    const text = pageText(res.text);
+    assert.match(text, /\d+ episodes with surgery from 7 December 2025 to 6 December 2026/);
+    assert.doesNotMatch(text, / 0 episodes with surgery/);
+    assert.match(res.text, /name="from-day"[^>]*value="7"/);
+    assert.match(res.text.replace(/&#x3D;/g, "="), /href="\/reports\/registry\/bsr.csv\?from-day=7&amp;from-month=12&amp;from-year=2025&amp;to-day=6&amp;to-month=12&amp;to-year=2026"/);
+  });
+
+  test("nurses and admins are refused; signed out goes to sign-in", async () => {
+    for (const role of ["nurse", "admin"] as const) {
+      const user = await signIn(ctx.app, role);
+      for (const url of ["/reports", "/reports/twoc.csv", "/reports/registry/bsr.csv"]) {
+        assert.equal((await user.agent.get(url)).status, 403, `${role} ${url}`);
+      }
+    }
+    const anonymous = await supertest(ctx.app).get("/reports/twoc.csv").redirects(0);
+    assert.equal(anonymous.status, 303);
+  });
+
+  test("a period that is not one answers 400 with an error summary and keeps what was typed", async () => {
+    const cases: [string, RegExp][] = [
+      ["from-day=31&from-month=2&from-year=2026&to-day=1&to-month=3&to-year=2026", /Start date must be a real date/],
+      ["from-day=1&from-month=3&from-year=2026&to-day=1&to-month=1&to-year=2026", /End date must be the same as or after the start date/],
+      ["from-day=1&from-month=3&from-year=2026", /Enter end date/],
+      ["from-day=x&from-month=3&from-year=2026&to-day=1&to-month=1&to-year=2027", /Start date must be a real date/],
+      ["from-day=1&from-month=1&from-year=2000&to-day=1&to-month=1&to-year=2026", /Choose a period of 5 years or less/],
+      ["from-day[]=1&from-month=1&from-year=2026&to-day=1&to-month=2&to-year=2026", /Start date must be a real date/],
+    ];
+    for (const [query, message] of cases) {
+      const res = await clinician.agent.get(`/reports?${query}`);
+      assert.equal(res.status, 400, query);
+      assert.match(res.text, /nhsuk-error-summary/);
+      assert.match(pageText(res.text), message, query);
+      assert.doesNotMatch(res.text, /app-report-chart/);
+    }
+    const kept = await clinician.agent.get("/reports?from-day=31&from-month=2&from-year=2026&to-day=1&to-month=3&to-year=2026");
+    assert.match(kept.text, /name="from-day"[^>]*value="31"/);
+    const csv = await clinician.agent.get("/reports/twoc.csv?from-day=31&from-month=2&from-year=2026&to-day=1&to-month=3&to-year=2026");
+    assert.equal(csv.status, 400);
+  });
+
+  test("an unknown report's CSV is a 404", async () => {
+    assert.equal((await clinician.agent.get("/reports/nothing.csv")).status, 404);
+  });
+});
