@@ -155,6 +155,8 @@ async function activeEventsOfPeriod(db: Db, ids: Knex.QueryBuilder): Promise<Sto
     .select("id", "episode_id", "type", "at", "phase", "volume_ml", "sensation_to_void", "catheter_type")
     .whereIn("episode_id", ids)
     .whereNull("superseded_by")
+    // Valve openings count only against a schedule (flip-flow figures); the TWOC reads none of them.
+    .andWhere((q) => q.whereNot("type", "flip-flow-opening").orWhereIn("episode_id", db("flip_flow_schedules").select("episode_id")))
     .orderBy([{ column: "episode_id" }, { column: "at" }, { column: "id" }]);
   return rows.map(toStoredEvent);
 }
