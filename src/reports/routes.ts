@@ -10,7 +10,7 @@ import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { FIGURES, figureById, groupsOf, type ReportEpisode } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, reportEpisodes } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, reportEpisodes } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -18,16 +18,18 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
 
   pages.get("/reports", CLINICIANS, async (req, res) => {
     const at = now();
-    let period: Period;
+    let period: Period | null = null;
+    let episodes: ReportEpisode[];
     try {
       period = readPeriod(req.query, at);
+      episodes = await reportEpisodes(db, period, at);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
       res.status(400);
-      return renderPage(res, { values: req.query as Record<string, unknown>, errors, period: null, episodes: [] });
+      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, episodes: [] });
     }
-    renderPage(res, { values: periodFields(period), errors: null, period, episodes: await reportEpisodes(db, period, at) });
+    await renderPage(res, { values: periodFields(period), errors: null, period, episodes });
   });
 
   const download = (res: Response, name: string, period: Period, csv: string) => {
@@ -51,10 +53,31 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   });
 }
 
-function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; episodes: ReportEpisode[] }): void {
+async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; episodes: ReportEpisode[] }): Promise<void> {
   const { period, episodes } = view;
   const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
   const groups = groupsOf(episodes);
+  const figures = [];
+  for (const figure of period ? FIGURES : []) {
+    await nextTurn(); // each figure counts every episode: let ward pages in between
+    const chart = figure.chart(episodes);
+    figures.push({
+      id: figure.id,
+      title: figure.title,
+      rules: figure.rules,
+      notes: figure.notes,
+      svg: chart.svg,
+      chartRows: chart.rows,
+      headings: figure.columns.map((c) => c.heading),
+      rows: groups.map((g) => ({
+        level: g.level,
+        name: g.level === "ward" ? g.ward : g.hospital,
+        hospital: g.hospital,
+        cells: figure.columns.map((c) => c.value(g.episodes)),
+      })),
+      csvHref: `/reports/${figure.id}.csv?${query}`,
+    });
+  }
   res.render("reports/page", {
     title: "Pathway reports",
     values: view.values,
@@ -62,27 +85,7 @@ function renderPage(res: Response, view: { values: Record<string, unknown>; erro
     period,
     query,
     episodeCount: episodes.length,
-    figures: period
-      ? FIGURES.map((figure) => {
-          const chart = figure.chart(episodes);
-          return {
-            id: figure.id,
-            title: figure.title,
-            rules: figure.rules,
-            notes: figure.notes,
-            svg: chart.svg,
-            chartRows: chart.rows,
-            headings: figure.columns.map((c) => c.heading),
-            rows: groups.map((g) => ({
-              level: g.level,
-              name: g.level === "ward" ? g.ward : g.hospital,
-              hospital: g.hospital,
-              cells: figure.columns.map((c) => c.value(g.episodes)),
-            })),
-            csvHref: `/reports/${figure.id}.csv?${query}`,
-          };
-        })
-      : [],
+    figures,
     bsrHref: `/reports/registry/bsr.csv?${query}`,
   });
 }

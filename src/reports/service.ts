@@ -1,5 +1,6 @@
 /** The reports for a period: the period's records, each classified by the rule engine, grouped by hospital and ward. */
 import type { Db } from "../db/knex.ts";
+import { ValidationError } from "../errors.ts";
 import { PROCEDURE_NAMES } from "../patients/model.ts";
 import { classifyEpisode } from "./classify.ts";
 import { type CsvCell, csvCalendarDate, csvDate, csvDateTime, toCsv } from "./csv.ts";
@@ -7,14 +8,36 @@ import { type Figure, NO_HOSPITAL, NO_WARD, type ReportEpisode } from "./figures
 import { loadPeriod } from "./load.ts";
 import type { Period } from "./period.ts";
 
+/**
+ * The most episodes one report reads. A service operates on a few hundred CES patients a year, so
+ * this is far above any real period; it keeps one request from holding the server for minutes.
+ */
+export const MAX_EPISODES = 10_000;
+/** Episodes classified between two turns of the event loop, so ward pages are answered meanwhile. */
+const CHUNK = 250;
+
+export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 export async function reportEpisodes(db: Db, period: Period, now: string): Promise<ReportEpisode[]> {
+  const row = (await db("episodes").where("anaesthesia_start_at", ">=", period.startUtc).andWhere("anaesthesia_start_at", "<", period.endUtc).count({ n: "*" }).first()) as { n: number | string };
+  const count = Number(row.n);
+  if (count > MAX_EPISODES) {
+    throw new ValidationError([{ field: "from", message: `This period holds ${count.toLocaleString("en-GB")} episodes and a report covers at most ${MAX_EPISODES.toLocaleString("en-GB")}: choose a shorter period` }]);
+  }
   const records = await loadPeriod(db, period, now);
-  return records.map((record) => ({
-    record,
-    facts: classifyEpisode(record, now),
-    hospital: record.episode.hospital?.trim() || NO_HOSPITAL,
-    ward: record.wardName ?? (record.episode.ward?.trim() || NO_WARD),
-  }));
+  const out: ReportEpisode[] = [];
+  for (let i = 0; i < records.length; i += CHUNK) {
+    if (i > 0) await nextTurn();
+    for (const record of records.slice(i, i + CHUNK)) {
+      out.push({
+        record,
+        facts: classifyEpisode(record, now),
+        hospital: record.episode.hospital?.trim() || NO_HOSPITAL,
+        ward: record.wardName ?? (record.episode.ward?.trim() || NO_WARD),
+      });
+    }
+  }
+  return out;
 }
 
 export function figureCsv(figure: Figure, episodes: ReportEpisode[]): string {

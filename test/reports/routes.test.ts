@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import supertest from "supertest";
+import { MAX_EPISODES } from "../../src/reports/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 
 describe("/reports routes", () => {
@@ -54,6 +55,20 @@ describe("/reports routes", () => {
     assert.match(kept.text, /name="from-day"[^>]*value="31"/);
     const csv = await clinician.agent.get("/reports/twoc.csv?from-day=31&from-month=2&from-year=2026&to-day=1&to-month=3&to-year=2026");
     assert.equal(csv.status, 400);
+  });
+
+  test("a period holding more episodes than one report reads is refused with a message, not served for minutes", async () => {
+    const at = "2020-06-01T10:00:00.000Z";
+    const [patient] = await ctx.db("patients").insert({ nhs_number: "9434765129", family_name: "Many", given_name: "Episodes", date_of_birth: "1970-01-01", sex: "female", email_consent: false, search_name: "many episodes", created_at: at, updated_at: at }).returning("id");
+    const patientId = typeof patient === "object" ? (patient as { id: number }).id : (patient as number);
+    const rows = Array.from({ length: MAX_EPISODES + 1 }, () => ({ patient_id: patientId, presentation: "CES-I", mri_at: "2020-06-01T06:00:00.000Z", anaesthesia_start_at: at, procedure: "laminotomy", created_at: at, updated_at: at }));
+    await ctx.db.batchInsert("episodes", rows, 500);
+    const query = "from-day=1&from-month=6&from-year=2020&to-day=30&to-month=6&to-year=2020";
+    const res = await clinician.agent.get(`/reports?${query}`);
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /There is a problem This period holds 10,001 episodes and a report covers at most 10,000: choose a shorter period/);
+    assert.match(res.text, /name="from-day"[^>]*value="1"/);
+    assert.equal((await clinician.agent.get(`/reports/twoc.csv?${query}`)).status, 400);
   });
 
   test("an unknown report's CSV is a 404", async () => {
