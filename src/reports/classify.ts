@@ -107,14 +107,20 @@ function outcomeOf(a: { status: string; rules: string[] }): TwocOutcome {
  * removal happened (or now). When it was decided: the first moment, event by event, at which the
  * engine gives the final answer; a U4 failure is decided at the no-void deadline the engine gave.
  */
-export function firstTrial(bladder: BladderEvent[], now: string): EpisodeFacts["twoc"] & { outcome: TwocOutcome } {
+export function firstTrial(bladder: BladderEvent[], now: string, dischargedAt: string | null = null): EpisodeFacts["twoc"] & { outcome: TwocOutcome } {
   const removals = bladder.filter((e) => e.type === "catheter-removed");
   if (removals.length === 0) return { outcome: "not-started", decidedAt: null, hoursFromSurgery: null };
   const next = removals.find((r) => Date.parse(r.at) > Date.parse(removals[0].at));
-  const end = next ? next.at : now;
-  const trial = bladder.filter((e) => !next || Date.parse(e.at) < Date.parse(next.at));
+  // The ward's clock stops when the patient leaves (as on the TWOC panel): a trial still open then is read at the discharge.
+  const left = dischargedAt !== null && Date.parse(dischargedAt) < Date.parse(now) && Date.parse(dischargedAt) >= Date.parse(removals[0].at) ? dischargedAt : null;
+  const end = next ? next.at : (left ?? now);
+  const trial = bladder.filter((e) => Date.parse(e.at) <= Date.parse(end) && (!next || Date.parse(e.at) < Date.parse(next.at)));
   const final = assessTwoc(trial, end);
   const outcome = outcomeOf(final);
+  if (outcome === "in-progress" && left !== null && !next) {
+    // The pathway says nothing of a trial still open at discharge: the product asks for clinical review (U-REVIEW).
+    return { outcome: "review", decidedAt: new Date(left).toISOString(), hoursFromSurgery: null };
+  }
   if (outcome === "in-progress") return { outcome, decidedAt: null, hoursFromSurgery: null };
   const sorted = [...trial].sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
   let deadline: string | null = null;
@@ -195,7 +201,7 @@ export function classifyEpisode(record: EpisodeRecord, now: string): EpisodeFact
   const e = record.episode;
   const surgery = surgicalFacts(surgicalRecordOf(record));
   const bladder = engineEvents(record.events);
-  const trial = firstTrial(bladder, now);
+  const trial = firstTrial(bladder, now, e.discharge?.dischargedAt ?? null);
   if (trial.decidedAt) trial.hoursFromSurgery = round1((Date.parse(trial.decidedAt) - Date.parse(e.anaesthesiaStartAt)) / HOUR);
 
   const left = e.discharge?.dischargedAt ?? null;

@@ -181,7 +181,8 @@ export const FIGURES: Figure[] = [
     rules: ["U1", "U2", "U3", "U4", "U-REVIEW"],
     notes: [
       "The first trial without catheter after surgery, as the rule engine decides it (assessTwoc): passed (U2), failed with a pre-void scan over 500 ml and no sensation (U3), failed with no void for 6 hours (U4), or clinical review (U-REVIEW).",
-      "Time to the decision: from the start of anaesthesia to the scan or event that decided it (for U4, the engine's no-void deadline).",
+      "A trial still open when the patient left hospital is counted as clinical review (U-REVIEW): the pathway does not say how to read it, and the ward's no-void clock stops at discharge.",
+      "Time to the decision: from the start of anaesthesia to the scan or event that decided it (for U4, the engine's no-void deadline; for a trial open at discharge, the discharge).",
     ],
     columns: [
       { heading: "Episodes", value: (es) => String(es.length) },
