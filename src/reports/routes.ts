@@ -8,9 +8,9 @@ import type { AppDeps } from "../deps.ts";
 import { NotFoundError } from "../errors.ts";
 import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
-import { FIGURES, figureById, groupsOf, type ReportEpisode } from "./figures.ts";
+import { FIGURES, figureById, groupsOf } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, nextTurn, reportEpisodes } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -19,17 +19,17 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/reports", CLINICIANS, async (req, res) => {
     const at = now();
     let period: Period | null = null;
-    let episodes: ReportEpisode[];
+    let report: Report;
     try {
       period = readPeriod(req.query, at);
-      episodes = await reportEpisodes(db, period, at);
+      report = await reportEpisodes(db, period, at);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
       res.status(400);
-      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, episodes: [] });
+      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { episodes: [], unassessed: [] } });
     }
-    await renderPage(res, { values: periodFields(period), errors: null, period, episodes });
+    await renderPage(res, { values: periodFields(period), errors: null, period, report });
   });
 
   const download = (res: Response, name: string, period: Period, csv: string) => {
@@ -41,7 +41,7 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/reports/registry/bsr.csv", CLINICIANS, async (req, res) => {
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, "british-spine-registry", period, bsrCsv(await reportEpisodes(db, period, at)));
+    download(res, "british-spine-registry", period, bsrCsv((await reportEpisodes(db, period, at)).episodes));
   });
 
   pages.get("/reports/:figure.csv", CLINICIANS, async (req, res) => {
@@ -49,12 +49,13 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
     if (!figure) throw new NotFoundError("Report");
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, figure.id, period, figureCsv(figure, await reportEpisodes(db, period, at)));
+    download(res, figure.id, period, figureCsv(figure, (await reportEpisodes(db, period, at)).episodes));
   });
 }
 
-async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; episodes: ReportEpisode[] }): Promise<void> {
-  const { period, episodes } = view;
+async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Report }): Promise<void> {
+  const { period } = view;
+  const { episodes, unassessed } = view.report;
   const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
   const groups = groupsOf(episodes);
   const figures = [];
@@ -85,6 +86,7 @@ async function renderPage(res: Response, view: { values: Record<string, unknown>
     period,
     query,
     episodeCount: episodes.length,
+    unassessed,
     figures,
     bsrHref: `/reports/registry/bsr.csv?${query}`,
   });

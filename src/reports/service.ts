@@ -1,6 +1,7 @@
 /** The reports for a period: the period's records, each classified by the rule engine, grouped by hospital and ward. */
 import type { Db } from "../db/knex.ts";
 import { ValidationError } from "../errors.ts";
+import { PathwayInputError } from "../pathway/index.ts";
 import { PROCEDURE_NAMES } from "../patients/model.ts";
 import { classifyEpisode } from "./classify.ts";
 import { type CsvCell, csvCalendarDate, csvDate, csvDateTime, toCsv } from "./csv.ts";
@@ -18,26 +19,46 @@ const CHUNK = 250;
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export async function reportEpisodes(db: Db, period: Period, now: string): Promise<ReportEpisode[]> {
+/** An episode the rule engine could not read (an inconsistent record, such as surgery before the MRI), left out of the figures. */
+export interface Unassessed {
+  episodeId: number;
+  patientId: number;
+  problem: string;
+}
+
+export interface Report {
+  episodes: ReportEpisode[];
+  unassessed: Unassessed[];
+}
+
+export async function reportEpisodes(db: Db, period: Period, now: string): Promise<Report> {
   const row = (await db("episodes").where("anaesthesia_start_at", ">=", period.startUtc).andWhere("anaesthesia_start_at", "<", period.endUtc).count({ n: "*" }).first()) as { n: number | string };
   const count = Number(row.n);
   if (count > MAX_EPISODES) {
     throw new ValidationError([{ field: "from", message: `This period holds ${count.toLocaleString("en-GB")} episodes and a report covers at most ${MAX_EPISODES.toLocaleString("en-GB")}: choose a shorter period` }]);
   }
   const records = await loadPeriod(db, period, now);
-  const out: ReportEpisode[] = [];
+  const report: Report = { episodes: [], unassessed: [] };
   for (let i = 0; i < records.length; i += CHUNK) {
     if (i > 0) await nextTurn();
     for (const record of records.slice(i, i + CHUNK)) {
-      out.push({
+      let facts;
+      try {
+        facts = classifyEpisode(record, now);
+      } catch (err) {
+        if (!(err instanceof PathwayInputError)) throw err;
+        report.unassessed.push({ episodeId: record.episode.id, patientId: record.episode.patientId, problem: err.message });
+        continue;
+      }
+      report.episodes.push({
         record,
-        facts: classifyEpisode(record, now),
+        facts,
         hospital: record.episode.hospital?.trim() || NO_HOSPITAL,
         ward: record.wardName ?? (record.episode.ward?.trim() || NO_WARD),
       });
     }
   }
-  return out;
+  return report;
 }
 
 export function figureCsv(figure: Figure, episodes: ReportEpisode[]): string {

@@ -93,7 +93,7 @@ describe("report figures", () => {
 
     await episode(ctx, PINDERFIELDS, "Ward 7 (Orthopaedics)", { presentation: "CES-R", mriAt: "2025-01-31T20:00:00.000Z", anaesthesiaStartAt: "2025-02-01T00:00:00.000Z", ...all });
 
-    episodes = await reportEpisodes(ctx.db, periodOf("2025-01-01", "2025-01-31"), NOW);
+    ({ episodes } = await reportEpisodes(ctx.db, periodOf("2025-01-01", "2025-01-31"), NOW));
   });
   after(() => ctx.close());
 

@@ -71,6 +71,22 @@ describe("/reports routes", () => {
     assert.equal((await clinician.agent.get(`/reports/twoc.csv?${query}`)).status, 400);
   });
 
+  test("a record the rule engine cannot read (surgery before the MRI, written by another system) is listed for correction, not a 500", async () => {
+    const at = "2019-03-01T10:00:00.000Z";
+    const [patient] = await ctx.db("patients").insert({ nhs_number: "9434765218", family_name: "Odd", given_name: "Record", date_of_birth: "1970-01-01", sex: "male", email_consent: false, search_name: "odd record", created_at: at, updated_at: at }).returning("id");
+    const patientId = typeof patient === "object" ? (patient as { id: number }).id : (patient as number);
+    const [episode] = await ctx.db("episodes").insert({ patient_id: patientId, presentation: "CES-R", mri_at: "2019-03-01T12:00:00.000Z", anaesthesia_start_at: at, procedure: "laminotomy", hospital: "Elsewhere", created_at: at, updated_at: at }).returning("id");
+    const episodeId = typeof episode === "object" ? (episode as { id: number }).id : (episode as number);
+    const query = "from-day=1&from-month=3&from-year=2019&to-day=31&to-month=3&to-year=2019";
+    const res = await clinician.agent.get(`/reports?${query}`);
+    assert.equal(res.status, 200);
+    const text = pageText(res.text);
+    assert.match(text, /0 episodes with surgery from 1 March 2019/);
+    assert.match(text, new RegExp(`1 episode left out .* Episode ${episodeId} ?: anaesthesiaStartAt is before mriAt`));
+    const csv = await clinician.agent.get(`/reports/twoc.csv?${query}`);
+    assert.equal(csv.text.replace(/^\uFEFF/, "").trimEnd().split("\r\n").length, 1);
+  });
+
   test("an unknown report's CSV is a 404", async () => {
     assert.equal((await clinician.agent.get("/reports/nothing.csv")).status, 404);
   });
