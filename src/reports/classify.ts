@@ -19,6 +19,7 @@ import {
 import { gpDrugReviewWindow } from "../pathway/pain.ts";
 import { DOMAINS, FOLLOWUP_DOMAINS } from "../followup/model.ts";
 import { surgeryDate } from "../patients/model.ts";
+import { surgicalRecordOf } from "../patients/routes.ts";
 import { londonDate } from "../time.ts";
 import type { FlipFlowScheduleRow, WardEvent } from "../ward/model.ts";
 import { anyAttemptFailed, engineEvents } from "../ward/state.ts";
@@ -63,21 +64,6 @@ export interface EpisodeFacts {
   gpReview: { window: { from: string; to: string } | null; gpLetterSentAt: string | null; checkedAt: string | null };
   /** Pre-void and post-void bladder scans recorded (any attempt). */
   volumes: { preVoid: boolean; postVoid: boolean };
-}
-
-function surgicalRecordOf(record: EpisodeRecord): SurgicalRecord {
-  const e = record.episode;
-  return {
-    presentation: e.presentation,
-    mriAt: e.mriAt,
-    anaesthesiaStartAt: e.anaesthesiaStartAt,
-    delayReason: e.delayReason ?? undefined,
-    consultantSanction: e.consultantSanction ?? undefined,
-    preopReviewAt: e.preopReviewAt ?? undefined,
-    consentRecorded: e.consentRecorded ?? undefined,
-    bsrRegistered: e.bsrRegistered ?? undefined,
-    catheterisedBeforeSurgery: e.catheterisedBeforeSurgery ?? undefined,
-  };
 }
 
 export function surgicalFacts(record: SurgicalRecord): Pick<EpisodeFacts, "timeR" | "night" | "checks"> {
@@ -199,7 +185,7 @@ function tickedAt(actions: EpisodeRecord["actions"], action: string, by: string 
 
 export function classifyEpisode(record: EpisodeRecord, now: string): EpisodeFacts {
   const e = record.episode;
-  const surgery = surgicalFacts(surgicalRecordOf(record));
+  const surgery = surgicalFacts(surgicalRecordOf(e));
   const bladder = engineEvents(record.events);
   const trial = firstTrial(bladder, now, e.discharge?.dischargedAt ?? null);
   if (trial.decidedAt) trial.hoursFromSurgery = round1((Date.parse(trial.decidedAt) - Date.parse(e.anaesthesiaStartAt)) / HOUR);
