@@ -1,19 +1,19 @@
 import { SYSTEM_ACTOR } from "../src/audit/audit.ts";
 import type { Db } from "../src/db/knex.ts";
 import type { SeedContext } from "../src/db/migrate.ts";
-import { recordReassessment, setAppointment } from "../src/followup/service.ts";
+import { setAppointment } from "../src/followup/service.ts";
 import { findLetter } from "../src/letters/repository.ts";
 import { createLetter, markSent } from "../src/letters/service.ts";
 import type { EpisodeInput, PatientInput } from "../src/patients/model.ts";
 import { findPatientByNhsNumber } from "../src/patients/repository.ts";
 import { recordDischarge, registerEpisode, registerPatient } from "../src/patients/service.ts";
-import { londonDate } from "../src/time.ts";
+import { markReminderDone } from "../src/reminders/service.ts";
 import type { BladderEventInput } from "../src/ward/model.ts";
 import { recordBladderEvent, recordTwocAction, startFlipFlow } from "../src/ward/service.ts";
 
 const HOUR = 3600_000;
 const HOSPITAL = "Leeds General Infirmary";
-const WARD = "Ward 7 (Orthopaedics)";
+const WARD = "Ward 12 (Spinal surgery)";
 
 const PAST: (PatientInput & { key: string })[] = [
   {
@@ -33,14 +33,18 @@ const PAST: (PatientInput & { key: string })[] = [
 /**
  * Two past episodes at a second hospital, so every report has something to show: a CES-R night
  * operation delayed past 24 hours with a reason, a failed TWOC (U3), a day of flip-flow openings
- * (on time, late and one missed), ISC taught before discharge, the SCI referral and GP letter sent
- * and the outpatient re-assessment done; and a CES-I day operation whose TWOC passed.
+ * (on time, late and one missed), ISC taught before discharge, U7 follow-up arranged, the SCI
+ * referral and GP letter sent, and an outpatient appointment passed with no re-assessment recorded;
+ * and a CES-I day operation whose TWOC passed.
  */
 export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   if (await findPatientByNhsNumber(db, PAST[0].nhsNumber)) return;
   const nowMs = now.getTime();
   const ago = (hours: number) => new Date(nowMs - hours * HOUR).toISOString();
   const actor = SYSTEM_ACTOR;
+  if (!(await db("wards").where({ name: WARD }).first())) {
+    await db("wards").insert({ name: WARD, email: "ward12@example.nhs.uk", phone: "0113 000 0012", created_at: now.toISOString(), updated_at: now.toISOString() });
+  }
   const ward = (await db("wards").where({ name: WARD }).first("id")) as { id: number } | undefined;
   let key = 0;
 
@@ -76,8 +80,11 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   await markSent(db, actor, (await findLetter(db, referral))!, 1, ago(s1 - 120));
   const gp = await createLetter(db, actor, failed, "gp", null, null, ago(s1 - 48));
   await markSent(db, actor, (await findLetter(db, gp))!, 1, ago(s1 - 48));
+  await recordTwocAction(db, actor, failed, "follow-up-arranged", true, `report-seed-${++key}`, ago(s1 - 120));
+  const p4 = (await db("reminders").where({ episode_id: failed.id, kind: "gp-drug-review", status: "scheduled" }).first("id")) as { id: number } | undefined;
+  if (p4) await markReminderDone(db, { type: "user", id: null, name: "Dr Cara Clinician (clinician)" }, p4.id, ago(s1 - 14 * 24));
+  // The outpatient appointment has passed and no re-assessment is recorded: the B6/X4 report shows it outstanding.
   await setAppointment(db, actor, failed, ago(s1 - 42 * 24), "Spinal surgery outpatients, Leeds", ago(s1 - 50));
-  await recordReassessment(db, actor, failed, { appointmentDate: londonDate(ago(s1 - 42 * 24)), bowel: "no", sexual: "no", outcome: "Managing the flip-flow valve; no bowel or sexual function concerns.", referral: "none" }, ago(s1 - 42 * 24 - 1));
 
   // About 6 weeks ago, a day operation 5 hours after MRI; the TWOC passed the next morning.
   const s2 = 42 * 24;
