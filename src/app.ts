@@ -19,6 +19,7 @@ import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
 import { reminderRoutes } from "./reminders/routes.ts";
+import { reportRoutes } from "./reports/routes.ts";
 import { wardRoutes } from "./ward/routes.ts";
 import { errorHandler, notFound } from "./web/error-handler.ts";
 import { HttpError } from "./errors.ts";
@@ -111,6 +112,7 @@ export function createApp(deps: AppDeps): App {
   letterRoutes(pages, api, deps);
   reminderRoutes(pages, api, deps);
   clinicRoutes(pages, deps);
+  reportRoutes(pages, deps);
   adminRoutes(pages, deps);
   feedRoutes(pages, deps);
   app.use(pages.router);

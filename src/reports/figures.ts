@@ -1,0 +1,350 @@
+/**
+ * The report's figures: for each, a summary per hospital and per ward (and for the whole period),
+ * a chart, and the per-episode rows of its CSV. Every count is a count of the engine's answers
+ * (classify.ts); nothing here decides a rule.
+ */
+import { barChart, binLabel, binValues, histogram, type Bar } from "./charts.ts";
+import type { EpisodeFacts, TwocOutcome } from "./classify.ts";
+import { type CsvCell, csvCalendarDate, csvDate, csvDateTime } from "./csv.ts";
+import type { EpisodeRecord } from "./load.ts";
+
+export interface ReportEpisode {
+  record: EpisodeRecord;
+  facts: EpisodeFacts;
+  hospital: string;
+  ward: string;
+}
+
+export interface Group {
+  /** "All hospitals", a hospital, or a ward within a hospital. */
+  level: "all" | "hospital" | "ward";
+  hospital: string;
+  ward: string | null;
+  episodes: ReportEpisode[];
+}
+
+export interface TableColumn {
+  heading: string;
+  value: (episodes: ReportEpisode[]) => string;
+}
+
+export interface Figure {
+  id: string;
+  title: string;
+  rules: string[];
+  /** What the figure counts, in words (what the engine decides, what the period includes). */
+  notes: string[];
+  columns: TableColumn[];
+  chart: (episodes: ReportEpisode[]) => { svg: string; rows: { label: string; value: string }[] };
+  csv: { header: string[]; row: (e: ReportEpisode) => CsvCell[] };
+}
+
+export const NO_HOSPITAL = "Hospital not recorded";
+export const NO_WARD = "Ward not recorded";
+
+/** The whole period, then each hospital, then each ward within it. */
+export function groupsOf(episodes: ReportEpisode[]): Group[] {
+  const groups: Group[] = [{ level: "all", hospital: "All hospitals", ward: null, episodes }];
+  const hospitals = [...new Set(episodes.map((e) => e.hospital))].sort();
+  for (const hospital of hospitals) {
+    const inHospital = episodes.filter((e) => e.hospital === hospital);
+    groups.push({ level: "hospital", hospital, ward: null, episodes: inHospital });
+    for (const ward of [...new Set(inHospital.map((e) => e.ward))].sort()) {
+      groups.push({ level: "ward", hospital, ward, episodes: inHospital.filter((e) => e.ward === ward) });
+    }
+  }
+  return groups;
+}
+
+const count = (episodes: ReportEpisode[], test: (f: EpisodeFacts) => boolean) => episodes.filter((e) => test(e.facts)).length;
+const sum = (episodes: ReportEpisode[], value: (f: EpisodeFacts) => number) => episodes.reduce((n, e) => n + value(e.facts), 0);
+
+/** "3 of 4 (75%)", or "none" when nothing is counted. */
+export function share(n: number, of: number): string {
+  if (of === 0) return "none";
+  return `${n} of ${of} (${Math.round((n / of) * 100)}%)`;
+}
+
+const percent = (n: number, of: number) => (of === 0 ? 0 : Math.round((n / of) * 100));
+
+export function median(values: number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid] : Math.round(((s[mid - 1] + s[mid]) / 2) * 10) / 10;
+}
+
+const medianText = (values: number[], unit: string) => {
+  const m = median(values);
+  return m === null ? "none" : `${m} ${unit}`;
+};
+
+function shareBars(id: string, title: string, items: { label: string; n: number; of: number; warning?: boolean }[]) {
+  const bars: Bar[] = items.map((i) => ({ label: i.label, value: percent(i.n, i.of), text: share(i.n, i.of), warning: i.warning }));
+  const description = items.map((i) => `${i.label}: ${share(i.n, i.of)}`).join("; ");
+  return { svg: barChart(id, title, description, bars, { max: 100, unit: "%" }), rows: items.map((i) => ({ label: i.label, value: share(i.n, i.of) })) };
+}
+
+const EPISODE_HEADER = ["Episode", "NHS number", "Family name", "Given name", "Hospital", "Ward", "Surgery date", "Presentation"];
+const episodeCells = (e: ReportEpisode): CsvCell[] => [
+  e.record.episode.id,
+  e.record.patient.nhsNumber,
+  e.record.patient.familyName,
+  e.record.patient.givenName,
+  e.hospital,
+  e.ward,
+  csvDate(e.record.episode.anaesthesiaStartAt),
+  e.facts.presentation,
+];
+
+const TIME_R_TEXT = { within: "within 24 h", "breach-with-reason": "breach, reason recorded", "breach-without-reason": "breach, no reason recorded" } as const;
+const NIGHT_TEXT = { day: "not at night", "night-sanctioned": "night, sanction recorded", "night-unsanctioned": "night, no sanction recorded" } as const;
+export const OUTCOME_TEXT: Record<TwocOutcome, string> = {
+  passed: "Passed (U2)",
+  "failed-u3": "Failed (U3)",
+  "failed-u4": "Failed (U4)",
+  review: "Clinical review (U-REVIEW)",
+  "in-progress": "In progress (U1)",
+  "not-started": "Not started",
+};
+const OUTCOMES = Object.keys(OUTCOME_TEXT) as TwocOutcome[];
+
+const HISTOGRAM_BIN_HOURS = 6;
+const HISTOGRAM_LAST_HOURS = 72;
+
+export const FIGURES: Figure[] = [
+  {
+    id: "mri-to-surgery",
+    title: "MRI to start of anaesthesia",
+    rules: ["S-TIME-R", "S-TIME-I"],
+    notes: [
+      "Hours from the MRI to the start of anaesthesia, for every episode in the period.",
+      "S-TIME-R (CES-R): surgery within 24 hours of the MRI, otherwise a documented reason for the delay. S-TIME-I (CES-I) sets no time limit, so CES-I episodes are counted in the distribution only.",
+    ],
+    columns: [
+      { heading: "Episodes", value: (es) => String(es.length) },
+      { heading: "Median hours", value: (es) => medianText(es.map((e) => e.facts.mriToAnaesthesiaHours), "h") },
+      { heading: "CES-R within 24 h", value: (es) => share(count(es, (f) => f.timeR === "within"), count(es, (f) => f.presentation === "CES-R")) },
+      { heading: "S-TIME-R breach, reason recorded", value: (es) => String(count(es, (f) => f.timeR === "breach-with-reason")) },
+      { heading: "S-TIME-R breach, no reason", value: (es) => String(count(es, (f) => f.timeR === "breach-without-reason")) },
+    ],
+    chart: (es) => {
+      const bins = binValues(es.map((e) => e.facts.mriToAnaesthesiaHours), HISTOGRAM_BIN_HOURS, HISTOGRAM_LAST_HOURS);
+      const rows = bins.map((b) => ({ label: binLabel(b, "hours"), value: String(b.count) }));
+      const svg = histogram("chart-mri-to-surgery", "Hours from MRI to start of anaesthesia", `${es.length} episodes: ${rows.map((r) => `${r.label}: ${r.value}`).join("; ")}`, bins, {
+        unit: "hours from MRI to start of anaesthesia",
+        mark: { at: 24, text: "24 h (S-TIME-R, CES-R)" },
+      });
+      return { svg, rows };
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "MRI", "Start of anaesthesia", "Hours MRI to anaesthesia", "S-TIME-R", "Reason for delay"],
+      row: (e) => [...episodeCells(e), csvDateTime(e.record.episode.mriAt), csvDateTime(e.record.episode.anaesthesiaStartAt), e.facts.mriToAnaesthesiaHours, e.facts.timeR ? TIME_R_TEXT[e.facts.timeR] : "not applicable (CES-I)", e.record.episode.delayReason],
+    },
+  },
+  {
+    id: "surgical-record",
+    title: "Night operations and surgical record completeness",
+    rules: ["S-NIGHT", "S-DOC", "S-CONSENT", "S-BSR", "S-CATH"],
+    notes: [
+      "S-NIGHT: anaesthesia starting between midnight and 07:30 needs a recorded consultant on-call sanction.",
+      "S-DOC: a time-stamped review of history and examination before anaesthesia; S-CONSENT: consent recorded; S-BSR: registered on the British Spine Registry; S-CATH: catheterised before surgery. Each counts as complete when the rule engine raises no flag.",
+    ],
+    columns: [
+      { heading: "Episodes", value: (es) => String(es.length) },
+      { heading: "Night, sanction recorded", value: (es) => String(count(es, (f) => f.night === "night-sanctioned")) },
+      { heading: "Night, no sanction", value: (es) => String(count(es, (f) => f.night === "night-unsanctioned")) },
+      { heading: "S-DOC complete", value: (es) => share(count(es, (f) => f.checks.doc), es.length) },
+      { heading: "S-CONSENT complete", value: (es) => share(count(es, (f) => f.checks.consent), es.length) },
+      { heading: "S-BSR complete", value: (es) => share(count(es, (f) => f.checks.bsr), es.length) },
+      { heading: "S-CATH complete", value: (es) => share(count(es, (f) => f.checks.cath), es.length) },
+    ],
+    chart: (es) => {
+      const night = count(es, (f) => f.night !== "day");
+      return shareBars("chart-surgical-record", "Surgical record completeness and night operations", [
+        { label: "S-DOC complete", n: count(es, (f) => f.checks.doc), of: es.length },
+        { label: "S-CONSENT complete", n: count(es, (f) => f.checks.consent), of: es.length },
+        { label: "S-BSR complete", n: count(es, (f) => f.checks.bsr), of: es.length },
+        { label: "S-CATH complete", n: count(es, (f) => f.checks.cath), of: es.length },
+        { label: "Night operations with sanction", n: count(es, (f) => f.night === "night-sanctioned"), of: night },
+        { label: "Night operations without sanction", n: count(es, (f) => f.night === "night-unsanctioned"), of: night, warning: true },
+      ]);
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "Start of anaesthesia", "S-NIGHT", "S-DOC complete", "S-CONSENT complete", "S-BSR complete", "S-CATH complete"],
+      row: (e) => [...episodeCells(e), csvDateTime(e.record.episode.anaesthesiaStartAt), NIGHT_TEXT[e.facts.night], e.facts.checks.doc, e.facts.checks.consent, e.facts.checks.bsr, e.facts.checks.cath],
+    },
+  },
+  {
+    id: "twoc",
+    title: "Trial without catheter: outcomes",
+    rules: ["U1", "U2", "U3", "U4", "U-REVIEW"],
+    notes: [
+      "The first trial without catheter after surgery, as the rule engine decides it (assessTwoc): passed (U2), failed with a pre-void scan over 500 ml and no sensation (U3), failed with no void for 6 hours (U4), or clinical review (U-REVIEW).",
+      "A trial still open when the patient left hospital is counted as clinical review (U-REVIEW): the pathway does not say how to read it, and the ward's no-void clock stops at discharge.",
+      "Time to the decision: from the start of anaesthesia to the scan or event that decided it (for U4, the engine's no-void deadline; for a trial open at discharge, the discharge).",
+    ],
+    columns: [
+      { heading: "Episodes", value: (es) => String(es.length) },
+      ...OUTCOMES.map((o) => ({ heading: OUTCOME_TEXT[o], value: (es: ReportEpisode[]) => String(count(es, (f) => f.twoc.outcome === o)) })),
+      { heading: "Median hours surgery to decision", value: (es) => medianText(es.flatMap((e) => (e.facts.twoc.hoursFromSurgery === null ? [] : [e.facts.twoc.hoursFromSurgery])), "h") },
+    ],
+    chart: (es) => {
+      const bars: Bar[] = OUTCOMES.map((o) => {
+        const n = count(es, (f) => f.twoc.outcome === o);
+        return { label: OUTCOME_TEXT[o], value: n, text: share(n, es.length), warning: o.startsWith("failed") };
+      });
+      return {
+        svg: barChart("chart-twoc", "Outcomes of the first trial without catheter", bars.map((b) => `${b.label}: ${b.text}`).join("; "), bars),
+        rows: bars.map((b) => ({ label: b.label, value: b.text })),
+      };
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "Start of anaesthesia", "TWOC outcome", "Decided at", "Hours surgery to decision"],
+      row: (e) => [...episodeCells(e), csvDateTime(e.record.episode.anaesthesiaStartAt), OUTCOME_TEXT[e.facts.twoc.outcome], csvDateTime(e.facts.twoc.decidedAt), e.facts.twoc.hoursFromSurgery],
+    },
+  },
+  {
+    id: "flip-flow",
+    title: "Flip-flow valve openings",
+    rules: ["F1", "F3"],
+    notes: [
+      "Every opening due while a schedule was in force and the patient was on the ward, as assessFlipFlow decides it: on time (recorded at its scheduled minute), late (recorded after it; the pathway sets no grace period), missed (4 hours since the last opening, or the next one due, first), or overdue and not yet missed at the end.",
+    ],
+    columns: [
+      { heading: "Episodes with a schedule", value: (es) => String(count(es, (f) => f.flipFlow.due > 0)) },
+      { heading: "Openings due", value: (es) => String(sum(es, (f) => f.flipFlow.due)) },
+      { heading: "On time", value: (es) => share(sum(es, (f) => f.flipFlow.onTime), sum(es, (f) => f.flipFlow.due)) },
+      { heading: "Late", value: (es) => share(sum(es, (f) => f.flipFlow.late), sum(es, (f) => f.flipFlow.due)) },
+      { heading: "Missed", value: (es) => share(sum(es, (f) => f.flipFlow.missed), sum(es, (f) => f.flipFlow.due)) },
+      { heading: "Overdue, not yet missed", value: (es) => String(sum(es, (f) => f.flipFlow.overdue)) },
+    ],
+    chart: (es) => {
+      const due = sum(es, (f) => f.flipFlow.due);
+      return shareBars("chart-flip-flow", "Flip-flow openings as a share of those due", [
+        { label: "On time", n: sum(es, (f) => f.flipFlow.onTime), of: due },
+        { label: "Late", n: sum(es, (f) => f.flipFlow.late), of: due },
+        { label: "Missed", n: sum(es, (f) => f.flipFlow.missed), of: due, warning: true },
+        { label: "Overdue, not yet missed", n: sum(es, (f) => f.flipFlow.overdue), of: due },
+      ]);
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "Openings due", "On time", "Late", "Missed", "Overdue, not yet missed"],
+      row: (e) => [...episodeCells(e), e.facts.flipFlow.due, e.facts.flipFlow.onTime, e.facts.flipFlow.late, e.facts.flipFlow.missed, e.facts.flipFlow.overdue],
+    },
+  },
+  {
+    id: "isc",
+    title: "ISC teaching before discharge",
+    rules: ["U5", "U8"],
+    notes: ["Patients whose trial without catheter failed (any attempt, U3 or U4) and who have left hospital: intermittent self-catheterisation teaching ticked as done before the discharge time."],
+    columns: [
+      { heading: "Failed TWOC", value: (es) => String(count(es, (f) => f.isc.failedTwoc)) },
+      { heading: "Failed TWOC, discharged", value: (es) => String(count(es, (f) => f.isc.taughtBeforeDischarge !== null)) },
+      { heading: "ISC taught before discharge", value: (es) => share(count(es, (f) => f.isc.taughtBeforeDischarge === true), count(es, (f) => f.isc.taughtBeforeDischarge !== null)) },
+    ],
+    chart: (es) =>
+      shareBars("chart-isc", "ISC teaching before discharge after a failed TWOC", [
+        { label: "ISC taught before discharge", n: count(es, (f) => f.isc.taughtBeforeDischarge === true), of: count(es, (f) => f.isc.taughtBeforeDischarge !== null) },
+        { label: "Not taught before discharge", n: count(es, (f) => f.isc.taughtBeforeDischarge === false), of: count(es, (f) => f.isc.taughtBeforeDischarge !== null), warning: true },
+      ]),
+    csv: {
+      header: [...EPISODE_HEADER, "Failed TWOC", "Discharged", "ISC taught (ticked)", "ISC taught before discharge"],
+      row: (e) => [...episodeCells(e), e.facts.isc.failedTwoc, csvDateTime(e.record.episode.discharge?.dischargedAt), csvDateTime(e.facts.isc.taughtAt), e.facts.isc.taughtBeforeDischarge ?? "not applicable"],
+    },
+  },
+  {
+    id: "sci-referral",
+    title: "Referrals to the spinal cord injury unit",
+    rules: ["R1", "U7", "B5", "X3", "Y3", "P8"],
+    notes: [
+      "Indicated: the rule engine finds an R1 reason in the record today (failed TWOC or catheter/ISC dependence, bowel issues, sexual dysfunction, ongoing CES symptoms, persistent neuropathic pain). Sent: a version of the SCI referral letter marked sent.",
+      "Days to sending: from the day the record first showed a reason with no referral sent (when the \"SCI referral outstanding\" reminder first appeared) to the day the referral was marked sent, in UK calendar days.",
+    ],
+    columns: [
+      { heading: "Indicated", value: (es) => String(count(es, (f) => f.sci.indicated)) },
+      { heading: "Sent", value: (es) => share(count(es, (f) => f.sci.indicated && f.sci.sentAt !== null), count(es, (f) => f.sci.indicated)) },
+      { heading: "Median days to sending", value: (es) => medianText(es.flatMap((e) => (e.facts.sci.daysToSend === null ? [] : [e.facts.sci.daysToSend])), "days") },
+    ],
+    chart: (es) =>
+      shareBars("chart-sci-referral", "SCI referrals sent where indicated", [
+        { label: "Sent", n: count(es, (f) => f.sci.indicated && f.sci.sentAt !== null), of: count(es, (f) => f.sci.indicated) },
+        { label: "Not sent", n: count(es, (f) => f.sci.indicated && f.sci.sentAt === null), of: count(es, (f) => f.sci.indicated), warning: true },
+      ]),
+    csv: {
+      header: [...EPISODE_HEADER, "Indicated", "Reasons (rules)", "Indicated since", "Sent", "Days to sending"],
+      row: (e) => [...episodeCells(e), e.facts.sci.indicated, e.facts.sci.rules.join(" "), csvDate(e.facts.sci.indicatedSince), csvDate(e.facts.sci.sentAt), e.facts.sci.daysToSend],
+    },
+  },
+  {
+    id: "reassessment",
+    title: "Outpatient re-assessment of bowel and sexual function",
+    rules: ["B6", "X4"],
+    notes: ["Patients whose surgical outpatient appointment has passed: a re-assessment recorded with bowel function (B6) and sexual function (X4) re-assessed."],
+    columns: [
+      { heading: "Appointment passed", value: (es) => String(count(es, (f) => f.reassessment.appointmentPassed)) },
+      { heading: "Bowel re-assessed (B6)", value: (es) => share(count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.bowel), count(es, (f) => f.reassessment.appointmentPassed)) },
+      { heading: "Sexual function re-assessed (X4)", value: (es) => share(count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.sexual), count(es, (f) => f.reassessment.appointmentPassed)) },
+      { heading: "No appointment recorded", value: (es) => String(count(es, (f) => f.reassessment.appointmentAt === null)) },
+    ],
+    chart: (es) => {
+      const passed = count(es, (f) => f.reassessment.appointmentPassed);
+      return shareBars("chart-reassessment", "Re-assessment at the outpatient appointment", [
+        { label: "Bowel re-assessed (B6)", n: count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.bowel), of: passed },
+        { label: "Sexual function re-assessed (X4)", n: count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.sexual), of: passed },
+      ]);
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "Outpatient appointment", "Appointment passed", "Bowel re-assessed (B6)", "Sexual function re-assessed (X4)"],
+      row: (e) => [...episodeCells(e), csvDateTime(e.facts.reassessment.appointmentAt), e.facts.reassessment.appointmentPassed, e.facts.reassessment.bowel, e.facts.reassessment.sexual],
+    },
+  },
+  {
+    id: "gp-review",
+    title: "GP drug review after discharge",
+    rules: ["P4"],
+    notes: ["Patients discharged in the acute pain phase, who are due a GP drug review 1 to 2 weeks after discharge (P4): the GP letter (which asks for the review) marked sent, and the clinician's check that the review happened marked done."],
+    columns: [
+      { heading: "P4 review due", value: (es) => String(count(es, (f) => f.gpReview.window !== null)) },
+      { heading: "GP letter sent", value: (es) => share(count(es, (f) => f.gpReview.window !== null && f.gpReview.gpLetterSentAt !== null), count(es, (f) => f.gpReview.window !== null)) },
+      { heading: "Clinician check done", value: (es) => share(count(es, (f) => f.gpReview.window !== null && f.gpReview.checkedAt !== null), count(es, (f) => f.gpReview.window !== null)) },
+    ],
+    chart: (es) => {
+      const due = count(es, (f) => f.gpReview.window !== null);
+      return shareBars("chart-gp-review", "GP drug review (P4)", [
+        { label: "GP letter sent", n: count(es, (f) => f.gpReview.window !== null && f.gpReview.gpLetterSentAt !== null), of: due },
+        { label: "Clinician check done", n: count(es, (f) => f.gpReview.window !== null && f.gpReview.checkedAt !== null), of: due },
+      ]);
+    },
+    csv: {
+      header: [...EPISODE_HEADER, "Discharged", "P4 review from", "P4 review to", "GP letter sent", "Clinician check done"],
+      row: (e) => [...episodeCells(e), csvDateTime(e.record.episode.discharge?.dischargedAt), csvCalendarDate(e.facts.gpReview.window?.from), csvCalendarDate(e.facts.gpReview.window?.to), csvDate(e.facts.gpReview.gpLetterSentAt), csvDate(e.facts.gpReview.checkedAt)],
+    },
+  },
+  {
+    id: "bladder-volumes",
+    title: "Pre-void and post-void volumes recorded",
+    rules: ["U1"],
+    notes: ["The share of patients with a pre-void and a post-void bladder scan recorded (any attempt), as the national suspected-CES audit asks."],
+    columns: [
+      { heading: "Episodes", value: (es) => String(es.length) },
+      { heading: "Pre-void recorded", value: (es) => share(count(es, (f) => f.volumes.preVoid), es.length) },
+      { heading: "Post-void recorded", value: (es) => share(count(es, (f) => f.volumes.postVoid), es.length) },
+      { heading: "Both recorded", value: (es) => share(count(es, (f) => f.volumes.preVoid && f.volumes.postVoid), es.length) },
+    ],
+    chart: (es) =>
+      shareBars("chart-bladder-volumes", "Pre-void and post-void volumes recorded", [
+        { label: "Pre-void recorded", n: count(es, (f) => f.volumes.preVoid), of: es.length },
+        { label: "Post-void recorded", n: count(es, (f) => f.volumes.postVoid), of: es.length },
+        { label: "Both recorded", n: count(es, (f) => f.volumes.preVoid && f.volumes.postVoid), of: es.length },
+      ]),
+    csv: {
+      header: [...EPISODE_HEADER, "Pre-void scan recorded", "Post-void scan recorded"],
+      row: (e) => [...episodeCells(e), e.facts.volumes.preVoid, e.facts.volumes.postVoid],
+    },
+  },
+];
+
+export function figureById(id: string): Figure | undefined {
+  return FIGURES.find((f) => f.id === id);
+}

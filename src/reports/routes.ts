@@ -1,0 +1,93 @@
+/**
+ * /reports: the pathway reports for the spinal service lead, a clinician (see the README's Reports
+ * section for why no separate role). GET only: the period is in the query string, so a report can
+ * be bookmarked and shared; a period that is not one answers 400 with an error summary.
+ */
+import type { Response } from "express";
+import type { AppDeps } from "../deps.ts";
+import { NotFoundError } from "../errors.ts";
+import { formErrors } from "../web/forms.ts";
+import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
+import { FIGURES, figureById, groupsOf } from "./figures.ts";
+import { type Period, periodFields, readPeriod } from "./period.ts";
+import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes } from "./service.ts";
+
+export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
+  const { db, clock } = deps;
+  const now = () => clock().toISOString();
+
+  pages.get("/reports", CLINICIANS, async (req, res) => {
+    const at = now();
+    let period: Period | null = null;
+    let report: Report;
+    try {
+      period = readPeriod(req.query, at);
+      report = await reportEpisodes(db, period, at);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      res.status(400);
+      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { episodes: [], unassessed: [] } });
+    }
+    await renderPage(res, { values: periodFields(period), errors: null, period, report });
+  });
+
+  const download = (res: Response, name: string, period: Period, csv: string) => {
+    res.type("text/csv; charset=utf-8");
+    res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
+    res.send(csv);
+  };
+
+  pages.get("/reports/registry/bsr.csv", CLINICIANS, async (req, res) => {
+    const at = now();
+    const period = readPeriod(req.query, at);
+    download(res, "british-spine-registry", period, bsrCsv((await reportEpisodes(db, period, at)).episodes));
+  });
+
+  pages.get("/reports/:figure.csv", CLINICIANS, async (req, res) => {
+    const figure = figureById(String(req.params.figure));
+    if (!figure) throw new NotFoundError("Report");
+    const at = now();
+    const period = readPeriod(req.query, at);
+    download(res, figure.id, period, figureCsv(figure, (await reportEpisodes(db, period, at)).episodes));
+  });
+}
+
+async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Report }): Promise<void> {
+  const { period } = view;
+  const { episodes, unassessed } = view.report;
+  const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
+  const groups = groupsOf(episodes);
+  const figures = [];
+  for (const figure of period ? FIGURES : []) {
+    await nextTurn(); // each figure counts every episode: let ward pages in between
+    const chart = figure.chart(episodes);
+    figures.push({
+      id: figure.id,
+      title: figure.title,
+      rules: figure.rules,
+      notes: figure.notes,
+      svg: chart.svg,
+      chartRows: chart.rows,
+      headings: figure.columns.map((c) => c.heading),
+      rows: groups.map((g) => ({
+        level: g.level,
+        name: g.level === "ward" ? g.ward : g.hospital,
+        hospital: g.hospital,
+        cells: figure.columns.map((c) => c.value(g.episodes)),
+      })),
+      csvHref: `/reports/${figure.id}.csv?${query}`,
+    });
+  }
+  res.render("reports/page", {
+    title: "Pathway reports",
+    values: view.values,
+    errors: view.errors,
+    period,
+    query,
+    episodeCount: episodes.length,
+    unassessed,
+    figures,
+    bsrHref: `/reports/registry/bsr.csv?${query}`,
+  });
+}
