@@ -6,7 +6,7 @@ import { apiRoutes } from "./api/routes.ts";
 import { csrfProtection } from "./auth/csrf.ts";
 import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
-import { DbSessionStore } from "./auth/session-store.ts";
+import { autoRefreshIsNotActivity, DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
@@ -57,21 +57,23 @@ export function createApp(deps: AppDeps): App {
   app.use("/api", (_req, _res, next) => next(new HttpError(404, "No such API endpoint", "not-found")));
 
   // Pages: session, signed-in user, CSRF, then the features.
+  const sessionStore = new DbSessionStore(deps.db, deps.sessionClock, deps.config.sessionIdleMinutes);
   app.use(
     session({
-      store: new DbSessionStore(deps.db),
+      store: sessionStore,
       secret: deps.config.sessionSecret,
       name: "ces.sid",
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      // The idle limit is the session row's expiry, renewed by each request of the user's (the
+      // store's touch), not by a page's automatic refresh; the cookie lasts until the browser closes.
       cookie: {
         httpOnly: true,
         sameSite: "lax",
         secure: deps.config.env === "production",
-        maxAge: deps.config.sessionIdleMinutes * 60_000,
       },
     }),
+    autoRefreshIsNotActivity,
   );
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
   app.use(noStore, loadUser(deps.db), csrfProtection, oncePerForm(deps.db), (req, res, next) => {
