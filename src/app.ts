@@ -4,6 +4,7 @@ import session from "express-session";
 import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { csrfProtection } from "./auth/csrf.ts";
+import { keepFormAfterTimeout, restoreKeptForm } from "./auth/kept-form.ts";
 import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { autoRefreshIsNotActivity, DbSessionStore } from "./auth/session-store.ts";
@@ -76,7 +77,9 @@ export function createApp(deps: AppDeps): App {
     autoRefreshIsNotActivity,
   );
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
-  app.use(noStore, loadUser(deps.db), csrfProtection, oncePerForm(deps.db), (req, res, next) => {
+  // A form posted after a timeout is kept (not saved) and shown again after sign-in.
+  const keepForm = keepFormAfterTimeout({ store: sessionStore, secret: deps.config.sessionSecret, cookieName: "ces.sid", pageRoutes: () => pages.routes, clock: deps.clock });
+  app.use(noStore, loadUser(deps.db), keepForm, csrfProtection, restoreKeptForm, oncePerForm(deps.db), (req, res, next) => {
     res.locals.currentPath = req.path;
     if (req.session.flash) {
       res.locals.flash = req.session.flash;

@@ -7,6 +7,7 @@ import type { RoleRouter } from "../web/routing.ts";
 import { STAFF } from "../web/routing.ts";
 import { CONTROL_CHARACTERS } from "../web/validation.ts";
 import { DbAttemptStore } from "./attempt-store.ts";
+import { carryKeptForm } from "./kept-form.ts";
 import { authenticate, userActor } from "./users.ts";
 
 /** Where a user lands after sign-in: nurses on the ward board, clinicians on the patient list, admins on users. */
@@ -62,9 +63,11 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
       });
     }
     // A new session id on sign-in, so a session fixed before sign-in is worthless.
+    const keptForm = carryKeptForm(req.session.keptForm, user.id);
     req.session.regenerate(async (err) => {
       if (err) return next(err);
       req.session.userId = user.id;
+      if (keptForm) req.session.keptForm = keptForm;
       await writeAudit(db, {
         at: clock().toISOString(),
         actor: userActor(user),

@@ -1,7 +1,7 @@
 // A ward PC left on the board: the board's own refresh must not keep the nurse signed in.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import supertest from "supertest";
+import type supertest from "supertest";
 import { createApp, type App } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
 import { EpisodePanels } from "../../src/patients/episode-panels.ts";
