@@ -9,6 +9,7 @@ import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
 import { authRoutes } from "./auth/routes.ts";
 import { autoRefreshIsNotActivity, DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
+import { displayAdminRoutes, displayGuard, wallRoutes } from "./displays/routes.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
@@ -57,6 +58,11 @@ export function createApp(deps: AppDeps): App {
   // An unknown API path is a JSON 404, never the page router's sign-in or CSRF answer.
   app.use("/api", (_req, _res, next) => next(new HttpError(404, "No such API endpoint", "not-found")));
 
+  // Wall screens: a display link per ward in the address, no session, cookie or form (src/displays).
+  const wall = new RoleRouter("display", () => displayGuard(deps));
+  wallRoutes(wall, deps);
+  app.use(wall.router);
+
   // Pages: session, signed-in user, CSRF, then the features.
   const sessionStore = new DbSessionStore(deps.db, deps.sessionClock, deps.config.sessionIdleMinutes);
   app.use(
@@ -97,6 +103,7 @@ export function createApp(deps: AppDeps): App {
   letterRoutes(pages, api, deps);
   reminderRoutes(pages, api, deps);
   adminRoutes(pages, deps);
+  displayAdminRoutes(pages, deps);
   app.use(pages.router);
 
   app.use(notFound);
@@ -105,6 +112,7 @@ export function createApp(deps: AppDeps): App {
     ...open.routes,
     ...api.routes.map((r) => ({ ...r, path: `/api/v1${r.path}` })),
     ...pages.routes,
+    ...wall.routes,
   ];
   return app;
 }

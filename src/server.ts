@@ -6,6 +6,7 @@ import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
 import { type Scheduler, startScheduler } from "./reminders/scheduler.ts";
 import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
+import { DEMO_DISPLAY_TOKEN } from "../seeds/20_wall_display.ts";
 
 /** Start-up only: configuration, database, demo data outside production, then listen. */
 async function main(): Promise<void> {
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     if (config.seedDemoData) {
       console.log("Demo sign-ins (demo data only; not created in production):");
       for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
+      console.log(`Demo wall screen (initials only): ${url}/wall/${DEMO_DISPLAY_TOKEN}`);
     }
   });
   // Reminders: a tick every minute once the app is listening (never under tests, which call the tick).

@@ -16,7 +16,9 @@ export async function refreshMain() {
     window.location.assign(res.url);
     return "signed-out";
   }
-  if (!res.ok) return "failed";
+  // A server error keeps what is shown (the wall screen then says how old it is); any other answer
+  // is shown, so a revoked screen link or an unknown ward replaces the board at once.
+  if (res.status >= 500) return "failed";
   const doc = new DOMParser().parseFromString(await res.text(), "text/html");
   const fresh = doc.getElementById("maincontent");
   const current = document.getElementById("maincontent");

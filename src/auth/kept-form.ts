@@ -38,7 +38,7 @@ const MAX_VALUE = 10_000;
 export function keepFormAfterTimeout(options: { store: DbSessionStore; secret: string; cookieName: string; pageRoutes: () => RouteSpec[]; clock: () => Date }): RequestHandler {
   return async (req, res, next) => {
     if (req.method !== "POST" || res.locals.user) return next();
-    const sent = (req.body as Record<string, unknown>)._csrf;
+    const sent = (req.body as Record<string, unknown> | undefined)?._csrf;
     const oldSid = signedSessionId(req, options.cookieName, options.secret);
     if (typeof sent !== "string" || !oldSid || oldSid === req.sessionID) return next();
     const ended = await options.store.expired(oldSid);
