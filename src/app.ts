@@ -87,6 +87,7 @@ export function createApp(deps: AppDeps): App {
   const keepForm = keepFormAfterTimeout({ store: sessionStore, secret: deps.config.sessionSecret, cookieName: "ces.sid", pageRoutes: () => pages.routes, clock: deps.clock });
   app.use(noStore, loadUser(deps.db), keepForm, csrfProtection, restoreKeptForm, oncePerForm(deps.db), (req, res, next) => {
     res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.method === "GET" ? req.originalUrl : null;
     if (req.session.flash) {
       res.locals.flash = req.session.flash;
       delete req.session.flash;

@@ -82,6 +82,13 @@ export function authRoutes(pages: RoleRouter, { db, clock }: AppDeps): void {
     });
   });
 
+  // The user's colour theme (the header's switch): a preference, not a record, so not audited.
+  pages.post("/account/theme", STAFF, async (req, res, actor) => {
+    const theme = (req.body as Record<string, unknown>).theme === "dark" ? "dark" : "light";
+    await db("users").where({ id: actor.id }).update({ theme });
+    res.redirect(303, safeReturnTo((req.body as Record<string, unknown>).returnTo) ?? "/");
+  });
+
   pages.post("/sign-out", STAFF, async (req, res) => {
     await new Promise<void>((resolve, reject) => req.session.destroy((err) => (err ? reject(err) : resolve())));
     res.clearCookie("ces.sid");

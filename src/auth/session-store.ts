@@ -75,7 +75,7 @@ export class DbSessionStore extends session.Store {
         const data = JSON.parse(row.data as string) as SessionData;
         const user = toUserOrNull(Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`user_${c}`]])));
         // Only a row that is the session's own user; otherwise loadUser looks the user up itself.
-        if (data.userId && (user === null || user.id === data.userId)) data.signedInUser = user && { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabledAt: user.disabledAt };
+        if (data.userId && (user === null || user.id === data.userId)) data.signedInUser = user && { id: user.id, username: user.username, displayName: user.displayName, role: user.role, theme: user.theme, disabledAt: user.disabledAt };
         cb(undefined, data);
       }, cb);
   }

@@ -112,7 +112,7 @@ describe("a form sent after the session timed out", () => {
 
 /** Every field a browser would send from the page's record form, as shown. */
 function formFields(html: string): [string, string][] {
-  const form = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => f.includes('method="post"') && f.includes("/bladder/record/"))!;
+  const form = [...html.matchAll(/<form[\s\S]*?<\/form>/g)].map((m) => m[0]).find((f) => /action="\/episodes\/\d+\/bladder\/record\//.test(f))!;
   const fields: [string, string][] = [];
   for (const m of form.matchAll(/<input[^>]*>/g)) {
     const tag = m[0];
