@@ -34,7 +34,8 @@ function expired(): HttpError {
   return new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf");
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares two secrets in constant time. */
+export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

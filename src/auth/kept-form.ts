@@ -1,8 +1,8 @@
-import { createHmac, timingSafeEqual } from "node:crypto";
+import { createHmac } from "node:crypto";
 import type { Request, RequestHandler, Response } from "express";
 import { instantFields } from "../web/form-values.ts";
 import type { RouteSpec } from "../web/routing.ts";
-import { provideCsrfToken } from "./csrf.ts";
+import { provideCsrfToken, safeEqual } from "./csrf.ts";
 import type { DbSessionStore } from "./session-store.ts";
 
 /**
@@ -137,10 +137,4 @@ function hasGetRoute(routes: RouteSpec[], path: string): boolean {
 
 function routePattern(path: string): RegExp {
   return new RegExp(`^${path.split("/").map((part) => (part.startsWith(":") ? "[^/]+" : part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))).join("/")}/?$`);
-}
-
-function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

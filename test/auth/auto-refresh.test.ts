@@ -2,9 +2,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type supertest from "supertest";
-import { createApp, type App } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { EpisodePanels } from "../../src/patients/episode-panels.ts";
+import type { App } from "../../src/app.ts";
 import { createTestApp, pageText, signIn, TestClock, type TestContext } from "../helpers/app.ts";
 
 const MINUTE = 60_000;
@@ -15,9 +13,9 @@ describe("automatic refresh and the idle limit", () => {
   // Sessions follow their own clock: moved here minute by minute, as a screen left on would see.
   const wall = new TestClock(new Date().toISOString());
   before(async () => {
-    ctx = await createTestApp();
-    const config = { ...loadConfig({ NODE_ENV: "test" }), sessionSecret: "test-secret", sessionIdleMinutes: 30 };
-    app = createApp({ db: ctx.db, config, clock: ctx.clock.now, sessionClock: wall.now, episodePanels: new EpisodePanels() });
+    // The idle limit is 30 minutes (the default).
+    ctx = await createTestApp({ sessionClock: wall.now });
+    app = ctx.app;
   });
   after(() => ctx.close());
 

@@ -3,9 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import supertest from "supertest";
 import { DEMO_SIGN_INS } from "../../seeds/01_users.ts";
-import { createApp, type App } from "../../src/app.ts";
-import { loadConfig } from "../../src/config.ts";
-import { EpisodePanels } from "../../src/patients/episode-panels.ts";
+import type { App } from "../../src/app.ts";
 import { createTestApp, csrfFrom, hiddenFields, pageText, signIn, TestClock, type TestContext } from "../helpers/app.ts";
 import { newEpisode } from "../ward/helpers.ts";
 
@@ -18,9 +16,9 @@ describe("a form sent after the session timed out", () => {
   let episodeId: number;
   const wall = new TestClock(new Date().toISOString());
   before(async () => {
-    ctx = await createTestApp();
-    const config = { ...loadConfig({ NODE_ENV: "test" }), sessionSecret: "test-secret", sessionIdleMinutes: 30 };
-    app = createApp({ db: ctx.db, config, clock: ctx.clock.now, sessionClock: wall.now, episodePanels: new EpisodePanels() });
+    // The idle limit is 30 minutes (the default).
+    ctx = await createTestApp({ sessionClock: wall.now });
+    app = ctx.app;
     episodeId = (await newEpisode(ctx.db, { now: ctx.clock.now().toISOString(), familyName: "Keptform" })).id;
   });
   after(() => ctx.close());
