@@ -43,6 +43,8 @@ export function keepFormAfterTimeout(options: { store: DbSessionStore; secret: s
     if (typeof sent !== "string" || !oldSid || oldSid === req.sessionID) return next();
     const ended = await options.store.expired(oldSid);
     if (!ended?.userId || typeof ended.csrfToken !== "string" || !safeEqual(sent, ended.csrfToken)) return next();
+    // Signing out of a session that has already ended: the sign-in page is all there is to show.
+    if (req.path === "/sign-out") return res.redirect(303, "/sign-in");
 
     const canShowAgain = hasGetRoute(options.pageRoutes(), req.path);
     if (canShowAgain) {

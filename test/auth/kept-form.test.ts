@@ -78,6 +78,15 @@ describe("a form sent after the session timed out", () => {
     assert.equal(new Date(row.at).toISOString(), new Date(Math.floor(Date.parse(postedAt) / 60_000) * 60_000).toISOString());
   });
 
+  test("pressing Sign out after the session timed out goes to the sign-in page", async () => {
+    const { agent, csrf } = await signIn(app, "nurse");
+    await agent.get("/ward");
+    wall.advance(31 * 60_000);
+    const res = await agent.post("/sign-out").type("form").send({ _csrf: csrf }).redirects(0);
+    assert.equal(res.status, 303);
+    assert.equal(res.headers.location, "/sign-in");
+  });
+
   test("someone else signing in on that computer does not get the values", async () => {
     const { agent, sent } = await scanSentAfterTimeout();
     const signedIn = await agent.post("/sign-in").type("form").send({ _csrf: csrfFrom(sent.text), username: clinician.username, password: clinician.password, returnTo: scanPath() }).redirects(0);
