@@ -10,9 +10,11 @@ const source = path.join(root, "styles/app.scss");
 const output = path.join(root, "public/build/app.css");
 const frontendPackage = path.join(root, "node_modules/nhsuk-frontend/package.json");
 
+// Every file under styles/ (app.scss and the partials it uses).
+const sources = fs.readdirSync(path.dirname(source)).map((f) => path.join(path.dirname(source), f));
 const upToDate =
   fs.existsSync(output) &&
-  fs.statSync(output).mtimeMs > Math.max(fs.statSync(source).mtimeMs, fs.statSync(frontendPackage).mtimeMs);
+  fs.statSync(output).mtimeMs > Math.max(...sources.map((f) => fs.statSync(f).mtimeMs), fs.statSync(frontendPackage).mtimeMs);
 
 if (!upToDate) {
   const result = sass.compile(source, {

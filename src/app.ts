@@ -4,14 +4,16 @@ import session from "express-session";
 import { adminRoutes } from "./admin/routes.ts";
 import { apiRoutes } from "./api/routes.ts";
 import { csrfProtection } from "./auth/csrf.ts";
+import { keepFormAfterTimeout, restoreKeptForm } from "./auth/kept-form.ts";
 import { apiGuard, loadUser, pageGuard } from "./auth/middleware.ts";
 import { OidcClient } from "./auth/oidc/client.ts";
 import { oidcBackChannelRoute, oidcRoutes } from "./auth/oidc/routes.ts";
 import { authRoutes } from "./auth/routes.ts";
-import { DbSessionStore } from "./auth/session-store.ts";
+import { autoRefreshIsNotActivity, DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
 import { fhirErrorHandler, fhirFallback } from "./fhir/outcome.ts";
 import { fhirRoutes } from "./fhir/routes.ts";
+import { displayAdminRoutes, displayGuard, wallRoutes } from "./displays/routes.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { feedRoutes } from "./hl7/routes.ts";
 import { clinicRoutes } from "./clinic/routes.ts";
@@ -74,27 +76,36 @@ export function createApp(deps: AppDeps): App {
   app.use("/fhir", noStore);
   app.use(fhir.router);
   app.use("/fhir", fhirFallback, fhirErrorHandler());
+  // Wall screens: a display link per ward in the address, no session, cookie or form (src/displays).
+  const wall = new RoleRouter("display", () => displayGuard(deps));
+  wallRoutes(wall, deps);
+  app.use(wall.router);
 
   // Pages: session, signed-in user, CSRF, then the features.
+  const sessionStore = new DbSessionStore(deps.db, deps.sessionClock, deps.config.sessionIdleMinutes);
   app.use(
     session({
-      store: new DbSessionStore(deps.db),
+      store: sessionStore,
       secret: deps.config.sessionSecret,
       name: "ces.sid",
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      // The idle limit is the session row's expiry, renewed by each request of the user's (the
+      // store's touch), not by a page's automatic refresh; the cookie lasts until the browser closes.
       cookie: {
         httpOnly: true,
         sameSite: "lax",
         secure: deps.config.env === "production",
-        maxAge: deps.config.sessionIdleMinutes * 60_000,
       },
     }),
+    autoRefreshIsNotActivity,
   );
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
-  app.use(noStore, loadUser(deps.db), csrfProtection, oncePerForm(deps.db), (req, res, next) => {
+  // A form posted after a timeout is kept (not saved) and shown again after sign-in.
+  const keepForm = keepFormAfterTimeout({ store: sessionStore, secret: deps.config.sessionSecret, cookieName: "ces.sid", pageRoutes: () => pages.routes, clock: deps.clock });
+  app.use(noStore, loadUser(deps.db), keepForm, csrfProtection, restoreKeptForm, oncePerForm(deps.db), (req, res, next) => {
     res.locals.currentPath = req.path;
+    res.locals.currentUrl = req.method === "GET" ? req.originalUrl : null;
     if (req.session.flash) {
       res.locals.flash = req.session.flash;
       delete req.session.flash;
@@ -115,6 +126,7 @@ export function createApp(deps: AppDeps): App {
   reportRoutes(pages, deps);
   adminRoutes(pages, deps);
   feedRoutes(pages, deps);
+  displayAdminRoutes(pages, deps);
   app.use(pages.router);
 
   app.use(notFound);
@@ -124,6 +136,7 @@ export function createApp(deps: AppDeps): App {
     ...api.routes.map((r) => ({ ...r, path: `/api/v1${r.path}` })),
     ...pages.routes,
     ...fhir.routes,
+    ...wall.routes,
   ];
   return app;
 }

@@ -9,6 +9,8 @@ export interface AppDeps {
   config: Config;
   /** The one source of "now" for the app, so tests can set the time. */
   clock: () => Date;
+  /** Session expiry's clock (the wall clock unless a test sets it); sessions follow real time, not the clinical clock. */
+  sessionClock?: () => Date;
   /** Panels other features show on the episode page. */
   episodePanels: EpisodePanels;
   /** Sign-in through the identity provider; by default made from config.oidc. Tests pass their own. */

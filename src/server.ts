@@ -9,6 +9,7 @@ import { EpisodePanels } from "./patients/episode-panels.ts";
 import { type Scheduler, startScheduler } from "./reminders/scheduler.ts";
 import { DEMO_SIGN_INS } from "../seeds/01_users.ts";
 import { type MllpListener, startFeedListener } from "./hl7/index.ts";
+import { DEMO_DISPLAY_TOKEN } from "../seeds/20_wall_display.ts";
 
 /** Start-up only: configuration, database, demo data outside production, then listen. */
 async function main(): Promise<void> {
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     if (config.seedDemoData) {
       console.log("Demo sign-ins (demo data only; not created in production):");
       for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
+      console.log(`Demo wall screen (initials only): ${url}/wall/${DEMO_DISPLAY_TOKEN}`);
     }
     if (devSignIn) {
       console.log(`Local identity provider (OIDC_DEV) at ${config.oidc!.issuer}: choose "${config.oidc!.label}" and sign in as`);

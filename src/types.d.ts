@@ -8,6 +8,8 @@ export interface SignedInUser {
   username: string;
   displayName: string;
   role: Role;
+  /** The colour theme the user chose: "dark" is the low-glare theme for night shifts. */
+  theme?: "light" | "dark";
 }
 
 declare module "express-session" {

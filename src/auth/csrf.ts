@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from "node:crypto";
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { HttpError } from "../errors.ts";
 
 /**
@@ -13,11 +13,7 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   // The token is made only when a template prints it, so redirects and pages without a form (a
   // signed-out 404, say) store no session. Rendering copies res.locals, which would run a getter
   // on res.locals itself, so the getter sits one level down, read only as `csrf.token`.
-  res.locals.csrf = {
-    get token() {
-      return (req.session.csrfToken ??= randomBytes(32).toString("base64url"));
-    },
-  };
+  provideCsrfToken(req, res);
   if (req.method === "GET" || req.method === "HEAD" || req.method === "OPTIONS") return next();
   if (!req.session.csrfToken) return next(expired());
   const sent = (req.body as Record<string, unknown>)._csrf ?? req.get("x-csrf-token");
@@ -25,11 +21,21 @@ export const csrfProtection: RequestHandler = (req, res, next) => {
   next(expired());
 };
 
+/** Templates print `{{@root.csrf.token}}`: the session's token, made on first read. */
+export function provideCsrfToken(req: Request, res: Response): void {
+  res.locals.csrf = {
+    get token() {
+      return (req.session.csrfToken ??= randomBytes(32).toString("base64url"));
+    },
+  };
+}
+
 function expired(): HttpError {
   return new HttpError(403, "This form has expired or was not sent from this site. Go back, reload the page and try again.", "csrf");
 }
 
-function safeEqual(a: string, b: string): boolean {
+/** Compares two secrets in constant time. */
+export function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
   const y = Buffer.from(b);
   return x.length === y.length && timingSafeEqual(x, y);

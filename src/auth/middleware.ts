@@ -16,7 +16,7 @@ export function loadUser(db: Db): RequestHandler {
       const read = req.session.signedInUser;
       const user = read !== undefined && (read === null || read.id === userId) ? read : await findUser(db, userId);
       if (user && !user.disabledAt) {
-        res.locals.user = { id: user.id, username: user.username, displayName: user.displayName, role: user.role };
+        res.locals.user = { id: user.id, username: user.username, displayName: user.displayName, role: user.role, theme: user.theme };
         res.locals.actor = userActor(user);
       } else {
         delete req.session.userId;

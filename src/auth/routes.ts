@@ -9,6 +9,7 @@ import { CONTROL_CHARACTERS } from "../web/validation.ts";
 import { DbAttemptStore } from "./attempt-store.ts";
 import { HOME_BY_ROLE, safeReturnTo, signInView } from "./sign-in-page.ts";
 import type { OidcClient } from "./oidc/client.ts";
+import { carryKeptForm } from "./kept-form.ts";
 import { authenticate, userActor } from "./users.ts";
 
 
@@ -73,9 +74,11 @@ export function authRoutes(pages: RoleRouter, { db, clock, config }: AppDeps, oi
       });
     }
     // A new session id on sign-in, so a session fixed before sign-in is worthless.
+    const keptForm = carryKeptForm(req.session.keptForm, user.id);
     req.session.regenerate(async (err) => {
       if (err) return next(err);
       req.session.userId = user.id;
+      if (keptForm) req.session.keptForm = keptForm;
       await writeAudit(db, {
         at: clock().toISOString(),
         actor: userActor(user),
@@ -88,6 +91,13 @@ export function authRoutes(pages: RoleRouter, { db, clock, config }: AppDeps, oi
       });
       res.redirect(303, returnTo ?? HOME_BY_ROLE[user.role]);
     });
+  });
+
+  // The user's colour theme (the header's switch): a preference, not a record, so not audited.
+  pages.post("/account/theme", STAFF, async (req, res, actor) => {
+    const theme = (req.body as Record<string, unknown>).theme === "dark" ? "dark" : "light";
+    await db("users").where({ id: actor.id }).update({ theme });
+    res.redirect(303, safeReturnTo((req.body as Record<string, unknown>).returnTo) ?? "/");
   });
 
   pages.post("/sign-out", STAFF, async (req, res) => {

@@ -1,3 +1,4 @@
+import type { RequestHandler } from "express";
 import session, { type SessionData } from "express-session";
 import type { Db } from "../db/knex.ts";
 import type { SignedInUser } from "../types.d.ts";
@@ -15,9 +16,35 @@ declare module "express-session" {
 
 type Callback<T = void> = (err?: unknown, value?: T) => void;
 
+/** Marks a session read by a page's own automatic refresh: that request is not the user's activity. */
+const PASSIVE = Symbol("passive");
+
+/** An expired session row is kept this long, so a form posted after a timeout can be recognised as this browser's own. */
+export const EXPIRED_KEPT_MS = 12 * 3600_000;
+
+/** The header a page's refresh script sends (public/js/auto-refresh.js). */
+export const AUTO_REFRESH_HEADER = "ces-auto-refresh";
+
+/**
+ * A GET sent by a page's own refresh script (the ward board, /due) reads the session but does not
+ * renew it, so a screen left open still signs out after SESSION_IDLE_MINUTES of nobody using it.
+ * Put right after the session middleware.
+ */
+export const autoRefreshIsNotActivity: RequestHandler = (req, _res, next) => {
+  if ((req.method === "GET" || req.method === "HEAD") && req.get(AUTO_REFRESH_HEADER) === "1" && req.session) {
+    Object.defineProperty(req.session, PASSIVE, { value: true, enumerable: false });
+  }
+  next();
+};
+
+const isPassive = (data: SessionData): boolean => (data as unknown as Record<symbol, unknown>)[PASSIVE] === true;
+
 /**
  * Sessions kept in the app's own database, so every app instance sees the same sign-ins.
- * Expired rows are ignored on read and swept on write.
+ * The row's expiry is the idle limit from the user's last request; the cookie itself lasts until
+ * the browser closes, so the server alone decides when a session has ended (and a form posted
+ * after that can be recognised, see kept-form.ts). Expired rows are ignored on read and swept
+ * on write once EXPIRED_KEPT_MS old.
  */
 export class DbSessionStore extends session.Store {
   private writes = 0;
@@ -28,6 +55,7 @@ export class DbSessionStore extends session.Store {
   constructor(
     private readonly db: Db,
     private readonly clock: () => Date = () => new Date(),
+    private readonly idleMinutes = 30,
   ) {
     super();
   }
@@ -47,25 +75,28 @@ export class DbSessionStore extends session.Store {
         const data = JSON.parse(row.data as string) as SessionData;
         const user = toUserOrNull(Object.fromEntries(USER_COLUMNS.map((c) => [c, row[`user_${c}`]])));
         // Only a row that is the session's own user; otherwise loadUser looks the user up itself.
-        if (data.userId && (user === null || user.id === data.userId)) data.signedInUser = user && { id: user.id, username: user.username, displayName: user.displayName, role: user.role, disabledAt: user.disabledAt };
+        if (data.userId && (user === null || user.id === data.userId)) data.signedInUser = user && { id: user.id, username: user.username, displayName: user.displayName, role: user.role, theme: user.theme, disabledAt: user.disabledAt };
         cb(undefined, data);
       }, cb);
   }
 
   override set(sid: string, data: SessionData, cb?: Callback): void {
     const { signedInUser: _read, ...kept } = data;
-    const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(kept), expires_at: this.expiry(data), oidc_session: data.oidcSession ?? null };
-    this.remember(sid, row.expires_at);
+    const row = { sid, user_id: data.userId ?? null, data: JSON.stringify(kept), expires_at: this.expiry(), oidc_session: data.oidcSession ?? null };
+    // An automatic refresh may change the session (a form token made) but never its expiry.
+    const passive = isPassive(data);
+    if (!passive) this.remember(sid, row.expires_at);
     this.db("sessions")
       .insert(row)
       .onConflict("sid")
-      .merge()
+      .merge(passive ? ["user_id", "data"] : undefined)
       .then(() => this.sweep())
       .then(() => cb?.(), (err) => cb?.(err));
   }
 
   override touch(sid: string, data: SessionData, cb?: Callback): void {
-    const expiresAt = this.expiry(data);
+    if (isPassive(data)) return cb?.();
+    const expiresAt = this.expiry();
     const previous = this.lastExpiry.get(sid);
     if (previous !== undefined && Date.parse(expiresAt) - previous < 60_000) return cb?.();
     this.remember(sid, expiresAt);
@@ -88,13 +119,21 @@ export class DbSessionStore extends session.Store {
       .then(() => cb?.(), (err) => cb?.(err));
   }
 
-  private expiry(data: SessionData): string {
-    const expires = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(this.clock().getTime() + 30 * 60_000);
-    return expires.toISOString();
+  /**
+   * A session that ended by timing out (not signed out: that deletes the row), with what it held,
+   * while its row is kept; null for any other id.
+   */
+  async expired(sid: string): Promise<SessionData | null> {
+    const row = await this.db("sessions").where({ sid }).where("expires_at", "<=", this.clock().toISOString()).first("data");
+    return row ? (JSON.parse(row.data as string) as SessionData) : null;
+  }
+
+  private expiry(): string {
+    return new Date(this.clock().getTime() + this.idleMinutes * 60_000).toISOString();
   }
 
   private async sweep(): Promise<void> {
     this.writes += 1;
-    if (this.writes % 100 === 0) await this.db("sessions").where("expires_at", "<", this.clock().toISOString()).delete();
+    if (this.writes % 100 === 0) await this.db("sessions").where("expires_at", "<", new Date(this.clock().getTime() - EXPIRED_KEPT_MS).toISOString()).delete();
   }
 }

@@ -17,11 +17,12 @@ interface UserRow {
   role: Role;
   email: string | null;
   disabled_at: unknown;
+  theme?: string;
   password_hash: string;
 }
 
 /** The columns a signed-in user is read from (never the password hash). */
-export const USER_COLUMNS = ["id", "username", "display_name", "role", "email", "disabled_at"] as const;
+export const USER_COLUMNS = ["id", "username", "display_name", "role", "email", "disabled_at", "theme"] as const;
 
 /** A user from those columns, or null when they are empty (a left join that found no user). */
 export function toUserOrNull(row: Record<string, unknown>): User | null {
@@ -36,6 +37,7 @@ function toUser(row: Omit<UserRow, "password_hash">): User {
     role: row.role,
     email: row.email,
     disabledAt: toInstantOrNull(row.disabled_at),
+    theme: row.theme === "dark" ? "dark" : "light",
   };
 }
 

@@ -33,7 +33,8 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     const me = user?.role === "clinician" ? user.id : null;
     res.render("reminders/due", {
       title: clinician && clinician.id === me ? "My patients: due and overdue" : "Due and overdue",
-      refreshSeconds: 60,
+      // Refreshed by a small script the user can switch off, not a meta refresh (WCAG 2.2.1).
+      autoRefreshSeconds: 60,
       items,
       overdue: items.filter((i) => i.state === "overdue").length,
       ward: ward?.name ?? wardParam,

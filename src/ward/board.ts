@@ -8,6 +8,8 @@ import { bladderState, flipFlowState, toWardEvents, type WardFlipFlow } from "./
 export interface BoardRow {
   episodeId: number;
   patientName: string;
+  /** Given and family name initials ("A K"), for screens that must not show names. */
+  initials: string;
   nhsNumber: string;
   bed: string | null;
   twoc: TwocAssessment;
@@ -83,6 +85,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
     return {
       episodeId: id,
       patientName: patientDisplayName({ familyName: String(e.family_name), givenName: String(e.given_name) }),
+      initials: initials(String(e.given_name), String(e.family_name)),
       nhsNumber: e.nhs_number as string,
       bed: (e.bed as string) ?? null,
       twoc: bladder.twoc,
@@ -119,6 +122,10 @@ function dueThing(bladder: BladderAssessment, flipFlow: WardFlipFlow | null, now
   }
   candidates.sort((a, b) => (a.msLeft ?? -Infinity) - (b.msLeft ?? -Infinity));
   return candidates[0] ?? null;
+}
+
+function initials(...names: string[]): string {
+  return names.map((n) => (Array.from(n.trim())[0] ?? "").toUpperCase()).join(" ");
 }
 
 function bedOrder(a: string | null, b: string | null): number {

@@ -5,8 +5,11 @@ import { HttpError } from "../errors.ts";
 export const ROLES = ["nurse", "clinician", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
-/** Who may use a route: a list of roles, or "public" (sign-in, health check). */
-export type Access = readonly Role[] | "public";
+/**
+ * Who may use a route: a list of roles, "public" (sign-in, health check), or "display": a wall
+ * screen's own page, opened by the display link in its address and by nothing else (src/displays).
+ */
+export type Access = readonly Role[] | "public" | "display";
 
 /** The HTTP methods a RoleRouter declares routes for (PATCH on the API only, for corrections). */
 export type RouteMethod = "get" | "post" | "patch";
@@ -15,7 +18,7 @@ export interface RouteSpec {
   method: RouteMethod;
   path: string;
   access: Access;
-  kind: "page" | "api";
+  kind: "page" | "api" | "display";
 }
 
 /** A public route's handlers: plain Express middleware. */
@@ -35,7 +38,7 @@ export class RoleRouter {
   readonly docs: Record<string, Record<string, unknown>> = {};
 
   constructor(
-    private readonly kind: "page" | "api",
+    private readonly kind: RouteSpec["kind"],
     private readonly guard: (access: Access) => RequestHandler,
   ) {}
 
@@ -51,6 +54,11 @@ export class RoleRouter {
     return this.add("post", path, access, handlers);
   }
 
+  /** A wall screen's page (GET only): the guard has checked the display link in the address. */
+  display(path: string, handler: PublicHandler): this {
+    return this.add("get", path, "display", [handler]);
+  }
+
   patch(path: string, access: readonly Role[], handler: SignedInHandler): this {
     return this.add("patch", path, access, [handler]);
   }
@@ -63,7 +71,7 @@ export class RoleRouter {
 
   private add(method: RouteMethod, path: string, access: Access, handlers: PublicHandler[] | [SignedInHandler]): this {
     this.routes.push({ method, path, access, kind: this.kind });
-    const run = access === "public" ? (handlers as RequestHandler[]) : [withActor(handlers[0] as SignedInHandler)];
+    const run = access === "public" || access === "display" ? (handlers as RequestHandler[]) : [withActor(handlers[0] as SignedInHandler)];
     this.router[method](path, this.guard(access), ...run);
     return this;
   }
@@ -80,6 +88,7 @@ function withActor(handler: SignedInHandler): RequestHandler {
 
 export function roleAllowed(access: Access, role: Role | undefined): boolean {
   if (access === "public") return true;
+  if (access === "display") return false;
   return role !== undefined && access.includes(role);
 }
 

@@ -8,7 +8,7 @@ import { after, before } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { createApp } from "../../src/app.ts";
 import { loadConfig } from "../../src/config.ts";
-import { createDb } from "../../src/db/knex.ts";
+import { createDb, type Db } from "../../src/db/knex.ts";
 import { openRecord } from "../../src/record.ts";
 import { migrateLatest, runSeeds } from "../../src/db/migrate.ts";
 import { EpisodePanels } from "../../src/patients/episode-panels.ts";
@@ -21,6 +21,8 @@ export const artifactsDir = path.resolve("test-artifacts");
 
 export interface RunningServer {
   url: string;
+  /** The server's own database, for a test to set up or inspect what the browser cannot. */
+  db: Db;
   stop: () => Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export async function startServer(): Promise<RunningServer> {
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
+    db,
     stop: async () => {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -4,7 +4,9 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import supertest from "supertest";
 import type { App } from "../../src/app.ts";
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import { revokeApiToken } from "../../src/auth/api-tokens.ts";
+import { createDisplay } from "../../src/displays/repository.ts";
 import { ROLES, type Role, type RouteSpec } from "../../src/web/routing.ts";
 import { apiToken, createTestApp, csrfFrom, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 
@@ -164,6 +166,27 @@ describe("route locks", () => {
         assert.ok(![401, 403].includes(res.status) && res.status < 500, `${label(r)} as ${role}: ${res.status}`);
         if (res.status === 303) assert.doesNotMatch(res.headers.location, /^\/sign-in/, `${label(r)} as ${role}`);
       }
+    }
+  });
+
+  test("a wall screen's display link opens its one page and nothing else", async () => {
+    const displays = specs.filter((r) => r.access === "display");
+    assert.deepEqual(displays.map(label), ["GET /wall/:token"], "the only route a display link opens");
+    assert.ok(displays.every((r) => r.kind === "display") && specs.every((r) => r.kind !== "display" || r.access === "display"));
+    const wardId = (await ctx.db("wards").first("id")).id;
+    const { token } = await createDisplay(ctx.db, SYSTEM_ACTOR, { wardId, name: "route locks", initialsOnly: true, theme: "dark" }, new Date().toISOString());
+    assert.equal((await supertest(app).get(`/wall/${token}`)).status, 200);
+    assert.equal((await supertest(app).get("/wall/wall_not-a-token")).status, 404, "an unknown link shows nothing");
+    for (const r of specs.filter((s) => s.access !== "public" && s.access !== "display")) {
+      // The token every way it could be sent: as a bearer token, in the address, as a cookie.
+      const url = `${concrete(r.path)}?token=${token}`;
+      const res = await supertest(app)[r.method](url).set("authorization", `Bearer ${token}`).set("cookie", `ces.sid=${token}`).send({}).redirects(0);
+      if (r.kind === "api") assert.equal(res.status, 401, `${label(r)} with a display token`);
+      else if (r.method === "get") assert.match(res.headers.location ?? "", /^\/sign-in/, `${label(r)} with a display token`);
+      else assert.equal(res.status, 403, `${label(r)} with a display token`);
+    }
+    for (const path of [`/wall/${token}/x`, `/wall/${token}/../../ward`, `/api/v1/wall/${token}`]) {
+      assert.ok([303, 401, 404].includes((await supertest(app).get(path).redirects(0)).status), path);
     }
   });
 });

@@ -70,13 +70,13 @@ export interface TestContext {
  * The whole app on a fresh, migrated and seeded database, with a clock the test controls.
  * Pair it with `after(() => ctx.close())`, or the test process cannot exit.
  */
-export async function createTestApp(options: { now?: string; seed?: boolean; sqliteFile?: boolean } = {}): Promise<TestContext> {
+export async function createTestApp(options: { now?: string; seed?: boolean; sqliteFile?: boolean; sessionClock?: () => Date } = {}): Promise<TestContext> {
   const { db, close } = await createTestDb({ sqliteFile: options.sqliteFile });
   await migrateLatest(db);
   const clock = new TestClock(options.now ?? "2026-11-24T10:00:00Z");
   if (options.seed !== false) await runSeeds(db, { now: clock.now() });
   const config = { ...loadConfig({ NODE_ENV: "test" }), sessionSecret: "test-secret" };
-  const app = createApp({ db, config, clock: clock.now, episodePanels: new EpisodePanels() });
+  const app = createApp({ db, config, clock: clock.now, sessionClock: options.sessionClock, episodePanels: new EpisodePanels() });
   return { app, db, clock, close };
 }
 

@@ -81,6 +81,10 @@ describe("reminder pages", () => {
     const nurse = await signIn(ctx.app, "nurse");
     const page = await nurse.agent.get("/due?ward=Ward+7+%28Orthopaedics%29");
     assert.equal(page.status, 200);
+    // Kept current by a script the nurse can switch off, never a meta refresh (WCAG 2.2.1).
+    assert.doesNotMatch(page.text, /http-equiv="refresh"/i);
+    assert.match(page.text, /id="auto-refresh-control" data-seconds="60"/);
+    assert.match(page.text, /<script type="module" src="\/assets\/js\/auto-refresh.js"><\/script>/);
     const text = pageText(page.text);
     assert.match(text, /Overdue .*Failed TWOC: SCI or urology follow-up to arrange U7/);
     assert.match(text, /Upcoming .*Flip-flow valve opening F1 F3/);

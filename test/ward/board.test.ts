@@ -26,7 +26,7 @@ describe("the ward board", () => {
     const res = await nurse.agent.get("/ward");
     assert.equal(res.status, 200);
     assert.match(res.text, /id="auto-refresh-control" data-seconds="60"/);
-    assert.match(res.text, /<script type="module" src="\/assets\/js\/ward-board.js"><\/script>/);
+    assert.match(res.text, /<script type="module" src="\/assets\/js\/auto-refresh.js"><\/script>/);
     const text = pageText(res.text);
     assert.match(text, new RegExp(`Ward board: ${DEMO_WARD.replace(/[()]/g, "\\$&")}`));
     const rows = [...res.text.matchAll(/<td class="nhsuk-table__cell app-board__bed">([^<]*)<\/td>/g)].map((m) => m[1]);

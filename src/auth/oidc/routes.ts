@@ -2,6 +2,7 @@ import express, { type Request, type Response } from "express";
 import type { AppDeps } from "../../deps.ts";
 import type { RoleRouter } from "../../web/routing.ts";
 import { HOME_BY_ROLE, safeReturnTo, signInView } from "../sign-in-page.ts";
+import { carryKeptForm } from "../kept-form.ts";
 import { signInWithProvider } from "./accounts.ts";
 import { type OidcClient, providerSessionKey } from "./client.ts";
 
@@ -45,9 +46,12 @@ export function oidcRoutes(pages: RoleRouter, deps: AppDeps, client: OidcClient)
     const result = await signInWithProvider(db, identity, client.settings.roleClaims, clock().toISOString());
     if (result.outcome === "no-role") return res.status(403).render("auth/no-role", { title: "Ask your administrator for access" });
     if (result.outcome === "disabled") return refuse(res, 403, "Your account for this service is disabled. Ask your administrator.");
+    // A form kept after a timeout comes back to the same person, as after a password sign-in.
+    const keptForm = carryKeptForm(req.session.keptForm, result.user.id);
     req.session.regenerate((err) => {
       if (err) return next(err);
       req.session.userId = result.user.id;
+      if (keptForm) req.session.keptForm = keptForm;
       req.session.oidcIdToken = identity.idToken;
       req.session.oidcSession = providerSessionKey(identity.issuer, identity.providerSession ?? identity.subject);
       res.redirect(303, pending.returnTo ?? HOME_BY_ROLE[result.user.role]);
