@@ -84,7 +84,7 @@ describe("follow-up checklist: done items, prohibitions, several ticks in one sa
     const res = await clinician.submit(`/episodes/${reviewId}/letters`, { kind: "gp" });
     assert.equal(res.status, 303);
     const letter = await clinician.agent.get(res.headers.location);
-    assert.match(pageText(letter.text), /Draft letter to the GP generated from the record/);
+    assert.match(pageText(letter.text), /Draft generated from the record: Letter to the GP/);
   });
 
   test("several ticks and un-ticks are saved in one post, each its own row and audit row", async () => {
