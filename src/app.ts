@@ -103,7 +103,7 @@ export function createApp(deps: AppDeps): App {
   app.use(express.urlencoded({ extended: false, limit: "100kb", parameterLimit: 500 }));
   // A form posted after a timeout is kept (not saved) and shown again after sign-in.
   const keepForm = keepFormAfterTimeout({ store: sessionStore, secret: deps.config.sessionSecret, cookieName: "ces.sid", pageRoutes: () => pages.routes, clock: deps.clock });
-  app.use(noStore, loadUser(deps.db), keepForm, csrfProtection, restoreKeptForm, oncePerForm(deps.db), (req, res, next) => {
+  app.use(noStore, loadUser(deps.db), keepForm, csrfProtection(deps.config.sessionSecret), restoreKeptForm, oncePerForm(deps.db), (req, res, next) => {
     res.locals.currentPath = req.path;
     res.locals.currentUrl = req.method === "GET" ? req.originalUrl : null;
     if (req.session.flash) {

@@ -52,15 +52,15 @@ describe("signing in and out", () => {
 
   test("the right password signs in, with a new session id, and the old id is worthless", async () => {
     const b = await browser();
-    assert.ok(b.sid, "the sign-in page starts a session for its CSRF token");
+    assert.equal(b.sid, null, "looking at the sign-in page stores no session");
     const res = await b.post({ username: nurse.username, password: nurse.password });
     assert.equal(res.status, 303);
     const after = sessionCookie(res);
-    assert.ok(after && after !== b.sid, "a new session id at sign-in");
+    assert.ok(after, "a session id at sign-in");
     assert.equal((await b.agent.get("/patients").redirects(0)).status, 200);
-    const fixed = await supertest(ctx.app).get("/patients").set("cookie", `ces.sid=${b.sid}`).redirects(0);
-    assert.equal(fixed.status, 303, "a session id from before sign-in does not sign anyone in");
-    assert.match(fixed.headers.location, /^\/sign-in/);
+    const planted = await supertest(ctx.app).get("/patients").set("cookie", "ces.sid=s%3Aplanted.sig").redirects(0);
+    assert.equal(planted.status, 303, "a made-up session id signs nobody in");
+    assert.match(planted.headers.location, /^\/sign-in/);
   });
 
   test("sign-out ends the session: the next request goes to sign-in, and the cookie cannot be replayed", async () => {
@@ -177,7 +177,7 @@ describe("the sign-in limit across app instances", () => {
 });
 
 describe("signed-out visitors", () => {
-  test("requests for protected or unknown pages store no session; the sign-in page stores one, with its form token", async () => {
+  test("requests for protected or unknown pages store no session, and neither do 200 looks at the sign-in page", async () => {
     const ctx = await createTestApp();
     try {
       const sessions = async () => Number((await ctx.db("sessions").count({ n: "*" }))[0].n);
@@ -189,9 +189,18 @@ describe("signed-out visitors", () => {
       assert.match(unknown.text, /Page not found/);
       assert.equal(unknown.headers["set-cookie"], undefined, "a page with no form sets no session cookie");
       assert.equal(await sessions(), 0);
-      const page = await supertest(ctx.app).get("/sign-in");
-      assert.match(csrfFrom(page.text), /^[A-Za-z0-9_-]{40,}$/);
+      for (let i = 0; i < 200; i++) {
+        const page = await supertest(ctx.app).get("/sign-in");
+        assert.match(csrfFrom(page.text), /^v\.[A-Za-z0-9_-]{40,}$/);
+      }
+      assert.equal(await sessions(), 0, "a session is stored only once it holds something");
+      // The sign-in form still works, and a session is stored once someone signs in.
+      const agent = supertest.agent(ctx.app);
+      const csrf = csrfFrom((await agent.get("/sign-in")).text);
+      assert.equal((await agent.post("/sign-in").type("form").send({ _csrf: csrf, username: nurse.username, password: nurse.password }).redirects(0)).status, 303);
       assert.equal(await sessions(), 1);
+      const forged = await supertest.agent(ctx.app).post("/sign-in").set("cookie", "ces.visitor=someone-elses-value-123").type("form").send({ _csrf: csrf, username: nurse.username, password: nurse.password }).redirects(0);
+      assert.equal(forged.status, 403, "a visitor token is good only with the cookie it was made for");
     } finally {
       await ctx.close();
     }
