@@ -11,6 +11,8 @@ export interface BoardRow {
   nhsNumber: string;
   bed: string | null;
   twoc: TwocAssessment;
+  /** The TWOC's rule ids in force (assessBladder): U-SAFE leaves once a re-catheterisation resolves it. */
+  rules: RuleId[];
   flipFlow: WardFlipFlow | null;
   /** U-SAFE not yet resolved by a catheter after the scan over 600 ml (assessBladder). */
   safeAlert: boolean;
@@ -86,6 +88,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
       nhsNumber: e.nhs_number as string,
       bed: (e.bed as string) ?? null,
       twoc: bladder.twoc,
+      rules: bladder.rules,
       flipFlow,
       safeAlert: bladder.uSafe.active && !bladder.uSafe.resolved,
       due: dueThing(bladder, flipFlow, nowMs),

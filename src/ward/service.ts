@@ -74,6 +74,24 @@ export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode,
   return { event, twoc: state.twoc, duplicate };
 }
 
+/**
+ * A void and its post-void scan from the one form: two events, their audit rows and the episode's
+ * derived state in one change (one transaction). The scan is stored just after the void at the same time.
+ */
+export async function recordVoidAndScan(db: Db, actor: Actor, episode: Episode, input: { void: BladderEventInput; scan: BladderEventInput }, key: string, now: string): Promise<{ events: StoredEvent[]; twoc: TwocAssessment; duplicate: boolean }> {
+  const scanKey = `${key}:scan`;
+  const { duplicate } = await once(db, actor, episode, now, "bladder_events", key, async (trx, { audit }) => {
+    const voidId = await insertEvent(trx, episode.id, { ...input.void, source: "form", idempotencyKey: key, recordedBy: actor.name, recordedAt: now });
+    await audit({ entity: "bladder-event", entityId: voidId, action: "record", before: null, after: input.void });
+    const scanId = await insertEvent(trx, episode.id, { ...input.scan, source: "form", idempotencyKey: scanKey, recordedBy: actor.name, recordedAt: now });
+    await audit({ entity: "bladder-event", entityId: scanId, action: "record", before: null, after: input.scan });
+    return voidId;
+  });
+  const events = [(await findEventByKey(db, episode.id, key))!, (await findEventByKey(db, episode.id, scanKey))!];
+  const state = await getWardState(db, episode.id, now);
+  return { events, twoc: state.twoc, duplicate };
+}
+
 /** A correction: a new row that supersedes the original, which stays in the history. */
 export async function correctBladderEvent(db: Db, actor: Actor, episode: Episode, originalId: number, input: BladderEventInput, reason: string, key: string, now: string): Promise<{ event: StoredEvent; duplicate: boolean }> {
   const { id, duplicate } = await once(db, actor, episode, now, "bladder_events", key, async (trx, { audit }) => {
