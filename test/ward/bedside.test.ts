@@ -3,7 +3,7 @@ import { after, before, describe, test } from "node:test";
 import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
-import { recordBladderEvent } from "../../src/ward/service.ts";
+import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { newEpisode } from "./helpers.ts";
 
@@ -170,5 +170,25 @@ describe("the bladder page at the bedside", () => {
     const episode = await newEpisode(ctx.db, { now: NOW });
     const header = /<p class="app-patient-id"[^]*?<\/p>/.exec((await nurse.agent.get(`/episodes/${episode.id}/bladder`)).text)![0];
     assert.match(pageText(header), /Testcase, Alex · Born 1 January 1970 · NHS number \d{3} \d{3} \d{4}/);
+  });
+
+  test("defect 8: the bedside sheet identifies the patient, has a print button, initials of who recorded each opening, and keeps the patient's instructions apart from staff's", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    await startFlipFlow(ctx.db, SYSTEM_ACTOR, episode, { intervalMinutes: 240, firstOpeningAt: "2026-11-24T06:00:00Z", reason: "started", note: null }, "test:ff", "2026-11-24T05:00:00Z");
+    const form = await nurse.submit(`/episodes/${episode.id}/bladder/record/flip-flow-opening`, { when: "earlier", "at-day": "24", "at-month": "11", "at-year": "2026", "at-time": "06:05", volumeMl: "350" });
+    assert.equal(form.status, 303, pageText(form.text));
+    const html = (await nurse.agent.get(`/episodes/${episode.id}/flip-flow/sheet`)).text;
+    const text = pageText(html);
+    assert.match(text, /Name Testcase, Alex Date of birth 1 January 1970 NHS number \d{3} \d{3} \d{4}/);
+    assert.match(html, /<button [^>]*data-print[^>]*>Print this sheet<\/button>/);
+    assert.match(html, /src="\/assets\/js\/print.js"/);
+    assert.match(text, /Tue, 24 Nov 2026, 06:00 GMT 06:05 350 NN/, "the opening's row has Nia Nurse's initials");
+    const forYou = /<section[^>]*id="for-patient"[^]*?<\/section>/.exec(html)![0];
+    const forStaff = /<section[^>]*id="for-staff"[^]*?<\/section>/.exec(html)![0];
+    assert.match(pageText(forYou), /every 4 h/);
+    assert.doesNotMatch(pageText(forYou), /\b(F1|F2|F3|clinician|record each opening)\b/, "no staff instructions in the patient's part");
+    assert.doesNotMatch(pageText(forStaff), /\byou\b/i, "the staff part does not talk to the patient");
+    const js = await nurse.agent.get("/assets/js/print.js");
+    assert.equal(js.status, 200);
   });
 });
