@@ -144,7 +144,7 @@ function actionFor(kind: BladderActionKind, s: Situation): BladderAction {
       return no(kind, kind === "void-and-scan" ? why : null, rules);
     }
     case "recatheterise":
-      return catheterIn ? no(kind, "A catheter is already in", ["U5"]) : yes(kind, s.unresolvedSafe ? ["U-SAFE"] : s.twoc.status === "failed" ? ["U5"] : ["U-REVIEW"]);
+      return catheterIn ? no(kind, "A catheter is already in", ["U5"]) : yes(kind, s.unresolvedSafe ? ["U-SAFE"] : s.twoc.status === "failed" ? ["U5"] : s.trialOpen ? ["U-REVIEW"] : []);
     case "start-flip-flow":
       if (s.flipFlow) return no(kind, "A flip-flow schedule is already in force: change it on the flip-flow page", ["F1"]);
       if (s.valve || (s.recatheterised && s.twoc.status === "failed")) return yes(kind, ["U5", "F1"]);

@@ -109,7 +109,7 @@ for (const width of [1280, 768]) {
     await page.waitForLoadState("load");
     await page.click("a:has-text('Bladder chart')");
     await page.waitForLoadState("load");
-    const box = await page.locator("svg.app-bladder-chart").boundingBox();
+    const box = await page.locator("svg.app-bladder-chart >> visible=true").boundingBox();
     assert.ok(box && box.width > 300 && box.width <= width, `the chart fits the page (${box?.width} px)`);
     await check(page, `bladder chart at ${width} px`);
     await screenshot(page, `bladder-chart-${width}`);

@@ -140,10 +140,10 @@ describe("the bladder chart", () => {
     const episode = await ctx.db("episodes").where({ bed: "7" }).first();
     const res = await nurse.agent.get(`/episodes/${episode.id}/bladder/chart`);
     assert.equal(res.status, 200);
-    assert.match(res.text, /<svg class="app-bladder-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc"/);
+    assert.match(res.text, /<svg class="app-bladder-chart app-bladder-chart--wide"[^>]*role="img" aria-labelledby="chart-title chart-desc"/);
     assert.match(res.text, /<title id="chart-title">Bladder chart for HUGHES, David<\/title>/);
     assert.match(res.text, /<desc id="chart-desc">[^<]*largest 620 ml/);
-    for (const line of ["100 ml (U2", "500 ml (U3", "600 ml (U-SAFE)"]) assert.ok(res.text.includes(line), line);
+    for (const line of ["100 ml U2", "500 ml U3 F2", "600 ml U-SAFE"]) assert.ok(res.text.includes(line), line);
     assert.match(res.text, />Catheter removed<\/text>/);
     assert.match(res.text, />Re-catheterised<\/text>/);
     assert.doesNotMatch(res.text, /<script(?![^>]*\bsrc=)|style="/, "no inline script and no inline style (CSP)");

@@ -7,7 +7,7 @@ import { boolField, idParam, instantFields, YES_NO_ITEMS } from "../../web/form-
 import { formErrors } from "../../web/forms.ts";
 import { CLINICAL, CLINICIANS, type RoleRouter } from "../../web/routing.ts";
 import { InputReader } from "../../web/validation.ts";
-import { bladderChartSvg } from "../chart.ts";
+import { bladderChartSvg, NARROW, WIDE } from "../chart.ts";
 import { getWardState, type WardView } from "../index.ts";
 import { CATHETER_TYPE_NAMES, CATHETER_TYPES, EVENT_TYPE_NAMES, EVENT_TYPES, TWOC_ACTIONS, type EventType, type WardState } from "../model.ts";
 import { chartTable, eventDescription, historyRows, twocPanel } from "../presenters.ts";
@@ -212,12 +212,14 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     const state = await getWardState(db, episode.id, at);
-    const chart = bladderChartSvg(state.events, at, patientDisplayName(patient));
+    const chart = bladderChartSvg(state.events, at, patientDisplayName(patient), WIDE);
+    const narrow = bladderChartSvg(state.events, at, patientDisplayName(patient), NARROW);
     res.render("ward/chart", {
       title: `Bladder chart: ${patientDisplayName(patient)}`,
       patient,
       episode,
       svg: chart.svg,
+      svgNarrow: narrow.svg,
       from: formatDateTime(chart.from),
       to: formatDateTime(chart.to),
       table: chartTable(state.events.filter((e) => Date.parse(e.at) >= Date.parse(chart.from))),
