@@ -36,7 +36,7 @@ export function twocPanel(state: WardView, now: string, episodeId: number, disch
     removedAt: removal ? formatDateTime(removal.at) : null,
     scans,
     failed,
-    checklist: failed || state.failedTwoc ? checklist(state) : null,
+    checklist: failed || state.failedTwoc ? failedTwocChecklist(state) : null,
     u6Locked: state.u6Locked,
     override: state.override ? { ...state.override, when: formatDateTime(state.override.recordedAt) } : null,
     flipFlow: state.flipFlow
@@ -64,6 +64,11 @@ const ACTION_LINKS: Record<BladderActionKind, { text: string; path: string }> = 
   "open-valve": { text: "Flip-flow valve opened", path: "bladder/record/flip-flow-opening" },
 };
 
+/** Where the form for one of the engine's actions is, and its words. */
+export function actionLink(kind: BladderActionKind, episodeId: number): { text: string; href: string } {
+  return { text: ACTION_LINKS[kind].text, href: `/episodes/${episodeId}/${ACTION_LINKS[kind].path}` };
+}
+
 /** The engine's actions as links: those that apply (the next step's first), and those that do not with why. */
 function bladderActions(state: WardView, episodeId: number) {
   const link = (kind: BladderActionKind) => ({ ...ACTION_LINKS[kind], href: `/episodes/${episodeId}/${ACTION_LINKS[kind].path}` });
@@ -74,7 +79,8 @@ function bladderActions(state: WardView, episodeId: number) {
   };
 }
 
-function checklist(state: WardState) {
+/** The failed-TWOC checklist (U5, U5/U8, U8, U7): the re-catheterisation from the events, the rest from the ticks. */
+export function failedTwocChecklist(state: WardState) {
   const done: Record<string, boolean> = { "isc-referred": state.iscReferred, "isc-taught": state.iscTaught, "follow-up-arranged": state.u7FollowUpArranged };
   return [
     {
