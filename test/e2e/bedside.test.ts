@@ -92,3 +92,29 @@ for (const width of [1280, 768, 390]) {
     await page.close();
   });
 }
+
+test("the shift handover sheet: axe-clean on screen, and its print preview on A4 landscape; the board's task list", async () => {
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const watch = watchPage(page, env.server.url);
+  await signInAs(page, env.server.url, "nurse");
+  await page.goto(`${env.server.url}/ward`);
+  assert.ok((await page.locator("#ward-tasks li").count()) > 0, "the board lists the ward's tasks");
+  await expectNoAxeViolations(page, "ward board with its task list");
+  await screenshot(page, "ward-board-tasks-1280");
+  await page.click("a:has-text('Shift handover sheet')");
+  await page.waitForLoadState("load");
+  assert.match((await page.textContent("#handover")) ?? "", /HUGHES, David/);
+  assert.match((await page.textContent("#handover-printed")) ?? "", /Printed by Nia Nurse \(nurse\) on .* \(UK time\)/);
+  assert.ok(await page.isVisible("button[data-print]"), "the print button shows with script");
+  await expectNoAxeViolations(page, "shift handover sheet");
+  await screenshot(page, "handover-1280");
+  await page.emulateMedia({ media: "print" });
+  assert.equal(await page.isVisible("header.nhsuk-header"), false, "print shows the sheet only");
+  assert.equal(await page.isVisible("button[data-print]"), false);
+  await page.setViewportSize({ width: 1123, height: 794 }); // A4 landscape at 96 dpi
+  await screenshot(page, "handover-print-preview");
+  const pdf = await page.pdf({ preferCSSPageSize: true });
+  assert.ok(pdf.length > 1000);
+  watch.assertClean();
+  await page.close();
+});
