@@ -8,6 +8,7 @@ import { boardRoutes } from "./board.ts";
 import { wardContext } from "./context.ts";
 import { flipFlowRoutes } from "./flip-flow.ts";
 import { handoverRoutes } from "./handover.ts";
+import { dischargeSheetRoutes } from "./discharge-sheet.ts";
 
 /** The ward feature's pages and API, one file per page. */
 export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
@@ -19,6 +20,7 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
   });
 
   handoverRoutes(pages, ctx);
+  dischargeSheetRoutes(pages, ctx);
   boardRoutes(pages, ctx);
   bladderRoutes(pages, ctx);
   flipFlowRoutes(pages, ctx);
