@@ -118,3 +118,27 @@ test("the shift handover sheet: axe-clean on screen, and its print preview on A4
   watch.assertClean();
   await page.close();
 });
+
+test("the discharge form's checklist and the patient's discharge sheet pass axe", async () => {
+  const page = await env.browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const watch = watchPage(page, env.server.url);
+  await signInAs(page, env.server.url, "nurse");
+  await page.goto(`${env.server.url}/ward`);
+  await page.click("a:has-text('HUGHES, David')");
+  await page.waitForLoadState("load");
+  const episodeUrl = page.url().replace(/\/bladder$/, "");
+  await page.goto(`${episodeUrl}/discharge`);
+  assert.match((await page.textContent("#discharge-checklist")) ?? "", /U7|U8|R1|GP letter/);
+  assert.equal(await page.isChecked("input[name=catheterStatus][value=flip-flow]"), true, "pre-filled from the record");
+  await expectNoAxeViolations(page, "discharge form with its checklist");
+  await page.click("a:has-text('Printable discharge sheet')");
+  await page.waitForLoadState("load");
+  assert.match((await page.textContent("main")) ?? "", /Who to call/);
+  await expectNoAxeViolations(page, "discharge sheet");
+  await screenshot(page, "discharge-sheet-1280");
+  await page.goto(`${episodeUrl}/flip-flow/sheet`);
+  await expectNoAxeViolations(page, "bedside flip-flow sheet");
+  await screenshot(page, "flip-flow-sheet-1280");
+  watch.assertClean();
+  await page.close();
+});
