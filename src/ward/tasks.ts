@@ -30,7 +30,8 @@ export function wardTasks(rows: BoardRow[]): WardTask[] {
     if (action === null) return [];
     const link = actionLink(action, row.episodeId);
     const due = row.due;
-    const now = due === null || due.at === null || due.overdue || row.tier <= 1;
+    // The engine's tier 0-1 and its post-void scan ("Do the post-void scan now") are for now, whatever clock runs.
+    const now = due === null || due.at === null || due.overdue || row.tier <= 1 || action === "post-void-scan";
     return [
       {
         episodeId: row.episodeId,
