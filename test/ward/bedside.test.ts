@@ -4,7 +4,8 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
-import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import supertest from "supertest";
+import { apiToken, createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { newEpisode } from "./helpers.ts";
 
 const NOW = "2026-11-24T10:00:00Z";
@@ -190,5 +191,20 @@ describe("the bladder page at the bedside", () => {
     assert.doesNotMatch(pageText(forStaff), /\byou\b/i, "the staff part does not talk to the patient");
     const js = await nurse.agent.get("/assets/js/print.js");
     assert.equal(js.status, 200);
+  });
+
+  test("defect 5 (API): a re-catheterisation takes sensate and the catheter tug; other events refuse them; nothing stored on a refusal", async () => {
+    const episode = await newEpisode(ctx.db, { now: NOW });
+    await record(ctx, episode, [removed, overSafe]);
+    const token = await apiToken(ctx.db, "nurse");
+    const post = (body: object) => supertest(ctx.app).post(`/api/v1/episodes/${episode.id}/bladder-events`).set("Authorization", `Bearer ${token}`).send(body);
+    const wrong = await post({ type: "void", at: NOW, sensate: true });
+    assert.equal(wrong.status, 400);
+    assert.match(JSON.stringify(wrong.body), /sensate is not recorded for a void event/);
+    const ok = await post({ type: "recatheterised", at: NOW, catheterType: "long-term-flip-flow", sensate: true, catheterTugDone: true, catheterTugResult: "balloon in the bladder" });
+    assert.equal(ok.status, 201, JSON.stringify(ok.body));
+    const row = await ctx.db("bladder_events").where({ id: ok.body.id }).first();
+    assert.equal(Boolean(row.sensate), true);
+    assert.equal(row.catheter_tug_result, "balloon in the bladder");
   });
 });
