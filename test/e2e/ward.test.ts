@@ -39,6 +39,10 @@ test("a nurse records a failed TWOC and starts a flip-flow schedule; every page 
 
   await page.click("a:has-text('Re-catheterised')");
   await page.check("#catheterType-0"); // long-term with flip-flow valve
+  // U-SAFE is open: the form asks for whether sensate and the catheter tug.
+  await page.check("#sensate-1"); // not sensate
+  await page.check("#catheterTugDone-0"); // done
+  await page.fill("#catheterTugResult", "Catheter secure");
   await page.click("button:has-text('Save')");
   await page.waitForLoadState("load");
   assert.match((await page.textContent("#twoc-checklist + ul")) ?? "", /Re-catheterised with a long-term catheter with a flip-flow valve: done/);
