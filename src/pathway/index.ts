@@ -1,7 +1,7 @@
 export { isValidNhsNumber } from "./nhs-number.ts";
 export { assessTwoc } from "./twoc.ts";
 export { assessBladder, SAFE_VOLUME_ML } from "./bladder.ts";
-export type { BladderAssessment, BladderInput, BladderTier } from "./bladder.ts";
+export type { BladderAction, BladderActionKind, BladderAssessment, BladderInput, BladderTier } from "./bladder.ts";
 export type { BladderEvent, TwocAssessment, TwocStatus } from "./twoc.ts";
 export {
   assessFlipFlow,

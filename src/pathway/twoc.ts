@@ -6,7 +6,8 @@ export type BladderEvent =
   | { type: "catheter-removed"; at: string }
   | { type: "scan"; at: string; phase: "pre-void" | "post-void"; volumeMl: number; sensationToVoid?: boolean }
   | { type: "void"; at: string; volumeMl?: number }
-  | { type: "recatheterised"; at: string };
+  /** `flipFlowValve`: a long-term catheter with a flip-flow valve (U5); the TWOC decision does not read it. */
+  | { type: "recatheterised"; at: string; flipFlowValve?: boolean };
 
 export type TwocStatus = "not-started" | "in-progress" | "passed" | "failed" | "review";
 
@@ -123,6 +124,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
   let largestPostVoid = -1;
   let largestPreVoidSinceVoid = -1; // a void shows the patient is able to void
   let review: number | undefined;
+  let lastVoid: number | undefined;
   const safeMl = (): number => Math.max(largestPostVoid, largestPreVoidSinceVoid);
   const withSafe = (ids: RuleId[]): RuleId[] => (safeMl() > 600 ? [...ids, "U-SAFE"] : ids);
   const safeSuffix = (): string => (safeMl() > 600 ? `; largest scan ${safeMl()} ml - ${SAFE_TEXT}` : "");
@@ -137,6 +139,7 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
     if (e.t >= clockFrom + NO_VOID_LIMIT_MS) return failU4();
     if (e.type === "void") {
       largestPreVoidSinceVoid = -1;
+      lastVoid = e.t;
       clockFrom = e.t;
       clockLabel = `last void at ${describeLondon(e.t)}`;
       continue;
@@ -184,10 +187,12 @@ export function assessTwoc(events: BladderEvent[], now: string): TwocAssessment 
       noVoidDeadline: formatLondon(deadline),
     };
   }
+  // Any post-void scan decides (U2) or asks for review, so a void here has no post-void scan yet.
+  const awaiting = lastVoid === undefined ? "awaiting a void with a post-void scan" : `voided at ${describeLondon(lastVoid)}, awaiting its post-void scan`;
   return {
     status: "in-progress",
     rules: withSafe(["U1"]),
-    reason: `TWOC in progress since the catheter removal at ${describeLondon(removal.t)}: awaiting a void with a post-void scan; ${deadlineText}${safeSuffix()}.`,
+    reason: `TWOC in progress since the catheter removal at ${describeLondon(removal.t)}: ${awaiting}; ${deadlineText}${safeSuffix()}.`,
     noVoidDeadline: formatLondon(deadline),
   };
 }

@@ -10,6 +10,8 @@ import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, p
 import { episodeChoices, episodeLinkNames, episodesForPatient, searchPatients } from "./repository.ts";
 import { loadEpisode, loadPatient } from "./load.ts";
 import { formPage } from "../web/forms.ts";
+import { ValidationError } from "../errors.ts";
+import { dischargeBeforeLastEvent, dischargeChecklist } from "../ward/discharge.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
 import { type EpisodeChoices, readDischarge, readEpisode, readPatient } from "./validation.ts";
 
@@ -132,14 +134,21 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
   });
 
   formPage(pages, CLINICAL, { form: "/episodes/:episodeId/discharge" }, {
-    load: (req) => loadEpisode(deps, req),
-    initial: ({ episode }) =>
+    load: async (req) => {
+      const loaded = await loadEpisode(deps, req);
+      return { ...loaded, checklist: await dischargeChecklist(db, loaded.episode, now()) };
+    },
+    initial: ({ episode, checklist }) =>
       episode.discharge
         ? { ...instantFields("dischargedAt", episode.discharge.dischargedAt), destination: episode.discharge.destination, catheterStatus: episode.discharge.catheterStatus }
-        : instantFields("dischargedAt", now()),
-    render: (res, { episode, patient }, values, errors) => res.render("patients/discharge", { catheterItems: CATHETER_ITEMS, title: "Record discharge", patient, episode, values, errors }),
-    save: async (req, { episode }, actor) => {
-      await recordDischarge(db, actor, episode.id, readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt), now());
+        : { ...instantFields("dischargedAt", now()), catheterStatus: checklist.catheterStatus ?? "" },
+    render: (res, { episode, patient, checklist }, values, errors) =>
+      res.render("patients/discharge", { catheterItems: CATHETER_ITEMS, title: "Record discharge", patient, episode, values, errors, checklist, prefilled: !episode.discharge && checklist.catheterFrom ? `Pre-filled from the bladder record: ${checklist.catheterFrom}` : null }),
+    save: async (req, { episode, checklist }, actor) => {
+      const discharge = readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt);
+      const tooEarly = dischargeBeforeLastEvent(checklist, discharge.dischargedAt);
+      if (tooEarly) throw new ValidationError([{ field: "dischargedAt", message: tooEarly }]);
+      await recordDischarge(db, actor, episode.id, discharge, now());
       return { redirect: `/episodes/${episode.id}`, flash: "Discharge recorded" };
     },
   });

@@ -13,14 +13,16 @@ export interface BoardRow {
   nhsNumber: string;
   bed: string | null;
   twoc: TwocAssessment;
+  /** The TWOC's rule ids in force (assessBladder): U-SAFE leaves once a re-catheterisation resolves it. */
+  rules: RuleId[];
   flipFlow: WardFlipFlow | null;
   /** U-SAFE not yet resolved by a catheter after the scan over 600 ml (assessBladder). */
   safeAlert: boolean;
   due: { label: string; at: string | null; msLeft: number | null; overdue: boolean; text: string } | null;
   /** The engine's urgency tier (assessBladder): 0 most urgent. */
   tier: BladderTier;
-  /** The next thing the nurse should do, with its rule ids (assessBladder). */
-  nextStep: { text: string; rules: RuleId[] };
+  /** The next thing the nurse should do, with its rule ids and the action that does it (assessBladder). */
+  nextStep: BladderAssessment["nextStep"];
 }
 
 /**
@@ -89,6 +91,7 @@ export async function wardBoard(db: Db, ward: string, now: string): Promise<Boar
       nhsNumber: e.nhs_number as string,
       bed: (e.bed as string) ?? null,
       twoc: bladder.twoc,
+      rules: bladder.rules,
       flipFlow,
       safeAlert: bladder.uSafe.active && !bladder.uSafe.resolved,
       due: dueThing(bladder, flipFlow, nowMs),
@@ -130,4 +133,17 @@ function initials(...names: string[]): string {
 
 function bedOrder(a: string | null, b: string | null): number {
   return (a ?? "").localeCompare(b ?? "", "en-GB", { numeric: true });
+}
+
+/** The ward a page's `?ward=` names (a ward record's id, or a name), the first ward when none is asked; null when no such ward. */
+export async function chosenWard(db: Db, asked: unknown): Promise<{ wards: BoardWard[]; ward: BoardWard | null; asked: string }> {
+  const wards = await boardWards(db);
+  const text = typeof asked === "string" ? asked.slice(0, 120) : "";
+  const ward = text ? (wards.find((w) => String(w.id) === text || w.name === text) ?? null) : (wards[0] ?? null);
+  return { wards, ward, asked: text };
+}
+
+/** The address of a ward's page: by record id, or by name for ward text with no record. */
+export function wardKey(ward: BoardWard): string {
+  return ward.id === null ? ward.name : String(ward.id);
 }

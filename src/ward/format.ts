@@ -10,3 +10,12 @@ export const TWOC_STATUS_TAGS: Record<TwocStatus, { text: string; colour: string
   failed: { text: "TWOC failed", colour: "red" },
   review: { text: "Clinical review", colour: "orange" },
 };
+
+/** A recording user's initials for paper sheets: "Nia Nurse" -> "NN", "mary-jane o'neil" -> "MO". */
+export function initialsOf(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter((w) => /\p{L}/u.test(w))
+    .map((w) => (/\p{L}/u.exec(w)?.[0] ?? "").toUpperCase())
+    .join("");
+}

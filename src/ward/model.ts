@@ -38,6 +38,11 @@ export interface BladderEventInput {
   volumeMl: number | null;
   sensationToVoid: boolean | null;
   catheterType: CatheterType | null;
+  /** Re-catheterisation (U-SAFE): whether the patient is sensate; null when not documented. */
+  sensate?: boolean | null;
+  /** Re-catheterisation (U-SAFE): whether a catheter tug was done, and what it showed. */
+  catheterTugDone?: boolean | null;
+  catheterTugResult?: string | null;
 }
 
 /** The events the rule engine reads, with their row id; plus the ward's own event kinds. */

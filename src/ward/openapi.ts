@@ -12,6 +12,9 @@ export const bladderEventBodySchema = {
     volumeMl: { type: "integer", minimum: 0, maximum: 3000, description: "Whole millilitres. Required for a scan and a flip-flow opening (drained volume); optional for a void" },
     sensationToVoid: { type: "boolean", description: "scan only; required for a pre-void scan (U3)" },
     catheterType: { type: "string", enum: ["long-term-flip-flow", "other"], description: "recatheterised only; optional" },
+    sensate: { type: "boolean", description: "recatheterised only; optional: whether the patient is sensate (U-SAFE)" },
+    catheterTugDone: { type: "boolean", description: "recatheterised only; optional: whether a catheter tug was done (U-SAFE)" },
+    catheterTugResult: { type: "string", maxLength: 300, description: "recatheterised only; required when catheterTugDone is true" },
     clientId: { type: "string", maxLength: 100, description: "The caller's id for this event: sent again, nothing new is stored (unique per episode)" },
   },
 };

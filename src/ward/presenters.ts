@@ -1,3 +1,4 @@
+import type { BladderActionKind } from "../pathway/index.ts";
 import { formatDateTime, formatDuration, formatTime } from "../time.ts";
 import { describeInterval, TWOC_STATUS_TAGS } from "./format.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT, TWOC_ACTIONS, type StoredEvent, type WardEvent, type WardState } from "./model.ts";
@@ -18,8 +19,14 @@ export function twocPanel(state: WardView, now: string, episodeId: number, disch
     episodeId,
     tag: TWOC_STATUS_TAGS[twoc.status],
     twoc,
-    safe: state.bladder.uSafe.active ? { resolved: state.bladder.uSafe.resolved } : null,
+    safe: state.bladder.uSafe.active
+      ? { resolved: state.bladder.uSafe.resolved, resolvedAt: state.bladder.uSafe.resolvedAt ? formatDateTime(state.bladder.uSafe.resolvedAt) : null }
+      : null,
+    /** The result's colour: red after a fail or an open U-SAFE alert, else the status tag's. */
+    resultColour: state.bladder.uSafe.active && !state.bladder.uSafe.resolved ? "red" : TWOC_STATUS_TAGS[twoc.status].colour,
+    rulesNow: state.bladder.rules,
     nextStep: dischargedAt === null ? state.bladder.nextStep : null,
+    actions: dischargedAt === null ? bladderActions(state, episodeId) : null,
     // The pathway says nothing of a trial still open when the patient leaves: the product says so (U-REVIEW).
     openAtDischarge: openAtDischarge ? { when: formatDateTime(dischargedAt!) } : null,
     deadline:
@@ -29,7 +36,7 @@ export function twocPanel(state: WardView, now: string, episodeId: number, disch
     removedAt: removal ? formatDateTime(removal.at) : null,
     scans,
     failed,
-    checklist: failed || state.failedTwoc ? checklist(state) : null,
+    checklist: failed || state.failedTwoc ? failedTwocChecklist(state) : null,
     u6Locked: state.u6Locked,
     override: state.override ? { ...state.override, when: formatDateTime(state.override.recordedAt) } : null,
     flipFlow: state.flipFlow
@@ -45,7 +52,35 @@ export function twocPanel(state: WardView, now: string, episodeId: number, disch
   };
 }
 
-function checklist(state: WardState) {
+/** Where each of the engine's actions is done, and its words. */
+const ACTION_LINKS: Record<BladderActionKind, { text: string; path: string }> = {
+  "remove-catheter": { text: "Catheter removed", path: "bladder/record/catheter-removed" },
+  "void-and-scan": { text: "Void and post-void scan", path: "bladder/void-and-scan" },
+  "post-void-scan": { text: "Post-void scan", path: "bladder/record/scan?phase=post-void" },
+  scan: { text: "Bladder scan", path: "bladder/record/scan" },
+  void: { text: "Void only", path: "bladder/record/void" },
+  recatheterise: { text: "Re-catheterised", path: "bladder/record/recatheterised" },
+  "start-flip-flow": { text: "Start the flip-flow schedule", path: "flip-flow/start" },
+  "open-valve": { text: "Flip-flow valve opened", path: "bladder/record/flip-flow-opening" },
+};
+
+/** Where the form for one of the engine's actions is, and its words. */
+export function actionLink(kind: BladderActionKind, episodeId: number): { text: string; href: string } {
+  return { text: ACTION_LINKS[kind].text, href: `/episodes/${episodeId}/${ACTION_LINKS[kind].path}` };
+}
+
+/** The engine's actions as links: those that apply (the next step's first), and those that do not with why. */
+function bladderActions(state: WardView, episodeId: number) {
+  const link = (kind: BladderActionKind) => ({ ...ACTION_LINKS[kind], href: `/episodes/${episodeId}/${ACTION_LINKS[kind].path}` });
+  const first = state.bladder.nextStep.action;
+  return {
+    offered: state.bladder.actions.filter((a) => a.applies).map((a) => ({ ...link(a.kind), kind: a.kind, rules: a.rules, primary: a.kind === first })),
+    notNow: state.bladder.actions.filter((a) => !a.applies).map((a) => ({ text: ACTION_LINKS[a.kind].text, kind: a.kind, why: a.why, rules: a.rules })),
+  };
+}
+
+/** The failed-TWOC checklist (U5, U5/U8, U8, U7): the re-catheterisation from the events, the rest from the ticks. */
+export function failedTwocChecklist(state: WardState) {
   const done: Record<string, boolean> = { "isc-referred": state.iscReferred, "isc-taught": state.iscTaught, "follow-up-arranged": state.u7FollowUpArranged };
   return [
     {
@@ -59,7 +94,16 @@ function checklist(state: WardState) {
   ];
 }
 
-export function eventDescription(e: Pick<StoredEvent, "type" | "phase" | "volumeMl" | "sensationToVoid" | "catheterType">): string {
+/** What was documented for U-SAFE at a re-catheterisation, or "" when nothing was. */
+function safetyChecks(e: Pick<StoredEvent, "sensate" | "catheterTugDone" | "catheterTugResult">): string {
+  const parts: string[] = [];
+  if (typeof e.sensate === "boolean") parts.push(e.sensate ? "sensate" : "not sensate");
+  if (e.catheterTugDone === true) parts.push(`catheter tug done: ${e.catheterTugResult ?? "result not recorded"}`);
+  if (e.catheterTugDone === false) parts.push("catheter tug not done");
+  return parts.length > 0 ? `; ${parts.join("; ")}` : "";
+}
+
+export function eventDescription(e: Pick<StoredEvent, "type" | "phase" | "volumeMl" | "sensationToVoid" | "catheterType" | "sensate" | "catheterTugDone" | "catheterTugResult">): string {
   switch (e.type) {
     case "scan":
       return `${e.phase === "post-void" ? "Post-void" : "Pre-void"} scan ${e.volumeMl} ml${e.sensationToVoid === true ? ", sensation to void" : e.sensationToVoid === false ? ", no sensation to void" : ""}`;
@@ -68,7 +112,7 @@ export function eventDescription(e: Pick<StoredEvent, "type" | "phase" | "volume
     case "flip-flow-opening":
       return `Flip-flow valve opened, drained ${e.volumeMl} ml`;
     case "recatheterised":
-      return `Re-catheterised: ${e.catheterType ? CATHETER_TYPE_NAMES[e.catheterType] : "type not recorded"}`;
+      return `Re-catheterised: ${e.catheterType ? CATHETER_TYPE_NAMES[e.catheterType] : "type not recorded"}${safetyChecks(e)}`;
     default:
       return EVENT_TYPE_NAMES[e.type];
   }

@@ -22,6 +22,9 @@ export function toStoredEvent(row: Row): StoredEvent {
     volumeMl: row.volume_ml === null || row.volume_ml === undefined ? null : Number(row.volume_ml),
     sensationToVoid: toBoolOrNull(row.sensation_to_void),
     catheterType: (row.catheter_type as CatheterType) ?? null,
+    sensate: toBoolOrNull(row.sensate),
+    catheterTugDone: toBoolOrNull(row.catheter_tug_done),
+    catheterTugResult: (row.catheter_tug_result as string) ?? null,
     supersededBy: (row.superseded_by as number) ?? null,
     correctedFrom: (row.corrected_from as number) ?? null,
     correctionReason: (row.correction_reason as string) ?? null,
@@ -47,6 +50,7 @@ export function toSchedule(row: Row): FlipFlowScheduleRow {
 
 const EVENT_COLUMNS = [
   "id", "episode_id", "type", "at", "phase", "volume_ml", "sensation_to_void", "catheter_type",
+  "sensate", "catheter_tug_done", "catheter_tug_result",
   "superseded_by", "corrected_from", "correction_reason", "source", "recorded_by", "recorded_at",
 ];
 
@@ -193,6 +197,9 @@ export async function insertEvent(conn: Conn, episodeId: number, e: NewEvent): P
       volume_ml: e.volumeMl,
       sensation_to_void: e.sensationToVoid,
       catheter_type: e.catheterType,
+      sensate: e.sensate ?? null,
+      catheter_tug_done: e.catheterTugDone ?? null,
+      catheter_tug_result: e.catheterTugResult ?? null,
       corrected_from: e.correctedFrom ?? null,
       correction_reason: e.correctionReason ?? null,
       idempotency_key: e.idempotencyKey,

@@ -82,11 +82,29 @@ export async function recordBladderEvent(db: Db, actor: Actor, episode: Episode,
  */
 function refuseChangedRepeat(stored: StoredEvent, sent: BladderEventInput): void {
   const differences = (Object.keys(sent) as (keyof BladderEventInput)[])
-    .filter((field) => (field === "at" ? Date.parse(stored.at) !== Date.parse(sent.at) : stored[field] !== sent[field]))
+    .filter((field) => (field === "at" ? Date.parse(stored.at) !== Date.parse(sent.at) : (stored[field] ?? null) !== (sent[field] ?? null)))
     .map((field) => `${field} ${JSON.stringify(stored[field])} stored, ${JSON.stringify(sent[field])} sent`);
   if (differences.length > 0) {
     throw new ConflictError(`This clientId was already used for a different event (${differences.join("; ")}); nothing was stored. Use a new clientId for a new event.`, "clientId");
   }
+}
+
+/**
+ * A void and its post-void scan from the one form: two events, their audit rows and the episode's
+ * derived state in one change (one transaction). The scan is stored just after the void at the same time.
+ */
+export async function recordVoidAndScan(db: Db, actor: Actor, episode: Episode, input: { void: BladderEventInput; scan: BladderEventInput }, key: string, now: string): Promise<{ events: StoredEvent[]; twoc: TwocAssessment; duplicate: boolean }> {
+  const scanKey = `${key}:scan`;
+  const { duplicate } = await once(db, actor, episode, now, "bladder_events", key, async (trx, { audit }) => {
+    const voidId = await insertEvent(trx, episode.id, { ...input.void, source: "form", idempotencyKey: key, recordedBy: actor.name, recordedAt: now });
+    await audit({ entity: "bladder-event", entityId: voidId, action: "record", before: null, after: input.void });
+    const scanId = await insertEvent(trx, episode.id, { ...input.scan, source: "form", idempotencyKey: scanKey, recordedBy: actor.name, recordedAt: now });
+    await audit({ entity: "bladder-event", entityId: scanId, action: "record", before: null, after: input.scan });
+    return voidId;
+  });
+  const events = [(await findEventByKey(db, episode.id, key))!, (await findEventByKey(db, episode.id, scanKey))!];
+  const state = await getWardState(db, episode.id, now);
+  return { events, twoc: state.twoc, duplicate };
 }
 
 /** A correction: a new row that supersedes the original, which stays in the history. */

@@ -32,7 +32,7 @@ export function toWardEvents(rows: StoredEvent[]): WardEvent[] {
 export function engineEvents(events: WardEvent[]): (BladderEvent & { id: number })[] {
   return events
     .filter((e) => e.type !== "flip-flow-opening")
-    .map((e): BladderEvent & { id: number } => (e.type === "recatheterised" ? { id: e.id, type: e.type, at: e.at } : e));
+    .map((e): BladderEvent & { id: number } => (e.type === "recatheterised" ? { id: e.id, type: e.type, at: e.at, flipFlowValve: e.catheterType === "long-term-flip-flow" } : e));
 }
 
 /** The engine's answer for the latest attempt, now. */

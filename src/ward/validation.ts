@@ -6,7 +6,7 @@ import { CATHETER_TYPES, EVENT_TYPES, SCAN_PHASES, type BladderEventInput, type 
 /** How far back a bladder event may be recorded. */
 export const BACKDATE_LIMIT_MS = 24 * 3600_000;
 const DAY_MS = 24 * 3600_000;
-export const EVENT_FIELDS = ["type", "at", "phase", "volumeMl", "sensationToVoid", "catheterType", "clientId"] as const;
+export const EVENT_FIELDS = ["type", "at", "phase", "volumeMl", "sensationToVoid", "catheterType", "sensate", "catheterTugDone", "catheterTugResult", "clientId"] as const;
 
 /**
  * The idempotency key a page form's row is stored with. A page form is saved once by the app-wide
@@ -70,8 +70,26 @@ export function typedTime(reader: InputReader, field: string): "untouched" | "ch
  * so it is saved as "earlier" even when "now" is still chosen; untouched or empty boxes with "now"
  * give the save time. A form that does not say what it showed, with "now" and a time, is refused.
  */
-export function readBladderEvent(reader: InputReader, now: string, fixedType?: EventType): BladderEventInput {
+export function readBladderEvent(reader: InputReader, now: string, fixedType?: EventType, options: { uSafeOpen?: boolean } = {}): BladderEventInput {
   const type = fixedType ?? reader.choice("type", EVENT_TYPES, { label: "Type of event", required: true });
+  const at = readEventTime(reader, now);
+  return eventFields(reader, now, type, at, options);
+}
+
+/** A void and its post-void scan from the one form: the void volume optional, the scan's required; one time for both. */
+export function readVoidAndScan(reader: InputReader, now: string): { void: BladderEventInput; scan: BladderEventInput } {
+  const at = readEventTime(reader, now) ?? now;
+  const voided = reader.integer("voidVolumeMl", { label: "Volume voided", min: 0, max: 3000, unit: "ml" });
+  const scanned = reader.integer("scanVolumeMl", { label: "Post-void bladder volume", min: 0, max: 3000, unit: "ml", required: true });
+  const none = { sensationToVoid: null, catheterType: null };
+  return {
+    void: { type: "void", at, phase: null, volumeMl: voided, ...none },
+    scan: { type: "scan", at, phase: "post-void", volumeMl: scanned ?? 0, ...none },
+  };
+}
+
+/** When a form's or the API's event happened: "now", or the time typed (see readBladderEvent). */
+function readEventTime(reader: InputReader, now: string): string | null {
   let at: string | null;
   if (reader.mode === "form") {
     const when = reader.choice("when", ["now", "earlier"] as const, { label: "When it happened", required: true });
@@ -87,11 +105,16 @@ export function readBladderEvent(reader: InputReader, now: string, fixedType?: E
     at = reader.instant("at", { label: "at", required: true });
   }
   checkEventTime(reader, "at", at, now);
+  return at;
+}
 
+/** The fields of one type of event (JSON callers are told of fields that do not belong to it). */
+function eventFields(reader: InputReader, now: string, type: EventType | null, at: string | null, options: { uSafeOpen?: boolean }): BladderEventInput {
   let phase: BladderEventInput["phase"] = null;
   let volumeMl: number | null = null;
   let sensationToVoid: boolean | null = null;
   let catheterType: BladderEventInput["catheterType"] = null;
+  let safety: Pick<BladderEventInput, "sensate" | "catheterTugDone" | "catheterTugResult"> = {};
   const volume = (label: string, required: boolean) => reader.integer("volumeMl", { label, min: 0, max: 3000, unit: "ml", required });
   const notFor = (fields: string[]) => {
     if (reader.mode !== "json") return;
@@ -115,6 +138,7 @@ export function readBladderEvent(reader: InputReader, now: string, fixedType?: E
       break;
     case "recatheterised":
       catheterType = reader.choice("catheterType", CATHETER_TYPES, { label: "Type of catheter", required: reader.mode === "form" });
+      safety = readSafetyChecks(reader, options.uSafeOpen === true && reader.mode === "form");
       notFor(["phase", "volumeMl", "sensationToVoid"]);
       break;
     case "catheter-removed":
@@ -123,5 +147,17 @@ export function readBladderEvent(reader: InputReader, now: string, fixedType?: E
     default:
       break;
   }
-  return { type: type ?? "scan", at: at ?? now, phase, volumeMl, sensationToVoid, catheterType };
+  if (type !== "recatheterised") notFor(["sensate", "catheterTugDone", "catheterTugResult"]);
+  return { type: type ?? "scan", at: at ?? now, phase, volumeMl, sensationToVoid, catheterType, ...safety };
+}
+
+/**
+ * What the U-SAFE alert asks to document at re-catheterisation: sensate or not, and the catheter
+ * tug with its result. Required on the form while the alert is open; optional otherwise.
+ */
+function readSafetyChecks(reader: InputReader, required: boolean): Pick<BladderEventInput, "sensate" | "catheterTugDone" | "catheterTugResult"> {
+  const sensate = reader.bool("sensate", { label: "the patient is sensate (U-SAFE)", required });
+  const catheterTugDone = reader.bool("catheterTugDone", { label: "a catheter tug was done (U-SAFE)", required });
+  const catheterTugResult = reader.text("catheterTugResult", { label: "The result of the catheter tug", required: catheterTugDone === true, max: 300 });
+  return { sensate, catheterTugDone, catheterTugResult: catheterTugDone === true ? catheterTugResult : null };
 }

@@ -39,6 +39,10 @@ test("a nurse records a failed TWOC and starts a flip-flow schedule; every page 
 
   await page.click("a:has-text('Re-catheterised')");
   await page.check("#catheterType-0"); // long-term with flip-flow valve
+  // U-SAFE is open: the form asks for whether sensate and the catheter tug.
+  await page.check("#sensate-1"); // not sensate
+  await page.check("#catheterTugDone-0"); // done
+  await page.fill("#catheterTugResult", "Catheter secure");
   await page.click("button:has-text('Save')");
   await page.waitForLoadState("load");
   assert.match((await page.textContent("#twoc-checklist + ul")) ?? "", /Re-catheterised with a long-term catheter with a flip-flow valve: done/);
@@ -109,7 +113,7 @@ for (const width of [1280, 768]) {
     await page.waitForLoadState("load");
     await page.click("a:has-text('Bladder chart')");
     await page.waitForLoadState("load");
-    const box = await page.locator("svg.app-bladder-chart").boundingBox();
+    const box = await page.locator("svg.app-bladder-chart >> visible=true").boundingBox();
     assert.ok(box && box.width > 300 && box.width <= width, `the chart fits the page (${box?.width} px)`);
     await check(page, `bladder chart at ${width} px`);
     await screenshot(page, `bladder-chart-${width}`);

@@ -17,7 +17,7 @@ describe("demo data", () => {
         const nurse = await signIn(ctx.app, "nurse");
         const board = pageText((await nurse.agent.get("/ward")).text);
         assert.match(board, /OKAFOR, Grace .*TWOC in progress/);
-        assert.match(board, /HUGHES, David .*TWOC failed U3 U-SAFE .*Flip-flow/);
+        assert.match(board, /HUGHES, David .*TWOC failed U3 Flip-flow/, "U-SAFE resolved by the re-catheterisation: no longer on the board");
         assert.match(board, /LEWIS, Owen .*Clinical review U-REVIEW Nothing timed/, "re-catheterised mid-trial: review, no no-void clock");
         assert.match(await episodePageOf(ctx, "9876543210", nurse), /Outpatient appointment: \w{3}, /);
         const brown = await episodePageOf(ctx, "4010232137", nurse);

@@ -30,7 +30,7 @@ describe("the ward board", () => {
     const text = pageText(res.text);
     assert.match(text, new RegExp(`Ward board: ${DEMO_WARD.replace(/[()]/g, "\\$&")}`));
     const rows = [...res.text.matchAll(/<td class="nhsuk-table__cell app-board__bed">([^<]*)<\/td>/g)].map((m) => m[1]);
-    assert.deepEqual(rows, ["7", "14", "5", "4", "9", "11"], "overdue opening, then clinical review (the one with a clock first), then the running clock, then nothing timed");
+    assert.deepEqual(rows, ["7", "14", "5", "4", "12", "9", "11"], "overdue opening, then clinical review (the one with a clock first), then the running clocks (soonest first), then nothing timed");
     assert.doesNotMatch(text, /PATEL/, "the discharged patient is not on the board");
     assert.match(res.text, /app-board__row--overdue/);
     assert.match(text, /HUGHES, David .* Flip-flow opening \d\d:\d\d Overdue by 40 min/);
@@ -140,10 +140,10 @@ describe("the bladder chart", () => {
     const episode = await ctx.db("episodes").where({ bed: "7" }).first();
     const res = await nurse.agent.get(`/episodes/${episode.id}/bladder/chart`);
     assert.equal(res.status, 200);
-    assert.match(res.text, /<svg class="app-bladder-chart"[^>]*role="img" aria-labelledby="chart-title chart-desc"/);
+    assert.match(res.text, /<svg class="app-bladder-chart app-bladder-chart--wide"[^>]*role="img" aria-labelledby="chart-title chart-desc"/);
     assert.match(res.text, /<title id="chart-title">Bladder chart for HUGHES, David<\/title>/);
     assert.match(res.text, /<desc id="chart-desc">[^<]*largest 620 ml/);
-    for (const line of ["100 ml (U2", "500 ml (U3", "600 ml (U-SAFE)"]) assert.ok(res.text.includes(line), line);
+    for (const line of ["100 ml U2", "500 ml U3 F2", "600 ml U-SAFE"]) assert.ok(res.text.includes(line), line);
     assert.match(res.text, />Catheter removed<\/text>/);
     assert.match(res.text, />Re-catheterised<\/text>/);
     assert.doesNotMatch(res.text, /<script(?![^>]*\bsrc=)|style="/, "no inline script and no inline style (CSP)");

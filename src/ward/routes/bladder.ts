@@ -3,17 +3,17 @@ import { ConflictError, NotFoundError } from "../../errors.ts";
 import { loadEpisode } from "../../patients/load.ts";
 import { type Episode, type Patient, patientDisplayName } from "../../patients/model.ts";
 import { formatDateTime, formatTime } from "../../time.ts";
-import { idParam, instantFields, YES_NO_ITEMS } from "../../web/form-values.ts";
+import { boolField, idParam, instantFields, YES_NO_ITEMS } from "../../web/form-values.ts";
 import { formErrors } from "../../web/forms.ts";
 import { CLINICAL, CLINICIANS, type RoleRouter } from "../../web/routing.ts";
 import { InputReader } from "../../web/validation.ts";
-import { bladderChartSvg } from "../chart.ts";
-import { getWardState } from "../index.ts";
+import { bladderChartSvg, NARROW, WIDE } from "../chart.ts";
+import { getWardState, type WardView } from "../index.ts";
 import { CATHETER_TYPE_NAMES, CATHETER_TYPES, EVENT_TYPE_NAMES, EVENT_TYPES, TWOC_ACTIONS, type EventType, type WardState } from "../model.ts";
 import { chartTable, eventDescription, historyRows, twocPanel } from "../presenters.ts";
 import { eventHistory, findEvent } from "../repository.ts";
-import { correctBladderEvent, recordBladderEvent, recordTwocAction, recordTwocOverride } from "../service.ts";
-import { formRowKey, readBladderEvent } from "../validation.ts";
+import { correctBladderEvent, recordBladderEvent, recordTwocAction, recordTwocOverride, recordVoidAndScan } from "../service.ts";
+import { formRowKey, readBladderEvent, readVoidAndScan } from "../validation.ts";
 import { lockMessage, type WardRouteContext } from "./context.ts";
 
 const PHASE_ITEMS = [
@@ -21,6 +21,10 @@ const PHASE_ITEMS = [
   { value: "post-void", text: "Post-void (after passing urine)" },
 ];
 const CATHETER_ITEMS = CATHETER_TYPES.map((value) => ({ value, text: CATHETER_TYPE_NAMES[value] }));
+const VOID_AND_SCAN = "Void and post-void scan";
+
+/** A U-SAFE alert not yet resolved (assessBladder): the re-catheterisation form then asks for its documentation. */
+const uSafeOpen = (state: WardView): boolean => state.bladder.uSafe.active && !state.bladder.uSafe.resolved;
 
 /** The nurse's bladder page for an episode: recording, correcting, the chart, the U6 override and the failed-TWOC ticks. */
 export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
@@ -33,7 +37,9 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       title: `Bladder: ${patientDisplayName(patient)}`,
       patient,
       episode,
-      panel: { ...twocPanel(state, at, episode.id, episode.discharge?.dischargedAt ?? null), forms: true },
+      panel: { ...twocPanel(state, at, episode.id, episode.discharge?.dischargedAt ?? null), forms: true, done: res.locals.flash ?? null },
+      // The "Done" note follows the result on this page (after a fail or an alert the result is read first).
+      flash: null,
       history: historyRows(history),
       recordLinks: EVENT_TYPES.map((type) => ({ type, text: EVENT_TYPE_NAMES[type], href: `/episodes/${episode.id}/bladder/record/${type}` })),
       isClinician: res.locals.user?.role === "clinician",
@@ -54,13 +60,15 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     return type as EventType;
   };
 
-  const renderRecordForm = (res: Response, episode: Episode, patient: Patient, type: EventType, values: Record<string, unknown>, errors?: unknown, status = 200) =>
+  const renderRecordForm = (res: Response, episode: Episode, patient: Patient, type: EventType | "void-and-scan", values: Record<string, unknown>, errors?: unknown, status = 200, extra: Record<string, unknown> = {}) =>
     res.status(status).render("ward/record", {
-      title: `${EVENT_TYPE_NAMES[type]}: ${patientDisplayName(patient)}`,
-      heading: EVENT_TYPE_NAMES[type],
+      title: `${type === "void-and-scan" ? VOID_AND_SCAN : EVENT_TYPE_NAMES[type]}: ${patientDisplayName(patient)}`,
+      heading: type === "void-and-scan" ? VOID_AND_SCAN : EVENT_TYPE_NAMES[type],
       patient,
       episode,
       type,
+      isVoidAndScan: type === "void-and-scan",
+      ...extra,
       isScan: type === "scan",
       isVoid: type === "void",
       isOpening: type === "flip-flow-opening",
@@ -75,7 +83,7 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       catheterItems: CATHETER_ITEMS,
       values,
       errors,
-      action: `/episodes/${episode.id}/bladder/record/${type}`,
+      action: type === "void-and-scan" ? `/episodes/${episode.id}/bladder/void-and-scan` : `/episodes/${episode.id}/bladder/record/${type}`,
       backLink: { href: `/episodes/${episode.id}/bladder`, text: "Back" },
     });
 
@@ -83,18 +91,20 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     const { episode, patient } = await loadEpisode(deps, req);
     const type = eventType(req);
     const state = await getWardState(db, episode.id, now());
-    const values = { when: "now", ...instantFields("at", now()) };
+    const phase = type === "scan" && req.query.phase === "post-void" ? { phase: "post-void" } : {};
+    const values = { when: "now", ...instantFields("at", now()), ...phase };
     const lockErrors = type === "catheter-removed" && state.u6Locked ? [{ field: "type", message: lockMessage() }] : undefined;
-    renderRecordForm(res, episode, patient, type, values, lockErrors);
+    renderRecordForm(res, episode, patient, type, values, lockErrors, 200, { uSafeOpen: uSafeOpen(state) });
   });
 
   pages.post("/episodes/:episodeId/bladder/record/:type", CLINICAL, async (req, res, actor) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const type = eventType(req);
     const at = now();
+    const state = type === "recatheterised" ? await getWardState(db, episode.id, at) : null;
     try {
       const reader = new InputReader(req.body, "form");
-      const input = reader.result(readBladderEvent(reader, at, type));
+      const input = reader.result(readBladderEvent(reader, at, type, { uSafeOpen: state !== null && uSafeOpen(state) }));
       const result = await recordBladderEvent(db, actor, episode, input, formRowKey(), "form", at);
       req.session.flash = result.duplicate
         ? `This form was already saved: ${eventDescription(result.event)} at ${formatTime(result.event.at)} is recorded once`
@@ -103,7 +113,29 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
-      renderRecordForm(res, episode, patient, type, req.body, errors, err instanceof ConflictError ? 409 : 400);
+      renderRecordForm(res, episode, patient, type, req.body, errors, err instanceof ConflictError ? 409 : 400, { uSafeOpen: state !== null && uSafeOpen(state) });
+    }
+  });
+
+  // A void and its post-void scan on one form: two events in one change.
+  pages.get("/episodes/:episodeId/bladder/void-and-scan", CLINICAL, async (req, res) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    renderRecordForm(res, episode, patient, "void-and-scan", { when: "now", ...instantFields("at", now()) });
+  });
+
+  pages.post("/episodes/:episodeId/bladder/void-and-scan", CLINICAL, async (req, res, actor) => {
+    const { episode, patient } = await loadEpisode(deps, req);
+    const at = now();
+    try {
+      const reader = new InputReader(req.body, "form");
+      const input = reader.result(readVoidAndScan(reader, at));
+      const result = await recordVoidAndScan(db, actor, episode, input, formRowKey(), at);
+      req.session.flash = `Recorded: ${result.events.map(eventDescription).join(", then ")} at ${formatTime(input.void.at)}`;
+      res.redirect(303, `/episodes/${episode.id}/bladder`);
+    } catch (err) {
+      const errors = formErrors(err);
+      if (!errors) throw err;
+      renderRecordForm(res, episode, patient, "void-and-scan", req.body, errors, 400);
     }
   });
 
@@ -150,6 +182,9 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
       volumeMl: original.volumeMl === null ? "" : String(original.volumeMl),
       sensationToVoid: original.sensationToVoid === null ? "" : original.sensationToVoid ? "yes" : "no",
       catheterType: original.catheterType ?? "",
+      sensate: boolField(original.sensate ?? null),
+      catheterTugDone: boolField(original.catheterTugDone ?? null),
+      catheterTugResult: original.catheterTugResult ?? "",
     });
   });
 
@@ -177,12 +212,14 @@ export function bladderRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
     const state = await getWardState(db, episode.id, at);
-    const chart = bladderChartSvg(state.events, at, patientDisplayName(patient));
+    const chart = bladderChartSvg(state.events, at, patientDisplayName(patient), WIDE);
+    const narrow = bladderChartSvg(state.events, at, patientDisplayName(patient), NARROW);
     res.render("ward/chart", {
       title: `Bladder chart: ${patientDisplayName(patient)}`,
       patient,
       episode,
       svg: chart.svg,
+      svgNarrow: narrow.svg,
       from: formatDateTime(chart.from),
       to: formatDateTime(chart.to),
       table: chartTable(state.events.filter((e) => Date.parse(e.at) >= Date.parse(chart.from))),

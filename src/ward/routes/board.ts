@@ -2,6 +2,7 @@ import { formatDateTime, formatTime } from "../../time.ts";
 import { CLINICAL, type RoleRouter } from "../../web/routing.ts";
 import { boardWards, wardBoard } from "../board.ts";
 import { describeInterval, TWOC_STATUS_TAGS } from "../format.ts";
+import { wardTasks } from "../tasks.ts";
 import type { WardRouteContext } from "./context.ts";
 
 /** The ward board: every inpatient of a ward, most urgent first. */
@@ -31,6 +32,8 @@ export function boardRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
         flipFlowInterval: r.flipFlow ? describeInterval(r.flipFlow.intervalMinutes) : null,
       })),
       updated: formatDateTime(at),
+      tasks: wardTasks(rows),
+      handoverHref: chosen ? `/ward/handover?ward=${encodeURIComponent(chosen.id === null ? chosen.name : String(chosen.id))}` : null,
     });
   });
 }

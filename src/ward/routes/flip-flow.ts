@@ -8,10 +8,10 @@ import { instantFields } from "../../web/form-values.ts";
 import { formErrors } from "../../web/forms.ts";
 import { CLINICAL, CLINICIANS, type RoleRouter } from "../../web/routing.ts";
 import { InputReader } from "../../web/validation.ts";
-import { describeInterval } from "../format.ts";
+import { describeInterval, initialsOf } from "../format.ts";
 import { flipFlowCalendar } from "../ics.ts";
 import { getWardState } from "../index.ts";
-import { scheduleHistory } from "../repository.ts";
+import { eventHistory, scheduleHistory } from "../repository.ts";
 import { startFlipFlow, stopFlipFlow } from "../service.ts";
 import { flipFlowOpeningsAhead, type WardFlipFlow } from "../state.ts";
 import { checkEventTime, formRowKey } from "../validation.ts";
@@ -139,13 +139,16 @@ export function flipFlowRoutes(pages: RoleRouter, ctx: WardRouteContext): void {
   pages.get("/episodes/:episodeId/flip-flow/sheet", CLINICAL, async (req, res) => {
     const { episode, patient } = await loadEpisode(deps, req);
     const at = now();
-    const state = await getWardState(db, episode.id, at);
+    const [state, history] = await Promise.all([getWardState(db, episode.id, at), eventHistory(db, episode.id)]);
+    // Who recorded each current opening, by its time (one current opening per time): their initials go on the sheet.
+    const openedBy = new Map(history.filter((e) => e.type === "flip-flow-opening" && e.supersededBy === null).map((e) => [Date.parse(e.at), initialsOf(e.recordedBy)]));
+    const view = flipFlowView(state.flipFlow, at);
     res.render("ward/flip-flow-sheet", {
       title: `Flip-flow valve: bedside sheet for ${patientDisplayName(patient)}`,
       patient,
       episode,
       printedAt: formatDateTime(at),
-      ...flipFlowView(state.flipFlow, at),
+      flipFlow: view.flipFlow ? { ...view.flipFlow, slots: view.flipFlow.slots.map((s) => ({ ...s, initials: s.openedAt ? (openedBy.get(Date.parse(s.openedAt)) ?? "") : "" })) } : null,
       backLink: { href: `/episodes/${episode.id}/flip-flow`, text: "Back" },
     });
   });

@@ -7,6 +7,8 @@ import { bladderRoutes } from "./bladder.ts";
 import { boardRoutes } from "./board.ts";
 import { wardContext } from "./context.ts";
 import { flipFlowRoutes } from "./flip-flow.ts";
+import { handoverRoutes } from "./handover.ts";
+import { dischargeSheetRoutes } from "./discharge-sheet.ts";
 
 /** The ward feature's pages and API, one file per page. */
 export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
@@ -17,6 +19,8 @@ export function wardRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): v
     return { partial: "ward/twoc-panel", data: { ...twocPanel(state, at.toISOString(), episode.id, episode.discharge?.dischargedAt ?? null), onEpisodePage: true } };
   });
 
+  handoverRoutes(pages, ctx);
+  dischargeSheetRoutes(pages, ctx);
   boardRoutes(pages, ctx);
   bladderRoutes(pages, ctx);
   flipFlowRoutes(pages, ctx);
