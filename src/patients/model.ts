@@ -38,12 +38,19 @@ export interface PatientInput {
   sex: Sex;
   email: string | null;
   emailConsent: boolean;
+  /** A UK mobile number, +447...; absent from callers that do not record one (stored as none). */
+  mobile?: string | null;
+  /** The patient agrees to reminder text messages. */
+  smsConsent?: boolean;
   gp: GpPractice;
 }
 
 export interface Patient extends PatientInput {
   id: number;
+  mobile: string | null;
+  smsConsent: boolean;
   emailOptedOutAt: string | null;
+  smsOptedOutAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
