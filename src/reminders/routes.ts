@@ -10,6 +10,7 @@ import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
 import { outboxDir } from "./mailer.ts";
 import { confirmDelivered, resend } from "./outbox.ts";
 import { dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
+import { clinicRoutes } from "./clinics.ts";
 import { channelStates, contactHistory } from "./contact.ts";
 import { callbackAuthorised, recordReceipt, recordReceivedText } from "./callbacks.ts";
 import { markReminderDone, optOutOfEmails, optOutOfTexts } from "./service.ts";
@@ -169,6 +170,8 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   });
   api.document("post", "/notify/delivery-receipts", callbackDoc("Delivery receipt from GOV.UK Notify", "Records delivered, permanent-failure, temporary-failure or technical-failure against the message (reference = outbox id)."));
   api.document("post", "/notify/received-texts", callbackDoc("Text message received by GOV.UK Notify", "A reply starting STOP stops reminder texts to that number (audited)."));
+
+  clinicRoutes(pages, deps);
 
   deps.episodePanels.add(90, async ({ db: conn, episode, now: at }) => {
     const items = await dueItems(conn, at.toISOString(), { episodeId: episode.id });
