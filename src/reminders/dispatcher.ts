@@ -274,7 +274,7 @@ export function toMail(row: OutboxRow, from: string): Mail.Options {
     text: row.text,
     html: row.html ?? undefined,
     headers: { ...(row.headers ?? {}), "X-Outbox-Key": opaqueKey(row.key) },
-    messageId: `<outbox-${row.id}-${hash}@ces-follow-up.local>`,
+    messageId: `<outbox-${row.id}-${hash}@reminders.local>`,
     attachments: row.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
   };
 }
