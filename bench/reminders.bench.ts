@@ -13,6 +13,7 @@ import { registerEpisode, registerPatient } from "../src/patients/service.ts";
 import { reminderKey } from "../src/reminders/derive.ts";
 import { Dispatcher } from "../src/reminders/dispatcher.ts";
 import { applyDerived } from "../src/reminders/index.ts";
+import { opaqueKey } from "../src/reminders/dispatcher.ts";
 import { smtpTransport } from "../src/reminders/mailer.ts";
 import { TestSmtpServer } from "../test/reminders/smtp.ts";
 import type { BenchResult } from "./lib.ts";
@@ -23,13 +24,14 @@ function keyOf(raw: Buffer): string {
   return /^X-Outbox-Key: (.+?)\r?$/m.exec(raw.toString("utf8"))?.[1] ?? "";
 }
 
-function tally(smtp: TestSmtpServer, keys: string[]): { duplicates: number; lost: number } {
+/** Counts by the X-Outbox-Key header, which the dispatcher fills with opaqueKey(key). */
+function tally(smtp: TestSmtpServer, keys: string[], header: (key: string) => string = opaqueKey): { duplicates: number; lost: number } {
   const counts = new Map<string, number>();
   for (const m of smtp.messages) counts.set(keyOf(m.raw), (counts.get(keyOf(m.raw)) ?? 0) + 1);
   let duplicates = 0;
   let lost = 0;
   for (const k of keys) {
-    const n = counts.get(k) ?? 0;
+    const n = counts.get(header(k)) ?? 0;
     if (n === 0) lost++;
     if (n > 1) duplicates += n - 1;
   }
@@ -69,7 +71,7 @@ export default async function run(): Promise<BenchResult[]> {
     }
     const rawSeconds = Number(process.hrtime.bigint() - rawStart) / 1e9;
     raw.close();
-    const rawTally = tally(smtp, rawKeys);
+    const rawTally = tally(smtp, rawKeys, (k) => k);
     smtp.messages.length = 0;
 
     // The outbox: fire the due reminders, claim, send, record.

@@ -22,6 +22,19 @@ export interface Config {
   oidcDev: boolean;
   /** The hospital feed's MLLP listener (HL7 v2 ADT): off when null. */
   hl7: { port: number; maxMessageBytes: number } | null;
+  /** GOV.UK Notify (patient texts and email); null: texts are written as files beside the .eml files. */
+  notify: NotifyConfig | null;
+  /** The bearer token Notify sends with delivery receipts and received texts; null: those callbacks are refused. */
+  notifyCallbackToken: string | null;
+  /** The number patient pages give when they cannot tell whose link it was (else the first ward's). */
+  patientHelpPhone: string | null;
+}
+
+export interface NotifyConfig {
+  apiKey: string;
+  baseUrl: string;
+  emailTemplateId: string;
+  smsTemplateId: string;
 }
 
 export interface OidcConfig {
@@ -77,7 +90,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     oidc: readOidc(env, env.BASE_URL ?? `http://localhost:${port}`),
     oidcDev: env.OIDC_DEV === "true" && mode !== "production",
     hl7: hl7Config(env),
+    notify: notifyConfig(env),
+    notifyCallbackToken: env.NOTIFY_CALLBACK_TOKEN?.trim() || null,
+    patientHelpPhone: env.PATIENT_HELP_PHONE?.trim() || null,
   };
+}
+
+function notifyConfig(env: NodeJS.ProcessEnv): NotifyConfig | null {
+  const apiKey = env.NOTIFY_API_KEY?.trim();
+  if (!apiKey) return null;
+  if (apiKey.length < 74) throw new Error("NOTIFY_API_KEY must be a GOV.UK Notify API key (name-serviceid-secret)");
+  const emailTemplateId = env.NOTIFY_EMAIL_TEMPLATE_ID?.trim();
+  const smsTemplateId = env.NOTIFY_SMS_TEMPLATE_ID?.trim();
+  if (!emailTemplateId || !smsTemplateId) throw new Error("With NOTIFY_API_KEY set, NOTIFY_EMAIL_TEMPLATE_ID and NOTIFY_SMS_TEMPLATE_ID must be set too");
+  return { apiKey, baseUrl: env.NOTIFY_BASE_URL?.trim() || "https://api.notifications.service.gov.uk", emailTemplateId, smsTemplateId };
 }
 
 /**

@@ -57,6 +57,8 @@ export const patientBodySchema = {
     sex: { type: "string", enum: ["female", "male", "indeterminate", "not-known"] },
     email: { type: "string", format: "email" },
     emailConsent: { type: "boolean" },
+    mobile: { type: "string", description: "UK mobile number for reminder texts; stored as +447..." },
+    smsConsent: { type: "boolean" },
     gp: {
       type: "object",
       properties: { name: { type: "string" }, address: { type: "string" }, email: { type: "string", format: "email" } },

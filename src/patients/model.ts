@@ -46,14 +46,21 @@ export interface PatientInput {
   sex: Sex;
   email: string | null;
   emailConsent: boolean;
+  /** A UK mobile number, +447...; absent from callers that do not record one (stored as none). */
+  mobile?: string | null;
+  /** The patient agrees to reminder text messages. */
+  smsConsent?: boolean;
   gp: GpPractice;
 }
 
 export interface Patient extends PatientInput {
   id: number;
+  mobile: string | null;
+  smsConsent: boolean;
   emailOptedOutAt: string | null;
   /** Set when the PAS merged this patient into another (HL7 A40): the record lives on there. */
   mergedIntoPatientId?: number | null;
+  smsOptedOutAt: string | null;
   createdAt: string;
   updatedAt: string;
 }

@@ -17,6 +17,9 @@ export function toPatient(row: Row): Patient {
     email: (row.email as string) ?? null,
     emailConsent: toBool(row.email_consent),
     emailOptedOutAt: toInstantOrNull(row.email_opted_out_at),
+    mobile: (row.mobile as string) ?? null,
+    smsConsent: toBool(row.sms_consent ?? false),
+    smsOptedOutAt: toInstantOrNull(row.sms_opted_out_at),
     gp: {
       name: (row.gp_practice_name as string) ?? null,
       address: (row.gp_address as string) ?? null,
@@ -37,6 +40,8 @@ export function patientColumns(input: PatientInput): Row {
     sex: input.sex,
     email: input.email,
     email_consent: input.emailConsent,
+    mobile: input.mobile ?? null,
+    sms_consent: input.smsConsent ?? false,
     gp_practice_name: input.gp.name,
     gp_address: input.gp.address,
     gp_email: input.gp.email,

@@ -9,6 +9,8 @@ import { CONTROL_CHARACTERS, InputReader } from "../web/validation.ts";
 import { CATHETER_STATUS_NAMES, CATHETER_STATUSES, type Episode, type Patient, patientDisplayName, PROCEDURE_NAMES, PROCEDURES, wardNameKey } from "./model.ts";
 import { episodeChoices, episodeLinkNames, episodesForPatient, searchPatients } from "./repository.ts";
 import { loadEpisode, loadPatient } from "./load.ts";
+import { formatUkMobile } from "./mobile.ts";
+import { channelStates, contactHistory } from "../reminders/contact.ts";
 import { formPage } from "../web/forms.ts";
 import { ValidationError } from "../errors.ts";
 import { dischargeBeforeLastEvent, dischargeChecklist } from "../ward/discharge.ts";
@@ -67,7 +69,10 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
     const patient = await loadPatient(deps, req);
     const episodes = await episodesForPatient(db, patient.id);
     const names = await episodeLinkNames(db, episodes);
-    res.render("patients/show", { title: patientDisplayName(patient), patient, episodes: episodes.map((e) => episodeSummary(e, names)) });
+    res.render("patients/show", {
+      title: patientDisplayName(patient), patient, episodes: episodes.map((e) => episodeSummary(e, names)),
+      channels: channelStates(patient), contactHistory: await contactHistory(db, patient.id),
+    });
   });
 
   formPage(pages, CLINICAL, { form: "/patients/:patientId/edit" }, {
@@ -188,6 +193,8 @@ function patientFormValues(p: Patient): Record<string, string> {
     sex: p.sex,
     email: p.email ?? "",
     emailConsent: boolField(p.emailConsent),
+    mobile: p.mobile ? formatUkMobile(p.mobile) : "",
+    smsConsent: boolField(p.smsConsent),
     gpName: p.gp.name ?? "",
     gpAddress: p.gp.address ?? "",
     gpEmail: p.gp.email ?? "",

@@ -29,7 +29,7 @@ export async function correctPatientWithin(db: Db, trx: Trx, actor: Actor, id: n
   if (await nhsNumberTaken(trx, input.nhsNumber, id)) throw new ConflictError("Another patient already has this NHS number", "nhsNumber");
   const patient = await updatePatient(trx, id, input, now);
   await writeAudit(trx, { at: now, actor, patientId: id, entity: "patient", entityId: id, action: "correct", before: inputOf(before), after: input });
-  // Email and consent decide which reminders the patient gets, so each episode re-derives.
+  // Email, mobile and consents decide which reminders the patient gets, so each episode re-derives.
   await rederiveEpisodes(db, await episodeIdsOfPatient(trx, id), now, trx);
   return patient;
 }
@@ -113,7 +113,7 @@ function sameDischarge(a: Discharge, b: Discharge): boolean {
 }
 
 function inputOf(p: Patient): PatientInput {
-  return { nhsNumber: p.nhsNumber, familyName: p.familyName, givenName: p.givenName, dateOfBirth: p.dateOfBirth, sex: p.sex, email: p.email, emailConsent: p.emailConsent, gp: p.gp };
+  return { nhsNumber: p.nhsNumber, familyName: p.familyName, givenName: p.givenName, dateOfBirth: p.dateOfBirth, sex: p.sex, email: p.email, emailConsent: p.emailConsent, mobile: p.mobile, smsConsent: p.smsConsent, gp: p.gp };
 }
 
 function episodeInputOf(e: Episode): EpisodeInput {

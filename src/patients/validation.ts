@@ -1,9 +1,10 @@
 import { isValidNhsNumber } from "../pathway/index.ts";
 import { CONTROL_CHARACTERS, type InputReader } from "../web/validation.ts";
+import { normaliseUkMobile } from "./mobile.ts";
 import { CATHETER_STATUSES, type Discharge, type EpisodeInput, type PatientInput, PRESENTATIONS, PROCEDURES, SEXES, wardNameKey } from "./model.ts";
 import type { ConsultantChoice, WardChoice } from "./repository.ts";
 
-export const PATIENT_FIELDS = ["nhsNumber", "familyName", "givenName", "dateOfBirth", "sex", "email", "emailConsent", "gp"] as const;
+export const PATIENT_FIELDS = ["nhsNumber", "familyName", "givenName", "dateOfBirth", "sex", "email", "emailConsent", "mobile", "smsConsent", "gp"] as const;
 export const EPISODE_FIELDS = [
   "presentation", "mriAt", "anaesthesiaStartAt", "procedure", "level", "surgeon", "hospital", "ward", "bed",
   "delayReason", "consultantSanction", "preopReviewAt", "consentRecorded", "bsrRegistered", "catheterisedBeforeSurgery",
@@ -42,6 +43,7 @@ export function readPatient(input: InputReader, today: string): PatientInput {
   const email = input.email("email", { label: "Email address" });
   const emailConsent = input.bool("emailConsent", { label: "The patient agrees to reminder emails" }) ?? false;
   if (emailConsent && !email) input.fail("email", "Enter an email address, or record that the patient does not want reminder emails");
+  const { mobile, smsConsent } = readMobile(input);
   const gp = readGp(input);
   return input.result({
     nhsNumber: nhsNumber!,
@@ -51,8 +53,20 @@ export function readPatient(input: InputReader, today: string): PatientInput {
     sex: sex!,
     email,
     emailConsent,
+    mobile,
+    smsConsent,
     gp,
   });
+}
+
+/** The mobile number for reminder texts (a UK mobile, stored as +447...) and consent to them. */
+function readMobile(input: InputReader): { mobile: string | null; smsConsent: boolean } {
+  const typed = input.text("mobile", { label: "Mobile number", max: 30 });
+  const mobile = typed === null ? null : normaliseUkMobile(typed);
+  if (typed !== null && mobile === null) input.fail("mobile", "Enter a UK mobile number, like 07700 900123 or +44 7700 900123");
+  const smsConsent = input.bool("smsConsent", { label: "The patient agrees to reminder text messages" }) ?? false;
+  if (smsConsent && typed === null) input.fail("mobile", "Enter a mobile number, or record that the patient does not want reminder text messages");
+  return { mobile, smsConsent };
 }
 
 /** GP practice: JSON sends {gp: {name, address, email}}; forms send gpName, gpAddress, gpEmail. */

@@ -9,7 +9,7 @@ import { chronicPhaseStarts, gpDrugReviewWindow } from "../pathway/pain.ts";
 import { londonDate, londonLocalToInstant } from "../time.ts";
 
 export type Audience = "patient" | "ward" | "clinician" | "gp";
-export type Channel = "email" | "screen";
+export type Channel = "email" | "sms" | "screen";
 
 export const REMINDER_KINDS = [
   "twoc-no-void-deadline",
@@ -51,6 +51,10 @@ export interface EpisodeState {
     email: string | null;
     emailConsent: boolean;
     emailOptedOutAt: string | null;
+    /** UK mobile (+447...), consent to texts and a text opt-out; absent means none. */
+    mobile?: string | null;
+    smsConsent?: boolean;
+    smsOptedOutAt?: string | null;
   };
   ward: {
     events: { type: string; at: string }[];
@@ -64,7 +68,13 @@ export interface EpisodeState {
     chronicFrom: string;
     outpatientAppointmentAt: string | null;
     reassessmentDone: boolean;
-    sciReferral: { indicated: boolean; reasons: { rules?: string[]; rule?: string }[] | unknown[]; sentAt: string | null };
+    sciReferral: {
+      indicated: boolean;
+      reasons: { rules?: string[]; rule?: string }[] | unknown[];
+      sentAt: string | null;
+      /** When the ongoing symptoms behind the indication were recorded (after discharge); null: known at discharge. */
+      indicatedAt?: string | null;
+    };
   } | null;
 }
 
@@ -78,13 +88,19 @@ export const DAY_REMINDER_TIME = "08:00";
 
 const utc = (instant: string): string => new Date(instant).toISOString();
 
-export function reminderKey(episodeId: number, kind: ReminderKind, dueAt: string): string {
-  return `${episodeId}:${kind}:${utc(dueAt)}`;
+/** Email and screen items keep the key they always had; a text message's key says so. */
+export function reminderKey(episodeId: number, kind: ReminderKind, dueAt: string, channel: Channel = "email"): string {
+  return `${episodeId}:${kind}:${utc(dueAt)}${channel === "sms" ? ":sms" : ""}`;
 }
 
 /** A patient may be emailed: an address, consent, and no opt-out. */
 export function patientEmailable(p: EpisodeState["patient"]): boolean {
   return Boolean(p.email) && p.emailConsent && !p.emailOptedOutAt;
+}
+
+/** A patient may be sent texts: a mobile number, consent, and no STOP. */
+export function patientTextable(p: EpisodeState["patient"]): boolean {
+  return Boolean(p.mobile) && p.smsConsent === true && !p.smsOptedOutAt;
 }
 
 
@@ -105,11 +121,12 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
   const out: DerivedReminder[] = [];
   const id = state.episode.id;
   const add = (kind: ReminderKind, audience: Audience, channel: Channel, dueAt: string, rules: string[], reason: string, overdueAt: string | null = null) =>
-    out.push({ key: reminderKey(id, kind, dueAt), episodeId: id, kind, audience, channel, dueAt: utc(dueAt), overdueAt: overdueAt && utc(overdueAt), rules, reason });
+    out.push({ key: reminderKey(id, kind, dueAt, channel), episodeId: id, kind, audience, channel, dueAt: utc(dueAt), overdueAt: overdueAt && utc(overdueAt), rules, reason });
   const now = Date.parse(nowIso);
   const inpatient = !state.episode.dischargedAt;
   const ward = state.ward;
   const emailPatient = patientEmailable(state.patient);
+  const textPatient = patientTextable(state.patient);
 
   // U4: the engine's no-void deadline while a TWOC is open. A pass or failure clears it.
   if (ward && inpatient && ward.twoc.noVoidDeadline && (ward.twoc.status === "in-progress" || ward.twoc.status === "review")) {
@@ -140,6 +157,12 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
         add("flipflow-opening-patient", "patient", "email", slot.at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.");
       }
     }
+    // At home the patient opens the valve: a text at each opening time of the schedule (elapsed gaps).
+    if (textPatient && !inpatient) {
+      for (const slot of flipFlow.slots) {
+        add("flipflow-opening-patient", "patient", "sms", slot.at, ["F1"], "Text reminder to the patient at home at each opening time (F1), consent given.");
+      }
+    }
   }
 
   // U7: a failed TWOC needs SCI or urology follow-up; outstanding from the failed attempt.
@@ -167,17 +190,23 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
   if (appointment && !state.followup!.reassessmentDone) {
     add("outpatient-reassessment", "clinician", "screen", appointment, ["B6", "X4"],
       "Re-assess bowel (B6) and sexual function (X4) at the surgical outpatient appointment.");
+    const notice = new Date(Date.parse(appointment) - APPOINTMENT_NOTICE_MS).toISOString();
     if (emailPatient && Date.parse(appointment) > now) {
-      add("outpatient-appointment-patient", "patient", "email", new Date(Date.parse(appointment) - APPOINTMENT_NOTICE_MS).toISOString(), ["B6", "X4"],
-        "Appointment reminder to the patient the day before, consent given.");
+      add("outpatient-appointment-patient", "patient", "email", notice, ["B6", "X4"], "Appointment reminder to the patient the day before, consent given.");
+    }
+    if (textPatient && Date.parse(appointment) > now) {
+      add("outpatient-appointment-patient", "patient", "sms", notice, ["B6", "X4"], "Appointment text to the patient the day before, consent given.");
     }
   }
 
-  // R1: ongoing symptoms recorded and no SCI referral sent.
+  // R1: ongoing symptoms after surgery recorded and no SCI referral sent. Symptoms are "ongoing" from
+  // discharge: due at discharge when indicated by then, otherwise when the indication is recorded.
   const sci = state.followup?.sciReferral;
-  if (sci?.indicated && !sci.sentAt) {
-    add("sci-referral-outstanding", "clinician", "screen", state.episode.dischargedAt ?? state.episode.anaesthesiaStartAt, ["R1"],
-      "Ongoing symptoms are recorded and no referral to the SCI unit has been sent (R1).");
+  const discharged = state.episode.dischargedAt;
+  if (sci?.indicated && !sci.sentAt && discharged) {
+    const dueAt = sci.indicatedAt && Date.parse(sci.indicatedAt) > Date.parse(discharged) ? sci.indicatedAt : discharged;
+    add("sci-referral-outstanding", "clinician", "screen", dueAt, ["R1"],
+      "Ongoing symptoms are recorded and no referral to the SCI unit has been sent (R1): due from discharge, or from when the symptoms were recorded if later.");
   }
   return out;
 }

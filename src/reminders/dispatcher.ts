@@ -10,8 +10,12 @@ import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Db } from "../db/knex.ts";
 import { londonDate } from "../time.ts";
 import { APPOINTMENT_NOTICE_MS, DAY_REMINDER_TIME, type ReminderKind, londonInstant } from "./derive.ts";
-import { type DigestItem, type EmailSettings, type OutboxMessage, type ReminderForEmail, digestEmail, patientEmail, wardAlert } from "./emails.ts";
-import type { MailTransport } from "./mailer.ts";
+import { wardNameKey } from "../patients/model.ts";
+import { type DigestItem, type EmailSettings, type OutboxMessage, type ReminderForEmail, digestEmail, wardAlert } from "./emails.ts";
+import type { MailTransport, TextTransport } from "./mailer.ts";
+import { type PatientContact, patientEmail, patientText } from "./messages.ts";
+import { notifyErrorIsPermanent } from "./notify.ts";
+import { forbiddenWordsIn } from "./words.ts";
 import {
   DEFAULT_RETRY,
   type OutboxRow,
@@ -31,6 +35,8 @@ import { rederiveEpisodes } from "../patients/change.ts";
 export interface DispatcherOptions {
   db: Db;
   transport: MailTransport;
+  /** Text messages (patients' mobiles). Without one, a text message fails and is listed for staff. */
+  texts?: TextTransport;
   clock: () => Date;
   settings: EmailSettings & { from: string };
   instanceId?: string;
@@ -105,7 +111,7 @@ export class Dispatcher {
     return report;
   }
 
-  /** Due email reminders become outbox rows, in one transaction per batch. */
+  /** Due email and text reminders become outbox rows, in one transaction per batch. */
   private async fireDueReminders(report: TickReport): Promise<void> {
     const { db } = this.o;
     const touched = new Set<number>();
@@ -119,13 +125,19 @@ export class Dispatcher {
           .leftJoin("wards as w", (j) => {
             j.on("w.id", "e.ward_id").orOn((o) => o.onNull("e.ward_id").andOn("w.name", "e.ward"));
           })
+          .leftJoin("outpatient_appointments as a", "a.episode_id", "e.id")
           .where("r.status", "scheduled")
-          .andWhere("r.channel", "email")
+          .whereIn("r.channel", ["email", "sms"])
           .andWhere("r.due_at", "<=", nowIso)
           .orderBy("r.due_at")
           .limit(500)
-          .select("r.*", "e.ward as episode_ward", "e.bed as episode_bed", "p.email as patient_email", "p.email_consent", "p.email_opted_out_at", "w.email as ward_email", "w.phone as ward_phone");
+          .select(
+            "r.*", "e.ward as episode_ward", "e.bed as episode_bed", "e.hospital as episode_hospital", "a.clinic as appointment_clinic",
+            "p.given_name", "p.email as patient_email", "p.email_consent", "p.email_opted_out_at", "p.mobile as patient_mobile", "p.sms_consent", "p.sms_opted_out_at",
+            "w.email as ward_email", "w.phone as ward_phone",
+          );
         if (rows.length === 0) return true;
+        const clinics = await trx("clinics").whereNull("retired_at").select("name", "address", "phone");
         const messages: OutboxMessage[] = [];
         const firedIds: number[] = [];
         const skippedByReason = new Map<string, number[]>();
@@ -140,7 +152,7 @@ export class Dispatcher {
             rules: JSON.parse(row.rules),
             reason: row.reason,
           };
-          const message = buildMessage(r, row, this.o.settings, nowIso);
+          const message = buildMessage(r, row.channel === "sms" ? "sms" : "email", row, clinics, this.o.settings, nowIso);
           touched.add(r.episodeId);
           if ("skip" in message) {
             skippedByReason.set(message.skip, [...(skippedByReason.get(message.skip) ?? []), r.id]);
@@ -176,8 +188,17 @@ export class Dispatcher {
     }
   }
 
+  /** Hands one message to its channel's transport. */
+  private send(row: OutboxRow) {
+    if (row.channel === "sms") {
+      if (!this.o.texts) throw Object.assign(new Error("No text message transport is configured"), { permanent: true });
+      return this.o.texts.send({ to: row.recipient, body: row.text, reference: String(row.id) }, `${row.id}.sms.txt`);
+    }
+    return this.o.transport.send(toMail(row, this.o.settings.from), `${row.id}.eml`, String(row.id));
+  }
+
   private async dispatch(report: TickReport): Promise<void> {
-    const { db, transport } = this.o;
+    const { db } = this.o;
     while (!this.stopping) {
       const batch = await claimBatch(db, { instanceId: this.instanceId, nowIso: this.now(), leaseMs: this.leaseMs, limit: this.batchSize });
       if (batch.length === 0) return;
@@ -196,7 +217,8 @@ export class Dispatcher {
         if (!started) continue;
         let result;
         try {
-          result = await transport.send(toMail(row, this.o.settings.from), `${row.id}.eml`);
+          refuseClinicalWords(row);
+          result = await this.send(row);
         } catch (err) {
           const permanent = isPermanent(err);
           const status = await markAttemptFailed(db, row, this.instanceId, err, this.now(), this.retry, permanent);
@@ -214,10 +236,33 @@ export class Dispatcher {
   }
 }
 
-/** SMTP 5xx replies (mailbox unavailable, rejected) will not succeed on a retry. */
+/**
+ * A failure that will not succeed on a retry: SMTP 5xx replies (mailbox unavailable, rejected),
+ * Notify's 4xx answers, and messages refused before sending.
+ */
 function isPermanent(err: unknown): boolean {
+  if ((err as { permanent?: boolean }).permanent === true) return true;
+  const notify = notifyErrorIsPermanent(err);
+  if (notify !== null) return notify;
   const code = (err as { responseCode?: number }).responseCode;
   return typeof code === "number" && code >= 500 && code < 600;
+}
+
+/**
+ * The last check before a patient message leaves: a clinical word anywhere in it (subject, text,
+ * HTML, attachment) and it is not sent, but listed with the words found for staff to see.
+ */
+function refuseClinicalWords(row: OutboxRow): void {
+  if (row.patientId === null) return;
+  const found = forbiddenWordsIn([row.subject, row.text, row.html ?? "", ...(row.attachments ?? []).map((a) => a.content)].join("\n"));
+  if (found.length > 0) {
+    throw Object.assign(new Error(`Not sent: a message to a patient may not contain clinical words (found: ${found.join(", ")})`), { permanent: true });
+  }
+}
+
+/** An id for a message that says nothing about it (its key may name the kind of reminder). */
+export function opaqueKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex").slice(0, 32);
 }
 
 export function toMail(row: OutboxRow, from: string): Mail.Options {
@@ -228,25 +273,52 @@ export function toMail(row: OutboxRow, from: string): Mail.Options {
     subject: row.subject,
     text: row.text,
     html: row.html ?? undefined,
-    headers: { ...(row.headers ?? {}), "X-Outbox-Key": row.key },
-    messageId: `<outbox-${row.id}-${hash}@ces-follow-up.local>`,
+    headers: { ...(row.headers ?? {}), "X-Outbox-Key": opaqueKey(row.key) },
+    messageId: `<outbox-${row.id}-${hash}@reminders.local>`,
     attachments: row.attachments?.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })),
   };
 }
 
 type Joined = Record<string, unknown>;
 
-function buildMessage(r: ReminderForEmail, row: Joined, settings: EmailSettings, nowIso: string): OutboxMessage | { skip: string } {
-  const phone = (row.ward_phone as string) || "the number on your discharge letter";
+type Clinic = { name: string; address: string | null; phone: string | null };
+const yes = (v: unknown) => v === true || v === 1;
+
+/**
+ * Where an appointment is and who to call: the clinic record whose name the appointment's clinic
+ * matches (admins keep its address and number), else the clinic as typed (or the hospital) and
+ * the ward's number.
+ */
+function patientContact(r: ReminderForEmail, row: Joined, clinics: Clinic[]): PatientContact {
+  const wardPhone = (row.ward_phone as string | null) || null;
+  const givenName = String(row.given_name ?? "");
+  if (r.kind !== "outpatient-appointment-patient") return { givenName, phone: wardPhone ?? "", place: null };
+  const typed = (row.appointment_clinic as string | null) ?? null;
+  const clinic = typed ? clinics.find((c) => wardNameKey(c.name) === wardNameKey(typed)) : undefined;
+  const place = clinic ? [clinic.name, clinic.address].filter(Boolean).join(", ") : typed ?? (row.episode_hospital as string | null) ?? "the hospital named on your appointment letter";
+  return { givenName, phone: clinic?.phone || wardPhone || "", place };
+}
+
+function buildMessage(r: ReminderForEmail, channel: "email" | "sms", row: Joined, clinics: Clinic[], settings: EmailSettings, nowIso: string): OutboxMessage | { skip: string } {
   if (r.kind === "flipflow-opening-patient" || r.kind === "outpatient-appointment-patient") {
-    if (!row.patient_email) return { skip: "The patient has no email address" };
-    if (!(row.email_consent === true || row.email_consent === 1)) return { skip: "The patient has not consented to reminder emails" };
-    if (row.email_opted_out_at) return { skip: "The patient has stopped reminder emails" };
+    if (channel === "sms") {
+      if (!row.patient_mobile) return { skip: "The patient has no mobile number" };
+      if (!yes(row.sms_consent)) return { skip: "The patient has not consented to reminder texts" };
+      if (row.sms_opted_out_at) return { skip: "The patient has stopped reminder texts" };
+    } else {
+      if (!row.patient_email) return { skip: "The patient has no email address" };
+      if (!yes(row.email_consent)) return { skip: "The patient has not consented to reminder emails" };
+      if (row.email_opted_out_at) return { skip: "The patient has stopped reminder emails" };
+    }
     if (r.kind === "flipflow-opening-patient" && Date.parse(nowIso) - Date.parse(r.dueAt) > PATIENT_LATE_LIMIT_MS) {
       return { skip: "Not sent: more than an hour late" };
     }
+    const contact = patientContact(r, row, clinics);
+    if (!contact.phone) return { skip: "No phone number to give the patient: add the ward's phone number (Admin, Wards) or the clinic's (Admin, Clinics)" };
     const appointmentAt = r.kind === "outpatient-appointment-patient" ? new Date(Date.parse(r.dueAt) + APPOINTMENT_NOTICE_MS).toISOString() : undefined;
-    return patientEmail(r, row.patient_email as string, phone, settings, appointmentAt);
+    return channel === "sms"
+      ? patientText(r, row.patient_mobile as string, contact, settings, appointmentAt)
+      : patientEmail(r, row.patient_email as string, contact, settings, appointmentAt);
   }
   if (!row.ward_email) return { skip: "The ward has no email address" };
   return wardAlert(r, row.ward_email as string, { ward: row.episode_ward as string | null, bed: row.episode_bed as string | null }, settings);
@@ -258,8 +330,8 @@ function buildMessage(r: ReminderForEmail, row: Joined, settings: EmailSettings,
  * A clinician's digest has the items of the episodes they are the responsible consultant for
  * (the episode's consultant_user_id, whatever the surgeon's name says). A ward gets its
  * inpatients' items (by the episode's ward_id; an episode linked to no ward by the ward name it
- * carries), and a discharged patient's only when no clinician with an email is responsible (so
- * they reach someone, without filling the ward's inbox otherwise).
+ * carries), never a discharged patient's: those are outpatient items (R1, P4, P5-P8, B6/X4) for
+ * the responsible consultant, and on /due for everyone when no consultant is recorded.
  */
 export async function queueDigests(db: Db, nowIso: string, settings: EmailSettings): Promise<number> {
   const today = londonDate(nowIso);
@@ -284,10 +356,9 @@ export async function queueDigests(db: Db, nowIso: string, settings: EmailSettin
   let queued = 0;
   await db.transaction(async (trx) => {
     const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
-    const clinicianIds = new Set(clinicians.map((u) => u.id as number));
     for (const ward of await trx("wards").whereNotNull("email").select("id", "name", "email")) {
       const onWard = (i: (typeof items)[number]) => (i.wardId !== null ? i.wardId === ward.id : i.wardText === ward.name);
-      const list = items.filter((i) => onWard(i) && (i.inpatient || i.consultantId === null || !clinicianIds.has(i.consultantId))).map((i) => i.item);
+      const list = items.filter((i) => onWard(i) && i.inpatient).map((i) => i.item);
       if (list.length && (await enqueue(trx, digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), nowIso))) queued++;
     }
     for (const user of clinicians) {

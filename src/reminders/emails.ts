@@ -1,12 +1,10 @@
-/** The emails reminders become. Patients' emails carry no clinical detail (see words.ts). */
+/** The emails reminders become for staff (patients' messages: messages.ts). */
 import fs from "node:fs";
 import path from "node:path";
 import Handlebars from "handlebars";
-import ical from "ical-generator";
 import { viewsDir } from "../paths.ts";
 import { formatDate, formatDateTime } from "../time.ts";
 import type { ReminderKind } from "./derive.ts";
-import { unsubscribeToken } from "./unsubscribe.ts";
 
 export interface OutboxMessage {
   key: string;
@@ -15,6 +13,8 @@ export interface OutboxMessage {
   episodeId: number | null;
   kind: string;
   recipient: string;
+  /** email (the default) or sms: a text message to recipient, a mobile number, of `text`. */
+  channel?: "email" | "sms";
   subject: string;
   text: string;
   html: string | null;
@@ -31,15 +31,19 @@ const text = Handlebars.create();
 const html = Handlebars.create();
 const cache = new Map<string, HandlebarsTemplateDelegate>();
 
-function render(name: string, data: Record<string, unknown>): string {
-  let template = cache.get(name);
+/** Renders views/<folder>/<name>.hbs: HTML-escaped when the name ends in .html, plain text otherwise. */
+export function renderTemplate(folder: "emails" | "messages", name: string, data: Record<string, unknown>): string {
+  const file = path.join(viewsDir, folder, `${name}.hbs`);
+  let template = cache.get(file);
   if (!template) {
-    const source = fs.readFileSync(path.join(viewsDir, "emails", `${name}.hbs`), "utf8");
+    const source = fs.readFileSync(file, "utf8");
     template = name.endsWith(".html") ? html.compile(source, { strict: true }) : text.compile(source, { noEscape: true, strict: true });
-    cache.set(name, template);
+    cache.set(file, template);
   }
   return template(data);
 }
+
+const render = (name: string, data: Record<string, unknown>) => renderTemplate("emails", name, data);
 
 /** What staff read for each kind of reminder (screens, ward alerts, digests). */
 export const KIND_TITLES: Record<ReminderKind, string> = {
@@ -55,8 +59,6 @@ export const KIND_TITLES: Record<ReminderKind, string> = {
   "sci-referral-outstanding": "SCI referral outstanding",
 };
 
-export const PATIENT_SUBJECT = "A reminder from the spinal team";
-
 export interface ReminderForEmail {
   id: number;
   key: string;
@@ -66,45 +68,6 @@ export interface ReminderForEmail {
   dueAt: string;
   rules: string[];
   reason: string;
-}
-
-export function unsubscribeUrls(settings: EmailSettings, patientId: number): { page: string; oneClick: string } {
-  const token = unsubscribeToken(patientId, settings.secret);
-  return { page: `${settings.baseUrl}/unsubscribe/${token}`, oneClick: `${settings.baseUrl}/api/v1/unsubscribe/${token}` };
-}
-
-/** A reminder email to a patient: the time, who it is from, a phone number, and a way to stop them. */
-export function patientEmail(r: ReminderForEmail, to: string, phone: string, settings: EmailSettings, appointmentAt?: string): OutboxMessage {
-  const urls = unsubscribeUrls(settings, r.patientId);
-  const appointment = r.kind === "outpatient-appointment-patient" && appointmentAt;
-  const data = { when: formatDateTime(appointment || r.dueAt), phone, unsubscribeUrl: urls.page };
-  const template = appointment ? "patient-appointment" : "patient-reminder";
-  return {
-    key: r.key,
-    reminderId: r.id,
-    patientId: r.patientId,
-    episodeId: r.episodeId,
-    kind: r.kind,
-    recipient: to,
-    subject: PATIENT_SUBJECT,
-    text: render(`${template}.text`, data),
-    html: render(`${template}.html`, data),
-    headers: { "List-Unsubscribe": `<${urls.oneClick}>`, "List-Unsubscribe-Post": "List-Unsubscribe=One-Click" },
-    attachments: appointment ? [{ filename: "appointment.ics", contentType: "text/calendar; charset=utf-8; method=PUBLISH", content: appointmentIcs(r.key, appointment, phone) }] : null,
-  };
-}
-
-/** An iCalendar file for an appointment: a time and who it is with, nothing clinical. */
-export function appointmentIcs(uid: string, at: string, phone: string): string {
-  const calendar = ical({ name: "Spinal team appointment", prodId: { company: "NHS", product: "Follow-up reminders" } });
-  calendar.createEvent({
-    id: `${uid.replace(/[^A-Za-z0-9]/g, "-")}@spinal-team`,
-    start: new Date(at),
-    end: new Date(Date.parse(at) + 30 * 60_000),
-    summary: "Appointment with the spinal team",
-    description: `Questions: call ${phone}`,
-  });
-  return calendar.toString();
 }
 
 export interface EpisodePlace {

@@ -14,7 +14,10 @@ export async function loadEpisodeState(trx: Knex | Knex.Transaction, episodeId: 
   const followup = await getFollowupState(trx, episodeId, nowIso, { episode, ward });
   return {
     episode: { id: episode.id, ward: episode.ward, anaesthesiaStartAt: episode.anaesthesiaStartAt, dischargedAt: episode.discharge?.dischargedAt ?? null },
-    patient: { email: patient.email, emailConsent: patient.emailConsent, emailOptedOutAt: patient.emailOptedOutAt },
+    patient: {
+      email: patient.email, emailConsent: patient.emailConsent, emailOptedOutAt: patient.emailOptedOutAt,
+      mobile: patient.mobile, smsConsent: patient.smsConsent, smsOptedOutAt: patient.smsOptedOutAt,
+    },
     ward: {
       events: ward.events.map((e) => ({ type: e.type, at: e.at })),
       twoc: ward.twoc,
@@ -24,6 +27,17 @@ export async function loadEpisodeState(trx: Knex | Knex.Transaction, episodeId: 
       failedTwoc: ward.failedTwoc,
       u7FollowUpArranged: ward.u7FollowUpArranged,
     },
-    followup,
+    followup: { ...followup, sciReferral: { ...followup.sciReferral, indicatedAt: await ongoingSymptomsRecordedAt(trx, episodeId, followup.sciReferral.reasons) } },
   };
+}
+
+/**
+ * When the ongoing symptoms behind an SCI referral (R1) were recorded: the earliest ongoing issue
+ * of the follow-up record. Null when a reason is known on the ward (a failed TWOC, a catheter at
+ * discharge: U7), which is known by discharge.
+ */
+async function ongoingSymptomsRecordedAt(trx: Knex | Knex.Transaction, episodeId: number, reasons: { rule: string }[]): Promise<string | null> {
+  if (reasons.length === 0 || reasons.some((r) => r.rule === "U7")) return null;
+  const row = await trx("followup_issues").where({ episode_id: episodeId }).andWhere("ongoing", true).min({ at: "updated_at" }).first();
+  return row?.at ? new Date(row.at).toISOString() : null;
 }

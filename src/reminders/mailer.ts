@@ -14,8 +14,36 @@ export interface SendResult {
 
 export interface MailTransport {
   readonly description: string;
-  send(message: Mail.Options, fileName: string): Promise<SendResult>;
+  /** `reference`: the outbox message id, for transports that carry one (GOV.UK Notify). */
+  send(message: Mail.Options, fileName: string, reference?: string): Promise<SendResult>;
   close(): void;
+}
+
+/** A text message to a UK mobile number (+447...); `reference` is the outbox message id. */
+export interface TextMessage {
+  to: string;
+  body: string;
+  reference: string;
+}
+
+export interface TextTransport {
+  readonly description: string;
+  send(message: TextMessage, fileName: string): Promise<SendResult>;
+  close(): void;
+}
+
+/** With no provider configured, each text message is written as a .txt file beside the .eml files. */
+export function textFileTransport(dir: string): TextTransport {
+  return {
+    description: `text files in ${dir}`,
+    async send(message, fileName) {
+      ensurePrivateDir(dir);
+      const file = path.join(dir, fileName.replace(/[^A-Za-z0-9._-]/g, "_"));
+      writePrivateFile(file, `To: ${message.to}\nReference: ${message.reference}\n\n${message.body}\n`);
+      return { messageId: `text-${message.reference}`, emlFile: path.basename(file) };
+    },
+    close: () => undefined,
+  };
 }
 
 export function smtpTransport(url: string): MailTransport {

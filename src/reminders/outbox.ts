@@ -11,14 +11,22 @@ import { writeAudit } from "../audit/audit.ts";
 import { type Db, isPostgres } from "../db/knex.ts";
 import { toInstant, toInstantOrNull } from "../db/values.ts";
 import type { OutboxMessage } from "./emails.ts";
+import { describeNotifyError } from "./notify.ts";
 
 type Conn = Db | Knex.Transaction;
 
 export type OutboxStatus = "queued" | "claimed" | "sending" | "sent" | "failed" | "in-doubt";
+/** What the provider (GOV.UK Notify) later reported about a sent message. */
+export const DELIVERY_STATUSES = ["delivered", "permanent-failure", "temporary-failure", "technical-failure"] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export interface OutboxRow extends OutboxMessage {
   id: number;
+  channel: "email" | "sms";
   status: OutboxStatus;
+  deliveryStatus: DeliveryStatus | null;
+  deliveryStatusAt: string | null;
+  deliveryDetail: string | null;
   attempts: number;
   nextAttemptAt: string;
   claimedBy: string | null;
@@ -38,12 +46,16 @@ export function toOutboxRow(row: Record<string, unknown>): OutboxRow {
     episodeId: (row.episode_id as number) ?? null,
     kind: row.kind as string,
     recipient: row.recipient as string,
+    channel: row.channel === "sms" ? "sms" : "email",
     subject: row.subject as string,
     text: row.body_text as string,
     html: (row.body_html as string) ?? null,
     headers: row.headers ? JSON.parse(row.headers as string) : null,
     attachments: row.attachments ? JSON.parse(row.attachments as string) : null,
     status: row.status as OutboxStatus,
+    deliveryStatus: (row.delivery_status as DeliveryStatus) ?? null,
+    deliveryStatusAt: toInstantOrNull(row.delivery_status_at),
+    deliveryDetail: (row.delivery_detail as string) ?? null,
     attempts: Number(row.attempts),
     nextAttemptAt: toInstant(row.next_attempt_at),
     claimedBy: (row.claimed_by as string) ?? null,
@@ -63,6 +75,7 @@ function outboxColumns(m: OutboxMessage, nowIso: string) {
     episode_id: m.episodeId,
     kind: m.kind,
     recipient: m.recipient,
+    channel: m.channel ?? "email",
     subject: m.subject,
     body_text: m.text,
     body_html: m.html,
@@ -85,7 +98,7 @@ export async function enqueue(trx: Conn, m: OutboxMessage, nowIso: string): Prom
 
 /** Adds many messages, skipping keys already there: a few statements instead of one per message. */
 export async function enqueueMany(trx: Conn, messages: OutboxMessage[], nowIso: string): Promise<void> {
-  // 50 rows of 16 columns stay well inside both databases' limits on bound parameters.
+  // 50 rows of 17 columns stay well inside both databases' limits on bound parameters.
   for (let i = 0; i < messages.length; i += 50) {
     await trx("outbox").insert(messages.slice(i, i + 50).map((m) => outboxColumns(m, nowIso))).onConflict("key").ignore();
   }
@@ -173,6 +186,8 @@ export async function markAttemptFailed(db: Db, row: OutboxRow, instanceId: stri
 }
 
 export function describeError(error: unknown): string {
+  const notify = describeNotifyError(error);
+  if (notify) return notify;
   if (error instanceof Error) {
     const code = (error as { responseCode?: number; code?: string }).responseCode ?? (error as { code?: string }).code;
     return code ? `${code}: ${error.message}` : error.message;

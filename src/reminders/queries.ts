@@ -22,6 +22,8 @@ export interface DueItem {
   /** The ward's name (its record's, or the text of an episode linked to no ward). */
   ward: string | null;
   bed: string | null;
+  /** A discharged patient's items are outpatient items: shown with no ward or bed, and never under a ward. */
+  discharged: boolean;
   surgeon: string | null;
   /** The responsible consultant's name. */
   consultant: string | null;
@@ -38,7 +40,7 @@ export interface DueItem {
 }
 
 export interface DueFilter {
-  /** A ward record; episodes linked to no ward are matched by the ward name they carry. */
+  /** A ward record: its inpatients (episodes linked to no ward are matched by the ward name they carry). */
   ward?: { id: number; name: string };
   /** A clinician's user id: the episodes they are the responsible consultant for. */
   consultantUserId?: number;
@@ -58,9 +60,9 @@ export async function dueItems(db: Db, nowIso: string, filter: DueFilter = {}): 
     .andWhere("r.due_at", "<=", horizon)
     .orderBy("r.due_at")
     .limit(1000)
-    .select("r.*", "e.ward", "w.name as ward_name", "e.bed", "e.surgeon", "u.display_name as consultant_name", "p.family_name", "p.given_name");
+    .select("r.*", "e.ward", "w.name as ward_name", "e.bed", "e.discharged_at", "e.surgeon", "u.display_name as consultant_name", "p.family_name", "p.given_name");
   const ward = filter.ward;
-  if (ward) q.andWhere((w) => w.where("e.ward_id", ward.id).orWhere((w2) => w2.whereNull("e.ward_id").andWhere("e.ward", ward.name)));
+  if (ward) q.whereNull("e.discharged_at").andWhere((w) => w.where("e.ward_id", ward.id).orWhere((w2) => w2.whereNull("e.ward_id").andWhere("e.ward", ward.name)));
   if (filter.consultantUserId) q.andWhere("e.consultant_user_id", filter.consultantUserId);
   if (filter.episodeId) q.andWhere("r.episode_id", filter.episodeId);
   const now = Date.parse(nowIso);
@@ -71,7 +73,7 @@ export async function dueItems(db: Db, nowIso: string, filter: DueFilter = {}): 
     return {
       id: row.id, episodeId: row.episode_id, patientId: row.patient_id,
       patientName: patientDisplayName({ familyName: String(row.family_name), givenName: String(row.given_name) }),
-      ward: row.ward_name ?? row.ward, bed: row.bed, surgeon: row.surgeon, consultant: row.consultant_name ?? null,
+      ward: row.ward_name ?? row.ward, bed: row.bed, discharged: row.discharged_at !== null && row.discharged_at !== undefined, surgeon: row.surgeon, consultant: row.consultant_name ?? null,
       kind: row.kind, title: KIND_TITLES[row.kind as ReminderKind] ?? row.kind, audience: row.audience, channel: row.channel,
       dueAt, overdueAt, state, markable: MARKABLE_KINDS.includes(row.kind), rules: JSON.parse(row.rules), reason: row.reason,
     };
@@ -98,9 +100,10 @@ export async function dueClinicians(db: Db): Promise<{ id: number; name: string 
   return rows.map((r) => ({ id: r.id as number, name: r.display_name as string })).sort((a, b) => a.name.localeCompare(b.name, "en-GB"));
 }
 
-export async function outboxRows(db: Db, filter: { statuses?: string[]; patientId?: number; limit?: number }): Promise<OutboxRow[]> {
+export async function outboxRows(db: Db, filter: { statuses?: string[]; deliveryStatuses?: string[]; patientId?: number; limit?: number }): Promise<OutboxRow[]> {
   const q = db("outbox").orderBy("id", "desc").limit(filter.limit ?? 200);
   if (filter.statuses) q.whereIn("status", filter.statuses);
+  if (filter.deliveryStatuses) q.whereIn("delivery_status", filter.deliveryStatuses);
   if (filter.patientId) q.where("patient_id", filter.patientId);
   return (await q).map(toOutboxRow);
 }

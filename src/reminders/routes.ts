@@ -10,8 +10,11 @@ import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
 import { outboxDir } from "./mailer.ts";
 import { confirmDelivered, resend } from "./outbox.ts";
 import { dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
-import { markReminderDone, optOutOfEmails } from "./service.ts";
-import { verifyUnsubscribeToken } from "./unsubscribe.ts";
+import { clinicRoutes } from "./clinics.ts";
+import { channelStates, contactHistory } from "./contact.ts";
+import { callbackAuthorised, recordReceipt, recordReceivedText } from "./callbacks.ts";
+import { markReminderDone, optOutOfEmails, optOutOfTexts } from "./service.ts";
+import { verifyStopTextsToken, verifyUnsubscribeToken } from "./unsubscribe.ts";
 
 /** Registers this feature's pages and API endpoints. */
 export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps): void {
@@ -61,6 +64,7 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       title: "Messages that could not be sent",
       failed: rows.filter((r) => r.status === "failed"),
       inDoubt: rows.filter((r) => r.status === "in-doubt"),
+      undelivered: await outboxRows(db, { deliveryStatuses: ["permanent-failure", "technical-failure"] }),
     });
   });
 
@@ -74,11 +78,14 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
   pages.post("/outbox/:outboxId/delivered", STAFF, outboxAction(confirmDelivered, "The message is recorded as delivered"));
 
   pages.get("/admin/sent-mail", ADMINS, async (_req, res) => {
+    const { notify, smtpUrl } = deps.config;
     res.render("reminders/sent-mail", {
-      title: "Sent mail",
+      title: "Sent messages",
       rows: await outboxRows(db, { limit: 200 }),
       counts: await outboxCounts(db),
-      transport: deps.config.smtpUrl ? "an SMTP server (SMTP_URL)" : `.eml files in ${outboxDir(deps.config.dataDir)}`,
+      transport: notify
+        ? `GOV.UK Notify (${new URL(notify.baseUrl).host}): text messages and email`
+        : `${smtpUrl ? "an SMTP server (SMTP_URL)" : `.eml files in ${outboxDir(deps.config.dataDir)}`}; text messages: .sms.txt files in ${outboxDir(deps.config.dataDir)}`,
     });
   });
 
@@ -90,43 +97,50 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       title: `Message ${row.id}`,
       row,
       headers: Object.entries(row.headers ?? {}).map(([name, value]) => ({ name, value })),
-      backLink: { href: "/admin/sent-mail", text: "Sent mail" },
+      backLink: { href: "/admin/sent-mail", text: "Sent messages" },
     });
   });
 
   pages.get("/patients/:patientId/emails", CLINICAL, async (req, res) => {
     const patient = await loadPatient(deps, req);
     res.render("reminders/patient-emails", {
-      title: `Emails to ${patientDisplayName(patient)}`,
+      title: `Messages to ${patientDisplayName(patient)}`,
       patient,
+      channels: channelStates(patient),
+      history: await contactHistory(db, patient.id),
       rows: await outboxRows(db, { patientId: patient.id, limit: 500 }),
       backLink: { href: `/patients/${patient.id}`, text: "Back to the patient" },
     });
   });
 
-  // Unsubscribe: public by design, protected by the signed token in the link.
+  // Unsubscribe (email) and stop (texts): public by design, protected by the signed token in the
+  // link; pages in the neutral patient layout, which names no condition.
   const secret = deps.config.sessionSecret;
-  const tokenPatient = async (token: unknown): Promise<number | null> => {
-    const id = verifyUnsubscribeToken(token, secret);
-    return id && (await db("patients").where({ id }).first("id")) ? id : null;
+  const known = async (id: number | null): Promise<number | null> => (id && (await db("patients").where({ id }).first("id")) ? id : null);
+  const helpPhone = async (): Promise<string | null> =>
+    deps.config.patientHelpPhone ?? (await db("wards").whereNull("retired_at").whereNotNull("phone").orderBy("id").first("phone"))?.phone ?? null;
+  const patientPage = (res: Response, model: Record<string, unknown>) => res.render("reminders/unsubscribe", { layout: "patient", ...model });
+  const invalidLink = async (res: Response) => res.status(404).render("reminders/unsubscribe", { layout: "patient", title: "This link is not valid", invalid: true, phone: await helpPhone() });
+
+  const stopPages = (path: string, what: string, verify: (token: unknown) => number | null, column: string, stop: (id: number, at: string) => Promise<"stopped" | "already">) => {
+    pages.get(`${path}/:token`, "public", async (req, res) => {
+      const id = await known(verify(req.params.token));
+      if (!id) return invalidLink(res);
+      const row = await db("patients").where({ id }).first(column);
+      patientPage(res, { title: `Stop reminder ${what}`, what, action: `${path}/${req.params.token}`, already: Boolean(row[column]) });
+    });
+    pages.post(`${path}/:token`, "public", async (req, res) => {
+      const id = await known(verify(req.params.token));
+      if (!id) return invalidLink(res);
+      const result = await stop(id, now());
+      patientPage(res, { title: `Reminder ${what} stopped`, what, done: result === "stopped", already: result === "already" });
+    });
   };
-
-  pages.get("/unsubscribe/:token", "public", async (req, res) => {
-    const id = await tokenPatient(req.params.token);
-    if (!id) return res.status(404).render("reminders/unsubscribe", { title: "This link is not valid", invalid: true });
-    const row = await db("patients").where({ id }).first("email_opted_out_at");
-    res.render("reminders/unsubscribe", { title: "Stop reminder emails", token: req.params.token, already: Boolean(row.email_opted_out_at) });
-  });
-
-  pages.post("/unsubscribe/:token", "public", async (req, res) => {
-    const id = await tokenPatient(req.params.token);
-    if (!id) return res.status(404).render("reminders/unsubscribe", { title: "This link is not valid", invalid: true });
-    const result = await optOutOfEmails(db, id, now());
-    res.render("reminders/unsubscribe", { title: "Reminder emails stopped", done: result === "stopped", already: result === "already" });
-  });
+  stopPages("/unsubscribe", "emails", (t) => verifyUnsubscribeToken(t, secret), "email_opted_out_at", (id, at) => optOutOfEmails(db, id, at));
+  stopPages("/stop", "text messages", (t) => verifyStopTextsToken(t, secret), "sms_opted_out_at", (id, at) => optOutOfTexts(db, id, at));
 
   api.post("/unsubscribe/:token", "public", async (req, res) => {
-    const id = await tokenPatient(req.params.token);
+    const id = await known(verifyUnsubscribeToken(req.params.token, secret));
     if (!id) return res.status(404).json({ code: "not-found", message: "This unsubscribe link is not valid", errors: [] });
     res.json({ status: await optOutOfEmails(db, id, now()) });
   });
@@ -137,6 +151,28 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
     responses: { "200": { description: "Opted out (status stopped) or already opted out (status already)" }, "404": { description: "Invalid token" } },
   });
+
+  // GOV.UK Notify's callbacks, authenticated by the bearer token set in Notify (NOTIFY_CALLBACK_TOKEN).
+  const notifyCallback = (handle: (db: typeof deps.db, body: unknown, at: string) => Promise<{ status: number; body: Record<string, unknown> }>) =>
+    async (req: Request, res: Response) => {
+      if (!callbackAuthorised(req.headers.authorization, deps.config.notifyCallbackToken)) {
+        return res.status(401).json({ code: "unauthorised", message: "The callback token is missing or wrong", errors: [] });
+      }
+      const result = await handle(db, req.body, now());
+      res.status(result.status).json(result.body);
+    };
+  api.post("/notify/delivery-receipts", "public", notifyCallback(recordReceipt));
+  api.post("/notify/received-texts", "public", notifyCallback(recordReceivedText));
+  const callbackDoc = (summary: string, description: string) => ({
+    summary,
+    description: `${description} Authenticated by the bearer token set in GOV.UK Notify (NOTIFY_CALLBACK_TOKEN); refused when it is not set.`,
+    security: [],
+    responses: { "200": { description: "Recorded" }, "400": { description: "Not a callback body" }, "401": { description: "Missing or wrong token" }, "404": { description: "No such message" } },
+  });
+  api.document("post", "/notify/delivery-receipts", callbackDoc("Delivery receipt from GOV.UK Notify", "Records delivered, permanent-failure, temporary-failure or technical-failure against the message (reference = outbox id)."));
+  api.document("post", "/notify/received-texts", callbackDoc("Text message received by GOV.UK Notify", "A reply starting STOP stops reminder texts to that number (audited)."));
+
+  clinicRoutes(pages, deps);
 
   deps.episodePanels.add(90, async ({ db: conn, episode, now: at }) => {
     const items = await dueItems(conn, at.toISOString(), { episodeId: episode.id });

@@ -3,7 +3,8 @@ import cron from "node-cron";
 import type { Config } from "../config.ts";
 import type { Db } from "../db/knex.ts";
 import { Dispatcher } from "./dispatcher.ts";
-import { createMailTransport } from "./mailer.ts";
+import { type MailTransport, type TextTransport, createMailTransport, outboxDir, textFileTransport } from "./mailer.ts";
+import { notifyClient, notifyMailTransport, notifyTextTransport } from "./notify.ts";
 
 export interface Scheduler {
   dispatcher: Dispatcher;
@@ -14,11 +15,24 @@ export function mailFrom(config: Pick<Config, "baseUrl">): string {
   return `"Spinal team" <no-reply@${new URL(config.baseUrl).hostname}>`;
 }
 
+/**
+ * GOV.UK Notify for texts and email when NOTIFY_API_KEY is set; otherwise email by SMTP_URL or as
+ * .eml files, and texts as .sms.txt files beside them.
+ */
+export function createTransports(config: Config): { transport: MailTransport; texts: TextTransport } {
+  if (config.notify) {
+    const client = notifyClient(config.notify);
+    return { transport: notifyMailTransport(client, config.notify), texts: notifyTextTransport(client, config.notify) };
+  }
+  return { transport: createMailTransport(config), texts: textFileTransport(outboxDir(config.dataDir)) };
+}
+
 export function startScheduler(db: Db, config: Config, clock: () => Date = () => new Date()): Scheduler {
-  const transport = createMailTransport(config);
+  const { transport, texts } = createTransports(config);
   const dispatcher = new Dispatcher({
     db,
     transport,
+    texts,
     clock,
     settings: { baseUrl: config.baseUrl, secret: config.sessionSecret, from: mailFrom(config) },
   });
@@ -32,13 +46,14 @@ export function startScheduler(db: Db, config: Config, clock: () => Date = () =>
   };
   const task = cron.schedule("* * * * *", run, { timezone: "Europe/London", noOverlap: true, name: "reminders" });
   run();
-  console.log(`Reminders: scheduler started; mail goes to ${transport.description}`);
+  console.log(`Reminders: scheduler started; email goes to ${transport.description}, text messages to ${texts.description}`);
   return {
     dispatcher,
     async stop() {
       await task.stop();
       await dispatcher.stop();
       transport.close();
+      texts.close();
     },
   };
 }

@@ -5,6 +5,8 @@ import { episodeIdsOfPatient } from "../patients/repository.ts";
 import { MARKABLE_KINDS } from "./queries.ts";
 
 const PATIENT_LINK: Actor = { type: "system", id: null, name: "patient (unsubscribe link)" };
+const PATIENT_TEXT_LINK: Actor = { type: "system", id: null, name: "patient (link in a text message)" };
+export const PATIENT_STOP_REPLY: Actor = { type: "system", id: null, name: "patient (replied STOP to a text message)" };
 
 /** A clinician marks an open reminder done (audited). False when there is no such open reminder. */
 export async function markReminderDone(db: Db, actor: Actor, reminderId: number, now: string): Promise<boolean> {
@@ -22,10 +24,21 @@ export async function markReminderDone(db: Db, actor: Actor, reminderId: number,
  * transaction, so the emails already scheduled for them are cancelled, not merely skipped later.
  */
 export async function optOutOfEmails(db: Db, patientId: number, now: string): Promise<"stopped" | "already"> {
+  return optOut(db, patientId, "email", now, PATIENT_LINK);
+}
+
+/** The patient stops reminder texts (the link in a text, or a STOP reply): as for emails. */
+export async function optOutOfTexts(db: Db, patientId: number, now: string, actor: Actor = PATIENT_TEXT_LINK): Promise<"stopped" | "already"> {
+  return optOut(db, patientId, "sms", now, actor);
+}
+
+async function optOut(db: Db, patientId: number, channel: "email" | "sms", now: string, actor: Actor): Promise<"stopped" | "already"> {
+  const column = channel === "sms" ? "sms_opted_out_at" : "email_opted_out_at";
+  const field = channel === "sms" ? "smsOptedOutAt" : "emailOptedOutAt";
   return db.transaction(async (trx) => {
-    const n = await trx("patients").where({ id: patientId }).whereNull("email_opted_out_at").update({ email_opted_out_at: now, updated_at: now });
+    const n = await trx("patients").where({ id: patientId }).whereNull(column).update({ [column]: now, updated_at: now });
     if (n === 0) return "already";
-    await writeAudit(trx, { at: now, actor: PATIENT_LINK, patientId, entity: "patient", entityId: patientId, action: "email-opt-out", before: { emailOptedOutAt: null }, after: { emailOptedOutAt: now } });
+    await writeAudit(trx, { at: now, actor, patientId, entity: "patient", entityId: patientId, action: `${channel}-opt-out`, before: { [field]: null }, after: { [field]: now } });
     await rederiveEpisodes(db, await episodeIdsOfPatient(trx, patientId), now, trx);
     return "stopped";
   });

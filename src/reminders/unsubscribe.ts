@@ -19,3 +19,25 @@ export function verifyUnsubscribeToken(token: unknown, secret: string): number |
 function sign(patientId: number, secret: string): string {
   return createHmac("sha256", secret).update(`unsubscribe:patient:${patientId}`).digest("base64url");
 }
+
+/**
+ * A short signed token for the "stop these texts" link in a text message (a text has little room):
+ * the patient id and 16 characters (96 bits) of a signature kept apart from the email link's.
+ */
+export function stopTextsToken(patientId: number, secret: string): string {
+  return `${patientId}-${signTexts(patientId, secret)}`;
+}
+
+export function verifyStopTextsToken(token: unknown, secret: string): number | null {
+  if (typeof token !== "string" || token.length > 40) return null;
+  const m = /^(\d{1,12})-([A-Za-z0-9_-]{16})$/.exec(token);
+  if (!m) return null;
+  const id = Number(m[1]);
+  const expected = Buffer.from(signTexts(id, secret));
+  const given = Buffer.from(m[2]);
+  return given.length === expected.length && timingSafeEqual(given, expected) ? id : null;
+}
+
+function signTexts(patientId: number, secret: string): string {
+  return createHmac("sha256", secret).update(`stop-texts:patient:${patientId}`).digest("base64url").slice(0, 16);
+}

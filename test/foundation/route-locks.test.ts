@@ -16,7 +16,9 @@ const label = (r: RouteSpec) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Public routes are exactly these (plus any unsubscribe link from a reminder email). */
 const PUBLIC = new Set(["GET /sign-in", "POST /sign-in", "GET /health", "GET /api/v1/openapi.json", "GET /fhir/R4/metadata"]);
-const mayBePublic = (r: RouteSpec) => PUBLIC.has(label(r)) || r.path.includes("unsubscribe");
+const mayBePublic = (r: RouteSpec) => PUBLIC.has(label(r)) || r.path.includes("unsubscribe")
+  // the "stop texts" link in a text message, and GOV.UK Notify's callbacks (their own bearer token)
+  || r.path.startsWith("/stop/") || r.path.startsWith("/api/v1/notify/");
 
 /** An API refusal's code: the JSON API's `code`, or a FHIR OperationOutcome's issue type (login is a 401). */
 const refusalCode = (body: { code?: string; resourceType?: string; issue?: { code: string }[] }) =>

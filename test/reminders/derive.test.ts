@@ -161,11 +161,16 @@ describe("reminder derivation", () => {
     assert.deepEqual(only(deriveReminders(state({ ward: failed }), "2026-11-24T10:00:00Z"), "twoc-no-void-deadline"), []);
   });
 
-  it("R1: SCI referral outstanding while indicated and not sent", () => {
-    const followup = { painPhase: "acute", chronicFrom: "2027-02-20", outpatientAppointmentAt: null, reassessmentDone: false, sciReferral: { indicated: true, reasons: [], sentAt: null } };
-    assert.deepEqual(only(deriveReminders(state({ followup }), "2026-11-24T10:00:00Z"), "sci-referral-outstanding")[0].rules, ["R1"]);
-    const sent = { ...followup, sciReferral: { indicated: true, reasons: [], sentAt: "2026-11-24T09:00:00Z" } };
-    assert.deepEqual(only(deriveReminders(state({ followup: sent }), "2026-11-24T10:00:00Z"), "sci-referral-outstanding"), []);
+  it("R1: no item while an inpatient; due at discharge when indicated by then, or when the symptoms are recorded later; none once sent", () => {
+    const followup = (sci: Record<string, unknown>) => ({ painPhase: "acute", chronicFrom: "2027-02-20", outpatientAppointmentAt: null, reassessmentDone: false, sciReferral: { indicated: true, reasons: [], sentAt: null, ...sci } });
+    const discharged = { id: 7, ward: "Ward 3 (Spinal)", anaesthesiaStartAt: "2026-11-20T10:00:00.000Z", dischargedAt: "2026-11-23T15:00:00.000Z" };
+    const r1 = (s: EpisodeState) => only(deriveReminders(s, "2026-11-24T10:00:00Z"), "sci-referral-outstanding");
+    assert.deepEqual(r1(state({ followup: followup({ indicatedAt: null }) })), [], "not overdue from the hour of surgery: nothing while an inpatient");
+    const atDischarge = r1(state({ episode: discharged, followup: followup({ indicatedAt: null }) }));
+    assert.deepEqual(atDischarge.map((r) => [r.dueAt, r.rules]), [["2026-11-23T15:00:00.000Z", ["R1"]]]);
+    assert.equal(r1(state({ episode: discharged, followup: followup({ indicatedAt: "2026-11-21T09:00:00Z" }) }))[0].dueAt, "2026-11-23T15:00:00.000Z", "recorded on the ward: due at discharge");
+    assert.equal(r1(state({ episode: discharged, followup: followup({ indicatedAt: "2026-11-24T09:30:00Z" }) }))[0].dueAt, "2026-11-24T09:30:00.000Z", "recorded after discharge: due then");
+    assert.deepEqual(r1(state({ episode: discharged, followup: followup({ sentAt: "2026-11-24T09:00:00Z" }) })), []);
   });
 
   it("derivation is deterministic: the same state gives the same keys", () => {

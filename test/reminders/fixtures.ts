@@ -4,7 +4,7 @@ import { registerEpisode, registerPatient } from "../../src/patients/service.ts"
 import { type DerivedReminder, type ReminderKind, reminderKey } from "../../src/reminders/derive.ts";
 import { applyDerived } from "../../src/reminders/index.ts";
 import { Dispatcher, type DispatcherOptions } from "../../src/reminders/dispatcher.ts";
-import type { MailTransport } from "../../src/reminders/mailer.ts";
+import type { MailTransport, TextMessage, TextTransport } from "../../src/reminders/mailer.ts";
 import { wardIdFor } from "../helpers/wards.ts";
 
 let nextNhs = 0;
@@ -44,9 +44,15 @@ export async function schedule(db: Db, episodeId: number, patientId: number, lis
   await db.transaction((trx) => applyDerived(trx, episodeId, patientId, list, now));
 }
 
+/** Text messages kept in memory (the demo patient at home has a mobile number). */
+export function memoryTexts(): TextTransport & { sent: TextMessage[] } {
+  const sent: TextMessage[] = [];
+  return { description: "memory", sent, send: async (m) => { sent.push(m); return { messageId: `text-${m.reference}`, emlFile: null }; }, close: () => undefined };
+}
+
 export function dispatcher(db: Db, transport: MailTransport, clock: () => Date, extra: Partial<DispatcherOptions> = {}): Dispatcher {
   return new Dispatcher({
-    db, transport, clock, refreshAfterFiring: false,
+    db, transport, texts: memoryTexts(), clock, refreshAfterFiring: false,
     settings: { baseUrl: "http://localhost:3000", secret: "test-secret", from: "Spinal team <no-reply@example.nhs.uk>" },
     retry: { maxAttempts: 6, baseDelayMs: 60_000 },
     ...extra,

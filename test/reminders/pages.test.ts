@@ -153,7 +153,7 @@ describe("reminder pages", () => {
 
     const patientEmails = pageText((await nurse.agent.get(`/patients/${patient.id}/emails`)).text);
     assert.match(patientEmails, /failing@example.com/);
-    assert.match(pageText((await nurse.agent.get(`/patients/${patient.id}`)).text), /Emails sent to the patient/);
+    assert.match(pageText((await nurse.agent.get(`/patients/${patient.id}`)).text), /Messages sent to the patient/);
 
     assert.equal((await nurse.agent.get("/admin/sent-mail")).status, 403);
     const admin = await signIn(ctx.app, "admin");
@@ -162,7 +162,7 @@ describe("reminder pages", () => {
     assert.match(pageText((await admin.agent.get(`/admin/sent-mail/${doubt}`)).text), /Confirmed delivered by staff/);
   });
 
-  it("the ward's digest has its inpatients' items; a discharged patient's go to the responsible consultant, or to the ward when none", async () => {
+  it("the ward's digest has its inpatients' items only; a discharged patient's outpatient items go to the responsible consultant, never a ward (digest and /due)", async () => {
     const now = "2026-05-01T10:00:00Z";
     const day = "2026-05-04";
     const discharge = (episodeId: number) => recordDischarge(ctx.db, SYSTEM_ACTOR, episodeId, { dischargedAt: "2026-04-01T12:00:00Z", destination: "Home", catheterStatus: "none" }, now);
@@ -186,11 +186,25 @@ describe("reminder pages", () => {
     const mine = new Set([owned, unowned, inpatient, elsewhere].map((e) => e.episode.id));
     const episodesIn = (recipient: string) => [...(sent.find((r) => r.recipient === recipient)?.body_text ?? "").matchAll(/\/episodes\/(\d+)/g)].map((m) => Number(m[1])).filter((id) => mine.has(id)).sort();
     const ward = (await ctx.db("wards").where({ id: ward3 }).first()).email;
-    assert.deepEqual(episodesIn(ward), [unowned.episode.id, inpatient.episode.id].sort(), "by the ward link: not the episode typed Ward 3 but on Ward 7");
+    assert.deepEqual(episodesIn(ward), [inpatient.episode.id], "by the ward link: not the episode typed Ward 3 but on Ward 7; no discharged patient, with or without a consultant");
     assert.deepEqual(episodesIn("clinician@example.nhs.uk"), [owned.episode.id, inpatient.episode.id].sort(), "by the consultant link, not the surgeon's name");
     assert.deepEqual(episodesIn("ward7@example.nhs.uk"), [elsewhere.episode.id]);
     const body = sent.find((r) => r.recipient === ward)!.body_text as string;
     assert.ok(body.includes("Ward 3 (Spinal)") && !body.includes("side room"), "the digest names the ward record");
+
+    const nurse = await signIn(ctx.app, "nurse");
+    ctx.clock.set(`${day}T07:00:00Z`);
+    const episodeLinks = (html: string) => [...html.matchAll(/href="\/episodes\/(\d+)"/g)].map((m) => Number(m[1])).filter((id) => mine.has(id)).sort();
+    const onWard = (await nurse.agent.get(`/due?ward=${ward3}`)).text;
+    assert.deepEqual(episodeLinks(onWard), [inpatient.episode.id], "/due for the ward lists its inpatients only");
+    const all = (await nurse.agent.get("/due")).text;
+    assert.deepEqual(episodeLinks(all), [owned.episode.id, unowned.episode.id, inpatient.episode.id, elsewhere.episode.id].sort(), "every item is on the full list");
+    const row = pageText(all.split(`href="/episodes/${owned.episode.id}"`)[1].split("</tr>")[0]);
+    assert.match(row, /Discharged: outpatient/);
+    assert.doesNotMatch(row, /bed 9/, "a discharged patient is not shown in a ward bed");
+    const mineOnly = (await nurse.agent.get(`/due?clinician=${clinicianId}`)).text;
+    assert.deepEqual(episodeLinks(mineOnly), [owned.episode.id, inpatient.episode.id].sort());
+    ctx.clock.set(now);
   });
 
   it("the 08:00 digest goes at 08:00 London on the clock-change mornings (07:00Z on 29 March, 08:00Z on 25 October), once a day", async () => {

@@ -4,6 +4,7 @@ import { createDb, isPostgres } from "../../src/db/knex.ts";
 import { openRecord } from "../../src/record.ts";
 import { smtpTransport } from "../../src/reminders/mailer.ts";
 import { enqueue } from "../../src/reminders/outbox.ts";
+import { opaqueKey } from "../../src/reminders/dispatcher.ts";
 import { createTestApp, type TestContext } from "../helpers/app.ts";
 import { dispatcher } from "./fixtures.ts";
 import { TestSmtpServer } from "./smtp.ts";
@@ -32,14 +33,14 @@ describe("outbox delivery: never lost, never sent twice", () => {
     return keys;
   }
 
-  /** How many times the server received each key's message (by the X-Outbox-Key header). */
+  /** How many times the server received each key's message (by the X-Outbox-Key header: an opaque id of the key). */
   function receivedByKey(smtp: TestSmtpServer, keys: string[]): number[] {
     const counts = new Map<string, number>();
     for (const m of smtp.messages) {
       const key = /^X-Outbox-Key: (.+?)\r?$/m.exec(m.raw.toString("utf8"))?.[1] ?? "";
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
-    return keys.map((k) => counts.get(k) ?? 0);
+    return keys.map((k) => counts.get(opaqueKey(k)) ?? 0);
   }
 
   async function statuses(keys: string[]): Promise<Record<string, number>> {
