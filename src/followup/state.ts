@@ -9,6 +9,7 @@ import {
   type PainPhase,
   prohibitionStatus,
   type ProhibitionStatus,
+  describeMedication,
   reviewMedications,
   type RuleId,
   type SciFindings,
@@ -42,6 +43,8 @@ export interface FollowupSection {
 export interface MedicationRow extends Medication {
   flags: MedicationFlag[];
   unclassified: boolean;
+  /** What the medicine was recognised as, in words (undefined when not classified). */
+  knownAs: string | undefined;
 }
 
 export interface SciStatus {
@@ -140,6 +143,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     ...m,
     flags: review.flags.filter((f) => f.medication === m.name),
     unclassified: review.unclassified.includes(m.name),
+    knownAs: describeMedication(m.name),
   }));
 
   const findings: SciFindings = { twocFailed: ward.failedTwoc, catheterOrIsc: catheterOrIsc(episode, ward) };
