@@ -10,6 +10,8 @@ import { DbSessionStore } from "./auth/session-store.ts";
 import type { AppDeps } from "./deps.ts";
 import { followupRoutes } from "./followup/routes.ts";
 import { clinicRoutes } from "./clinic/routes.ts";
+import { clinicalSafetyRoutes } from "./clinical-safety/routes.ts";
+import { RULE_BOOK_LINE } from "./pathway/index.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps): App {
   app.set("trust proxy", deps.config.env === "production" ? 1 : false);
   // Compiled templates are cached everywhere but development, where edits should show at once.
   setUpViews(app, { cache: deps.config.env !== "development" });
+  app.locals.ruleBookLine = RULE_BOOK_LINE;
 
   app.use(securityHeaders());
   app.use("/assets", express.static(path.join(root, "node_modules/nhsuk-frontend/dist/nhsuk/assets"), { maxAge: "1d" }));
@@ -94,6 +97,7 @@ export function createApp(deps: AppDeps): App {
   reminderRoutes(pages, api, deps);
   clinicRoutes(pages, deps);
   adminRoutes(pages, deps);
+  clinicalSafetyRoutes(pages, deps);
   app.use(pages.router);
 
   app.use(notFound);

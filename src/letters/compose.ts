@@ -1,4 +1,4 @@
-import { rules } from "../pathway/index.ts";
+import { RULE_BOOK, rules } from "../pathway/index.ts";
 import type { Block, LetterDoc, PackSection } from "./document.ts";
 import type { LetterFacts } from "./facts.ts";
 import { LETTER_KIND_INFO } from "./model.ts";
@@ -181,6 +181,11 @@ function bodyFor(f: LetterFacts): Block[] {
   }
 }
 
+/** Which policy version the letter's decisions follow: a letter kept for years still says so. */
+function ruleBookNote(): Block {
+  return { type: "paragraph", text: `Rule ids in this letter refer to the ${RULE_BOOK.title}, version ${RULE_BOOK.version} (review due ${RULE_BOOK.reviewDueInWords}).` };
+}
+
 /** The letter as a document, from its facts. `from` is the sending team's address lines. */
 export function composeLetter(f: LetterFacts): LetterDoc {
   const to = f.kind === "gp" ? [f.gp.name, f.gp.address].filter(Boolean) : f.recipient ? [f.recipient.name, f.recipient.department, f.recipient.address].filter(Boolean) : ["Recipient not chosen"];
@@ -191,7 +196,7 @@ export function composeLetter(f: LetterFacts): LetterDoc {
     date: f.date,
     subject: `${f.patient.name}, NHS number ${f.patient.nhsNumber}, born ${f.patient.dateOfBirth}`,
     salutation: "Dear colleague,",
-    blocks: bodyFor(f),
+    blocks: [...bodyFor(f), ruleBookNote()],
     signOff: ["Yours sincerely,", f.referrer.name, `Spinal Surgery Team, ${f.surgery.hospital}`, f.referrer.date],
   };
 }

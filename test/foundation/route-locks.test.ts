@@ -13,7 +13,7 @@ const concrete = (path: string) => path.replace(/:[A-Za-z0-9_]+/g, "1");
 const label = (r: RouteSpec) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Public routes are exactly these (plus any unsubscribe link from a reminder email). */
-const PUBLIC = new Set(["GET /sign-in", "POST /sign-in", "GET /health", "GET /api/v1/openapi.json"]);
+const PUBLIC = new Set(["GET /sign-in", "POST /sign-in", "GET /health", "GET /api/v1/openapi.json", "GET /accessibility", "GET /privacy", "GET /cookies"]);
 const mayBePublic = (r: RouteSpec) => PUBLIC.has(label(r)) || r.path.includes("unsubscribe");
 
 interface RouteLayer {
