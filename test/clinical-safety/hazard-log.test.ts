@@ -1,5 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import { CHECKLIST_PATH, pharmacistChecklist } from "../../src/clinical-safety/pharmacist-checklist.ts";
 import { checkEvidence, checkHazardLog, HAZARD_LOG_PATH, readHazardLog, readTestResults } from "../../src/clinical-safety/hazard-log.ts";
 
 const BROKEN = "test/clinical-safety/fixtures/broken-hazard-log.json";
@@ -41,4 +43,11 @@ test("an automated control whose test was skipped in the run fails the evidence 
   assert.deepEqual(checkEvidence({ ...log, hazards: [log.hazards[3]] }, readTestResults([])), [
     'H-004: "rule book: the review is due from 1 January 2027, not before" (test/pathway/rule-book.test.ts) was not run',
   ]);
+});
+
+test("the pharmacist review checklist lists every class and entry of the medicines dictionary as it is now", () => {
+  const written = fs.readFileSync(CHECKLIST_PATH, "utf8");
+  assert.equal(written, pharmacistChecklist(), "run npm run safety-case to write it again");
+  assert.match(written, /## Z-drug hypnotic: not a benzodiazepine \(z-drug\)[\s\S]*\| \[ \] \| zopiclone \| Zimovane \|/);
+  assert.match(written, /\| \[ \] \| Solpadeine, product not named/);
 });
