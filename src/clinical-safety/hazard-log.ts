@@ -122,12 +122,19 @@ export function readTestResults(reportFiles: string[]): TestResults {
   for (const file of reports) {
     const xml = fs.readFileSync(file, "utf8");
     for (const [, name, rest] of xml.matchAll(/<testcase name="([^"]*)"[^>]*?(\/>|>[\s\S]*?<\/testcase>)/g)) {
-      const title = name.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+      const title = xmlText(name);
       const outcome: TestOutcome = rest.includes("<skipped") ? "skipped" : rest.includes("<failure") ? "failed" : "passed";
       titles.set(title, [...(titles.get(title) ?? []), outcome]);
     }
   }
   return { titles, reports };
+}
+
+/** Node 20's JUnit reporter escapes quotes twice (&amp;quot;) and other characters once. */
+function xmlText(escaped: string): string {
+  return escaped
+    .replace(/&amp;(quot|apos);/g, "&$1;")
+    .replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 }
 
 /** One test's outcome in the run: browser tests are run separately (npm run test:e2e). */

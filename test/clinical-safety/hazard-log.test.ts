@@ -51,3 +51,8 @@ test("the pharmacist review checklist lists every class and entry of the medicin
   assert.match(written, /## Z-drug hypnotic: not a benzodiazepine \(z-drug\)[\s\S]*\| \[ \] \| zopiclone \| Zimovane \|/);
   assert.match(written, /\| \[ \] \| Solpadeine, product not named/);
 });
+
+test("titles are read from the test report as node writes them, quotes escaped twice", () => {
+  const results = readTestResults(["test/clinical-safety/fixtures/skipped-run.xml"]);
+  assert.deepEqual(results.titles.get('P2-P6: "Frobnicol" is not classified & <whole words>'), ["passed"]);
+});
