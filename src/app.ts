@@ -17,6 +17,8 @@ import { displayAdminRoutes, displayGuard, wallRoutes } from "./displays/routes.
 import { followupRoutes } from "./followup/routes.ts";
 import { feedRoutes } from "./hl7/routes.ts";
 import { clinicRoutes } from "./clinic/routes.ts";
+import { clinicalSafetyRoutes } from "./clinical-safety/routes.ts";
+import { RULE_BOOK_LINE } from "./pathway/index.ts";
 import { letterRoutes } from "./letters/routes.ts";
 import { patientAuditRoutes } from "./patients/audit-page.ts";
 import { patientRoutes } from "./patients/routes.ts";
@@ -47,6 +49,7 @@ export function createApp(deps: AppDeps): App {
   app.set("trust proxy", deps.config.trustProxy);
   // Compiled templates are cached everywhere but development, where edits should show at once.
   setUpViews(app, { cache: deps.config.env !== "development" });
+  app.locals.ruleBookLine = RULE_BOOK_LINE;
 
   app.use(securityHeaders());
   app.use("/assets", express.static(path.join(root, "node_modules/nhsuk-frontend/dist/nhsuk/assets"), { maxAge: "1d" }));
@@ -127,6 +130,7 @@ export function createApp(deps: AppDeps): App {
   adminRoutes(pages, deps);
   feedRoutes(pages, deps);
   displayAdminRoutes(pages, deps);
+  clinicalSafetyRoutes(pages, deps);
   app.use(pages.router);
 
   app.use(notFound);

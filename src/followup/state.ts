@@ -9,6 +9,7 @@ import {
   type PainPhase,
   prohibitionStatus,
   type ProhibitionStatus,
+  describeMedication,
   reviewMedications,
   type RuleId,
   type SciFindings,
@@ -44,6 +45,8 @@ export interface MedicationRow extends Medication {
   unclassified: boolean;
   /** Ingredients this medicine shares with another on the list (the total daily dose to check). */
   sharedIngredients: string[];
+  /** What the medicine was recognised as, in words (undefined when not classified). */
+  knownAs: string | undefined;
 }
 
 export interface SciStatus {
@@ -144,6 +147,7 @@ export async function loadFollowup(db: Db | Knex.Transaction, episode: Episode, 
     flags: review.flags.filter((f) => f.medication === m.name),
     unclassified: review.unclassified.includes(m.name),
     sharedIngredients: review.sharedIngredients.filter((shared) => shared.medications.includes(m.name)).map((shared) => shared.ingredient),
+    knownAs: describeMedication(m.name),
   }));
 
   const findings: SciFindings = { twocFailed: ward.failedTwoc, catheterOrIsc: catheterOrIsc(episode, ward) };

@@ -1,4 +1,4 @@
-import { rules } from "../pathway/index.ts";
+import { RULE_BOOK, rules } from "../pathway/index.ts";
 import type { Block, LetterDoc, PackSection } from "./document.ts";
 import type { LetterFacts } from "./facts.ts";
 import { LETTER_KIND_INFO } from "./model.ts";
@@ -209,6 +209,11 @@ function citedRules(kindRules: string[], blocks: Block[]): string[] {
   return [...found].sort((a, b) => ruleOrder(a) - ruleOrder(b) || a.localeCompare(b));
 }
 
+/** Which policy version the letter's decisions follow: a letter kept for years still says so. */
+function ruleBookNote(): Block {
+  return { type: "paragraph", text: `Rule ids in this letter refer to the ${RULE_BOOK.title}, version ${RULE_BOOK.version} (review due ${RULE_BOOK.reviewDueInWords}).` };
+}
+
 /** The letter as a document, from its facts. */
 export function composeLetter(f: LetterFacts): LetterDoc {
   const gpLines = f.gp.addressLines ?? [f.gp.address].filter(Boolean);
@@ -223,7 +228,7 @@ export function composeLetter(f: LetterFacts): LetterDoc {
     date: f.date,
     subject: `${f.patient.name}, NHS number ${f.patient.nhsNumber}, born ${f.patient.dateOfBirth}`,
     salutation: "Dear colleague,",
-    blocks,
+    blocks: [...blocks, ruleBookNote()],
     signOff: ["Yours sincerely,", f.referrer.name, teamLine(f), f.referrer.date],
     cc: f.ccGp ? [`cc: ${[f.gp.name, f.gp.address].filter(Boolean).join(", ")} (GP)`] : undefined,
     reference: `Regional CES pathway rules cited: ${citedRules(LETTER_KIND_INFO[f.kind].rules, blocks).join(", ")}.`,

@@ -27,7 +27,7 @@ export type {
 } from "./flip-flow.ts";
 export { painPhase } from "./pain.ts";
 export type { PainPhase } from "./pain.ts";
-export { OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "./medication-review.ts";
+export { describeMedication, OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "./medication-review.ts";
 export type { MedicationFlag, MedicationReview, ProhibitionStatus, SharedIngredient } from "./medication-review.ts";
 export type { Medicine, MedicineClass } from "./medicines.ts";
 export { catheterOrIscDependent, sciReferralIndication, sciReferralReasons } from "./sci-referral.ts";
@@ -40,3 +40,4 @@ export { isRuleId, rules } from "./rules.ts";
 export type { Rule, RuleId, RuleSection } from "./rules.ts";
 export { PathwayInputError } from "./errors.ts";
 export type { PathwayInputErrorCode } from "./errors.ts";
+export { RULE_BOOK, RULE_BOOK_LINE, ruleBookReviewDue } from "./rule-book.ts";

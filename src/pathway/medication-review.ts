@@ -1,5 +1,5 @@
 import { PathwayInputError } from "./errors.ts";
-import { ingredientsOf, type Medicine, type MedicineClass, medicines } from "./medicines.ts";
+import { CLASS_IN_WORDS, ingredientsOf, type Medicine, type MedicineClass, medicines } from "./medicines.ts";
 import type { PainPhase } from "./pain.ts";
 
 export interface MedicationFlag {
@@ -85,6 +85,18 @@ export function classifyMedication(name: string): Classification | undefined {
   if (NOT_BY_MOUTH.some((f) => containsPhrase(text, f))) classes.delete("oral-corticosteroid");
   if (ON_THE_SKIN.some((f) => containsPhrase(text, f))) classes.delete("nsaid");
   return { generics: matched.map((m) => m.generic), classes, ingredients: [...new Set(matched.flatMap(ingredientsOf))] };
+}
+
+/**
+ * What a recognised medicine is, in words, for the medicines page ("zopiclone: Z-drug hypnotic: not a
+ * benzodiazepine"); undefined when the name is not classified.
+ */
+export function describeMedication(name: string): string | undefined {
+  const found = classifyMedication(name);
+  if (found === undefined) return undefined;
+  const what = found.generics.join(" + ");
+  if (found.classes.size === 0) return `${what}, in a form on the skin or not by mouth: no rule applies`;
+  return `${what}: ${[...found.classes].map((c) => CLASS_IN_WORDS[c]).join("; ")}`;
 }
 
 const P6_CLASSES: { cls: MedicineClass; label: string }[] = [

@@ -194,7 +194,7 @@ describe("medicines and the pain phase", () => {
     const text = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
     assert.match(text, /Co-codamol 30\/500 2 tablets four times a day .*? P5 Co-codamol 30\/500 \(recognised as co-codamol/);
     assert.match(text, /Pregabalin 75 mg .*? P6 Pregabalin 75 mg \(recognised as pregabalin\) is a gabapentinoid/);
-    assert.match(text, /Senna 7.5 mg 2 tablets at night \d+ \w+ 2026 No flag/);
+    assert.match(text, /Senna 7.5 mg 2 tablets at night \d+ \w+ 2026 No flag Recognised as senna: laxative/);
   });
 
   test("nurses see the list on the follow-up page but the medicines page is for clinicians", async () => {
@@ -236,6 +236,15 @@ describe("medicines and the pain phase", () => {
     assert.equal(ok.status, 303);
     const text = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
     assert.match(text, /Zzylotrex 5 mg 5 mg 24 November 2026 Not classified — check by hand/);
+  });
+
+  test("a known medicine with no flag says what it is: zopiclone is a Z-drug hypnotic, not a benzodiazepine, and leaves P6 clear", async () => {
+    const id = (await demoEpisode(ctx.db, "twoc-under-way"))!.id;
+    const ok = await clinician.submit(`/episodes/${id}/follow-up/medicines`, { name: "Zopiclone 7.5 mg", dose: "7.5 mg at night", "startedOn-day": "24", "startedOn-month": "11", "startedOn-year": "2026" });
+    assert.equal(ok.status, 303);
+    const text = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
+    assert.match(text, /Zopiclone 7.5 mg 7.5 mg at night 24 November 2026 No flag Recognised as zopiclone: Z-drug hypnotic: not a benzodiazepine/);
+    assert.doesNotMatch(text, /Not classified — check by hand: .*Zopiclone/);
   });
 
   test("stopping a medicine is a record, not a delete, and it leaves the review", async () => {

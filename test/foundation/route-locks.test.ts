@@ -15,7 +15,7 @@ const concrete = (path: string) => path.replace(/:[A-Za-z0-9_]+/g, "1");
 const label = (r: RouteSpec) => `${r.method.toUpperCase()} ${r.path}`;
 
 /** Public routes are exactly these (plus any unsubscribe link from a reminder email). */
-const PUBLIC = new Set(["GET /sign-in", "POST /sign-in", "GET /health", "GET /api/v1/openapi.json", "GET /fhir/R4/metadata"]);
+const PUBLIC = new Set(["GET /sign-in", "POST /sign-in", "GET /health", "GET /api/v1/openapi.json", "GET /fhir/R4/metadata", "GET /accessibility", "GET /privacy", "GET /cookies"]);
 const mayBePublic = (r: RouteSpec) => PUBLIC.has(label(r)) || r.path.includes("unsubscribe")
   // the "stop texts" link in a text message, and GOV.UK Notify's callbacks (their own bearer token)
   || r.path.startsWith("/stop/") || r.path.startsWith("/api/v1/notify/");

@@ -86,6 +86,13 @@ describe("SCI referral letter: draft, preview, PDF, send, versions", () => {
     assert.match(text, /version 1 \(draft, not sent\)/);
   });
 
+  test("every letter states the rule-book version it was written under, in its preview and its PDF", async () => {
+    const preview = pageText((await clinician.agent.get(`/letters/${letterId}/versions/1`)).text);
+    assert.match(preview, /Rule ids in this letter refer to the West Yorkshire ICB policy: Routine referral for Spinal Surgery Assessment \(cauda equina syndrome pathway\), version 5 November 2024 \(review due January 2027\)/);
+    const text = flat(await pdfText((await getPdf(clinician, `/letters/${letterId}/versions/1/pdf`)).body));
+    assert.match(text, /version 5 November 2024 \(review due January 2027\)/);
+  });
+
   test("the referral pack lists the facts field by field, and as a PDF", async () => {
     const res = await clinician.agent.get(`/letters/${letterId}/versions/1/pack`);
     assert.equal(res.status, 200);

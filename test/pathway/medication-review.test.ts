@@ -1,6 +1,6 @@
 import { test, describe } from "node:test";
 import assert from "node:assert/strict";
-import { OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "../../src/pathway/index.ts";
+import { describeMedication, OUTSIDE_PATHWAY_NOTE, prohibitionStatus, reviewMedications } from "../../src/pathway/index.ts";
 import { medicines } from "../../src/pathway/medicines.ts";
 import { classifyMedication } from "../../src/pathway/medication-review.ts";
 import { throwsInput } from "./helpers.ts";
@@ -40,13 +40,90 @@ describe("medicine data", () => {
       assert.deepEqual([...(classifyMedication(name)?.classes ?? [])].sort(), classes);
     });
   }
-  const unknown = ["Solpadeine", "Migraleve", "Migraleve Ultra 50mg", "aspirin 75mg", "xyz", "codamol", "paracetamolx", "amitriptyline 10mg", "zapainful", "omeprazol"];
+  const unknown = ["Migraleve", "Migraleve Ultra 50mg", "aspirin 75mg", "xyz", "codamol", "paracetamolx", "amitriptylin 10mg", "zapainful", "omeprazol", "zopiclon", "Frobnicol"];
   for (const name of unknown) {
     test(`P2-P6: "${name}" is not classified (no guessing, whole words only)`, () => {
       assert.equal(classifyMedication(name), undefined);
       assert.deepEqual(reviewMedications("chronic", [name]).unclassified, [name]);
     });
   }
+});
+
+describe("medicine data: known with no flag", () => {
+  // [name as typed, the words the medicines page shows]
+  const table: [string, RegExp][] = [
+    ["amitriptyline 10mg at night", /^amitriptyline: antidepressant \(also used for neuropathic pain\): not a P6 medicine$/],
+    ["Nortriptyline 25mg", /^nortriptyline: antidepressant/],
+    ["duloxetine 60mg", /^duloxetine: antidepressant/],
+    ["Cymbalta 30mg", /^duloxetine: antidepressant/],
+    ["zopiclone 7.5mg", /^zopiclone: Z-drug hypnotic: not a benzodiazepine$/],
+    ["Zimovane", /^zopiclone: Z-drug hypnotic: not a benzodiazepine$/],
+    ["zolpidem 10mg", /^zolpidem: Z-drug hypnotic: not a benzodiazepine$/],
+    ["baclofen 10mg TDS", /^baclofen: muscle relaxant: not a benzodiazepine$/],
+    ["methocarbamol 750mg", /^methocarbamol: muscle relaxant/],
+    ["Capsaicin 0.075% cream", /^capsaicin: topical analgesic$/],
+    ["lidocaine 5% medicated plasters", /^lidocaine: local anaesthetic$/],
+    ["Versatis plaster", /^lidocaine: local anaesthetic$/],
+    ["oxybutynin 5mg", /^oxybutynin: bladder antimuscarinic$/],
+    ["Tamsulosin MR 400 micrograms", /^tamsulosin: alpha-blocker$/],
+    ["mirabegron 50mg", /^mirabegron: beta-3 agonist/],
+    ["Betmiga 25mg", /^mirabegron: beta-3 agonist/],
+    ["sertraline 50mg", /^sertraline: antidepressant/],
+    ["Lansoprazole 30mg", /^lansoprazole: GI protection/],
+    ["Laxido sachets", /^macrogol: laxative$/],
+    ["Solpadeine Headache", /^paracetamol: paracetamol$/],
+    ["Vesomni 6mg/0.4mg", /^tamsulosin with solifenacin: alpha-blocker; bladder antimuscarinic$/],
+  ];
+  for (const [name, words] of table) {
+    test(`P2-P6: "${name}" is known, carries no flag in either phase, and is named in words`, () => {
+      for (const phase of ["acute", "chronic"] as const) {
+        const review = reviewMedications(phase, [name]);
+        assert.deepEqual(review.flags, [], phase);
+        assert.deepEqual(review.unclassified, [], phase);
+      }
+      assert.match(describeMedication(name) ?? "", words);
+    });
+  }
+  test("P6: a Z-drug or a muscle relaxant leaves P6 clear; a benzodiazepine does not", () => {
+    assert.equal(prohibitionStatus(reviewMedications("chronic", ["zopiclone 7.5mg", "baclofen 10mg"]), "P6").clear, true);
+    assert.equal(prohibitionStatus(reviewMedications("chronic", ["zopiclone 7.5mg", "Rimapam 2mg"]), "P6").clear, false);
+  });
+  test("a medicine known only in a form that carries no flag says so; an unknown name has no words", () => {
+    assert.match(describeMedication("Ibuprofen 5% gel") ?? "", /^ibuprofen, in a form on the skin or not by mouth: no rule applies$/);
+    assert.equal(describeMedication("Frobnicol"), undefined);
+  });
+  test("every entry names its source (BNF section or dm+d VTM)", () => {
+    for (const m of medicines) assert.match(m.source, /^(BNF \d|dm\+d VTM )/, m.generic);
+  });
+});
+
+describe("medicine data: known with a flag", () => {
+  // [name as typed, phase, the rule ids flagged]
+  const table: [string, "acute" | "chronic", string[]][] = [
+    ["Rimapam 2mg", "chronic", ["P6"]],
+    ["Valium 5mg", "chronic", ["P6"]],
+    ["Diazemuls injection", "chronic", ["P6"]],
+    ["Solpadeine", "chronic", ["P5"]],
+    ["Solpadeine", "acute", ["P3"]],
+    ["Panadol Ultra", "chronic", ["P5"]],
+    ["Paramol", "acute", ["P3"]],
+    ["Rewisca 75mg", "chronic", ["P6"]],
+    ["Pevanti 5mg tablets", "chronic", ["P6"]],
+    ["Oxypro 5mg", "chronic", ["P5"]],
+    ["Cuprofen 200mg", "acute", ["P2"]],
+    ["parecoxib 40mg injection", "acute", ["P2"]],
+    ["Briviact 50mg", "chronic", ["P6"]],
+  ];
+  for (const [name, phase, rules] of table) {
+    test(`${rules.join(", ")}: "${name}" in the ${phase} phase is flagged`, () => {
+      assert.deepEqual(reviewMedications(phase, [name]).flags.map((f) => f.rule), rules);
+    });
+  }
+  test("P5: plain Solpadeine is flagged as containing codeine, and the message says to check which product", () => {
+    const [flag] = reviewMedications("chronic", ["Solpadeine"]).flags;
+    assert.match(flag.message, /Plus and Max contain codeine with paracetamol\): check which/);
+    assert.match(flag.message, /contains an opioid/);
+  });
 });
 
 describe("P5 chronic: do not offer opioids", () => {
@@ -133,8 +210,8 @@ describe("P2 either phase: NSAID needs GI protection", () => {
 
 describe("P2-P6 medication review: unclassified and input", () => {
   test("P2-P6: unrecognised names are listed, recognised ones are not", () => {
-    const r = reviewMedications("chronic", ["Paracetamol", "Frobnicol 5mg", "sertraline 50mg"]);
-    assert.deepEqual(r.unclassified, ["Frobnicol 5mg", "sertraline 50mg"]);
+    const r = reviewMedications("chronic", ["Paracetamol", "Frobnicol 5mg", "Zentrafix 50mg"]);
+    assert.deepEqual(r.unclassified, ["Frobnicol 5mg", "Zentrafix 50mg"]);
     assert.deepEqual(r.flags, []);
   });
   test("P2-P6: an empty list has nothing to flag", () => {

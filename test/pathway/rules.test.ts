@@ -67,7 +67,7 @@ describe("rules: the rule book's ids", () => {
   const ADDED_EXPORTS = [
     "isRuleId", "surgicalRecordChecks", "catheterOrIscDependent", "sciReferralIndication", "assessBladder", "SAFE_VOLUME_ML", "assessFlipFlow", "checkFlipFlowStart", "drainAimMissed", "DEFAULT_INTERVAL_MINUTES", "INTERVAL_CHOICES",
     "INTERVAL_STEP_MINUTES", "MAX_INTERVAL_MINUTES", "MIN_INTERVAL_MINUTES", "TARGET_VOLUME_ML",
-    "prohibitionStatus", "OUTSIDE_PATHWAY_NOTE",
+    "prohibitionStatus", "OUTSIDE_PATHWAY_NOTE", "describeMedication", "RULE_BOOK", "RULE_BOOK_LINE", "ruleBookReviewDue",
   ];
 
   test("the public API keeps the issue's list plus PathwayInputError, and adds only the listed exports", () => {
