@@ -54,9 +54,10 @@ describe("clinic list /clinic", () => {
     assert.equal(res.status, 200);
     const week = section(res.text, "this-week");
     const text = pageText(week);
-    assert.match(text, /This week: Monday 23 November 2026 to Sunday 29 November 2026 3 appointment\(s\)\./);
+    // The clinic's three demo outpatients and Megan Jones, the demo patient at home who gets texts.
+    assert.match(text, /This week: Monday 23 November 2026 to Sunday 29 November 2026 4 appointment\(s\)\./);
     // Dr Cara Clinician's patients (by appointment time), then Mr Omar Shah's
-    assert.match(text, /Dr Cara Clinician .*EVANS, Rhys.*PATEL, Priya.* Mr Omar Shah .*LI, Mei/);
+    assert.match(text, /Dr Cara Clinician .*JONES, Megan.*EVANS, Rhys.*PATEL, Priya.* Mr Omar Shah .*LI, Mei/);
     assert.doesNotMatch(text, /WALKER/, "an appointment of an earlier week is not in this week's clinic");
     for (const id of [evans, li, patel]) assert.match(week, new RegExp(`href="/episodes/${id}/follow-up"`));
 
@@ -122,7 +123,7 @@ describe("clinic list /clinic", () => {
     assert.equal(mine.status, 200);
     const text = pageText(mine.text);
     assert.match(text, /My patients: outpatient clinic/);
-    assert.match(text, /2 appointment\(s\) for Dr Cara Clinician/);
+    assert.match(text, /3 appointment\(s\) for Dr Cara Clinician/);
     assert.doesNotMatch(text, /LI, Mei/);
     assert.doesNotMatch((await nurse.agent.get("/clinic")).text, /id="my-patients"/, "a nurse is no consultant");
   });

@@ -42,7 +42,7 @@ describe("FHIR API robustness", () => {
       fc.asyncProperty(fc.nat(), ids, queries, async (which, id, query) => {
         const path = paths[which % paths.length].replace(":id", id || "1");
         const res = await supertest(ctx.app).get(`${path}?${query}`).set("authorization", `Bearer ${token}`).buffer(true);
-        assert.ok(res.status < 500, `${path}?${query}: ${res.status} ${res.text.slice(0, 200)}`);
+        assert.ok(res.status < 500, `${path}?${query}: ${res.status} ${(res.text ?? "").slice(0, 200)}`);
         seen.add(res.status);
         if (res.headers["content-type"] === "application/pdf") return;
         assert.match(res.headers["content-type"], /^application\/fhir\+json/, `${path}?${query}`);

@@ -154,8 +154,9 @@ describe("report figures", () => {
 
   test("ISC teaching before discharge, SCI referrals, re-assessment, GP review and recorded volumes", () => {
     assert.deepEqual(table("isc")["All hospitals"], { "Failed TWOC": "2", "Failed TWOC, discharged": "1", "ISC taught before discharge": "1 of 1 (100%)" });
-    // Indicated: E2 and E3 (failed TWOC, U7), E4 (bowel issue, B5). E2 sent on 20 January, indicated on 14 January.
-    assert.deepEqual(table("sci-referral")["All hospitals"], { Indicated: "3", Sent: "1 of 3 (33%)", "Median days to sending": "6 days" });
+    // Indicated: E2 and E3 (failed TWOC, U7), E4 (bowel issue, B5). E2 sent on 20 January; its
+    // referral became due (R1) at its discharge on 15 January, as an inpatient's R1 waits for discharge.
+    assert.deepEqual(table("sci-referral")["All hospitals"], { Indicated: "3", Sent: "1 of 3 (33%)", "Median days to sending": "5 days" });
     assert.deepEqual(table("reassessment")["All hospitals"], { "Appointment passed": "1", "Bowel re-assessed (B6)": "1 of 1 (100%)", "Sexual function re-assessed (X4)": "0 of 1 (0%)", "No appointment recorded": "3" });
     assert.deepEqual(table("gp-review")["All hospitals"], { "P4 review due": "2", "GP letter sent": "0 of 2 (0%)", "Clinician check done": "0 of 2 (0%)" });
     assert.deepEqual(table("bladder-volumes")["All hospitals"], { Episodes: "4", "Pre-void recorded": "2 of 4 (50%)", "Post-void recorded": "2 of 4 (50%)", "Both recorded": "1 of 4 (25%)" });
