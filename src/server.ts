@@ -2,7 +2,6 @@ import { createApp } from "./app.ts";
 import { loadConfig } from "./config.ts";
 import { createDb } from "./db/knex.ts";
 import { makeDataDirPrivate } from "./files.ts";
-import { DEV_ACCOUNTS, startDevSignIn } from "./auth/oidc/dev-provider.ts";
 import { openRecord } from "./record.ts";
 import { migrateLatest, runSeeds } from "./db/migrate.ts";
 import { EpisodePanels } from "./patients/episode-panels.ts";
@@ -18,7 +17,9 @@ async function main(): Promise<void> {
   const db = openRecord(createDb({ databaseUrl: config.databaseUrl, sqliteFile: config.sqliteFile }));
   await migrateLatest(db);
   if (config.seedDemoData) await runSeeds(db, { now: new Date() });
-  const devSignIn = config.oidcDev ? await startDevSignIn(config, db, Number(process.env.OIDC_DEV_PORT ?? config.port + 1)) : null;
+  // The local identity provider is loaded only when asked for: it is for the demo, never production.
+  const devProvider = config.oidcDev ? await import("./auth/oidc/dev-provider.ts") : null;
+  const devSignIn = devProvider ? await devProvider.startDevSignIn(config, db, Number(process.env.OIDC_DEV_PORT ?? config.port + 1)) : null;
   if (devSignIn) config = devSignIn.config;
   const app = createApp({ db, config, clock: () => new Date(), episodePanels: new EpisodePanels() });
   const server = app.listen(config.port, () => {
@@ -30,9 +31,9 @@ async function main(): Promise<void> {
       for (const s of DEMO_SIGN_INS) console.log(`  ${s.role.padEnd(10)} username ${s.username.padEnd(10)} password ${s.password}`);
       console.log(`Demo wall screen (initials only): ${url}/wall/${DEMO_DISPLAY_TOKEN}`);
     }
-    if (devSignIn) {
+    if (devSignIn && devProvider) {
       console.log(`Local identity provider (OIDC_DEV) at ${config.oidc!.issuer}: choose "${config.oidc!.label}" and sign in as`);
-      for (const [login, account] of Object.entries(DEV_ACCOUNTS)) console.log(`  ${login.padEnd(14)} (${account.roles.join(", ")}), any password`);
+      for (const [login, account] of Object.entries(devProvider.DEV_ACCOUNTS)) console.log(`  ${login.padEnd(14)} (${account.roles.join(", ")}), any password`);
     }
   });
   // Reminders: a tick every minute once the app is listening (never under tests, which call the tick).
