@@ -30,21 +30,8 @@ export interface FeedMessage {
 }
 
 /** What a message row is written with. */
-export interface FeedMessageFields {
-  receivedAt: string;
-  controlId: string | null;
-  sender: string | null;
-  event: string | null;
-  eventAt: string | null;
-  status: FeedStatus;
-  ackCode: string;
-  reason: string | null;
-  raw: string;
-  changes?: unknown;
-  patientId?: number | null;
-  episodeId?: number | null;
-  appliedKey?: string | null;
-}
+export type FeedMessageFields = Omit<FeedMessage, "id" | "changes" | "patientId" | "episodeId" | "cancelledByMessageId"> &
+  Partial<Pick<FeedMessage, "changes" | "patientId" | "episodeId">> & { appliedKey?: string | null };
 
 /** Longest raw text kept per message (a larger frame is refused before it gets here). */
 const RAW_KEPT = 2_100_000;

@@ -47,12 +47,7 @@ export function patientEmail(r: ReminderForEmail, to: string, contact: PatientCo
   const data = templateData(r, contact, appointment, urls.page);
   const template = appointment ? "appointment" : "reminder";
   return {
-    key: r.key,
-    reminderId: r.id,
-    patientId: r.patientId,
-    episodeId: r.episodeId,
-    kind: r.kind,
-    recipient: to,
+    ...addressedToPatient(r, to),
     channel: "email",
     subject: PATIENT_SUBJECT,
     text: renderTemplate("messages", `${template}.email.text`, data),
@@ -64,17 +59,17 @@ export function patientEmail(r: ReminderForEmail, to: string, contact: PatientCo
   };
 }
 
+/** Who a patient message is for and which reminder it carries (its outbox key). */
+function addressedToPatient(r: ReminderForEmail, to: string) {
+  return { key: r.key, reminderId: r.id, patientId: r.patientId, episodeId: r.episodeId, kind: r.kind, recipient: to };
+}
+
 /** A text message to a patient's mobile: given name only, the time, a phone number, the place, and how to stop. */
 export function patientText(r: ReminderForEmail, to: string, contact: PatientContact, settings: EmailSettings, appointmentAt?: string): OutboxMessage {
   const appointment = appointmentOf(r, appointmentAt);
   const data = templateData(r, contact, appointment, stopTextsUrl(settings, r.patientId));
   return {
-    key: r.key,
-    reminderId: r.id,
-    patientId: r.patientId,
-    episodeId: r.episodeId,
-    kind: r.kind,
-    recipient: to,
+    ...addressedToPatient(r, to),
     channel: "sms",
     subject: TEXT_SUBJECT,
     text: renderTemplate("messages", appointment ? "appointment.sms" : "reminder.sms", data),
