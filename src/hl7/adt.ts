@@ -16,7 +16,7 @@ import { isValidNhsNumber } from "../pathway/index.ts";
 import { changeEpisode, type ChangeContext, type Trx } from "../patients/change.ts";
 import { CATHETER_NOT_RECORDED, type Discharge, type Episode, type Patient, type Sex } from "../patients/model.ts";
 import { clearDischarge, episodesForPatient, findPatient, findPatientByNhsNumber, updateDischarge, updateEpisodeLocation } from "../patients/repository.ts";
-import { correctPatientWithin, mergePatientWithin } from "../patients/service.ts";
+import { correctPatientWithin, dischargeBeforeLastBladderRecord, mergePatientWithin } from "../patients/service.ts";
 import { formatDateTime } from "../time.ts";
 import { dischargeDestination } from "./destinations.ts";
 import { type AckCode, ERROR_CODES, type ErrorCode, hl7Date, hl7Instant, type ReadMessage, repetitions, segment, value } from "./message.ts";
@@ -193,6 +193,8 @@ async function discharge(db: Db, r: Received): Promise<Outcome> {
   const record: Discharge = { dischargedAt, destination: dischargeDestination(value(pv1, 36, 1), value(pv1, 36, 2)), catheterStatus: CATHETER_NOT_RECORDED };
   return changeWithMessage(db, r, episode, async (trx, { episode: before, audit }) => {
     if (before.discharge) throw failed(`The episode was discharged meanwhile (${formatDateTime(before.discharge.dischargedAt)}): correct it on the episode's discharge page`, ERROR_CODES.internalError, ids);
+    const tooEarly = await dischargeBeforeLastBladderRecord(trx, episode.id, dischargedAt);
+    if (tooEarly) throw failed(tooEarly, ERROR_CODES.dataTypeError, ids);
     await updateDischarge(trx, episode.id, record, r.receivedAt);
     // The same audit entry as a typed discharge.
     await audit({ entity: "episode", entityId: episode.id, action: "discharge", before: null, after: record });

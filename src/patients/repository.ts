@@ -277,3 +277,12 @@ export async function clearDischarge(conn: Conn, id: number, now: string): Promi
     .returning("*");
   return toEpisode(row);
 }
+
+/**
+ * When the episode's latest current (not superseded) bladder record was taken, or null: a discharge
+ * cannot be dated before it, whoever records the discharge.
+ */
+export async function lastBladderRecordAt(conn: Conn, episodeId: number): Promise<string | null> {
+  const row = (await conn("bladder_events").max({ at: "at" }).where({ episode_id: episodeId }).whereNull("superseded_by").first()) as { at: unknown } | undefined;
+  return row?.at ? toInstant(row.at) : null;
+}

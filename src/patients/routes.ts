@@ -12,8 +12,7 @@ import { loadEpisode, loadPatient } from "./load.ts";
 import { formatUkMobile } from "./mobile.ts";
 import { channelStates, contactHistory } from "../reminders/contact.ts";
 import { formPage } from "../web/forms.ts";
-import { ValidationError } from "../errors.ts";
-import { dischargeBeforeLastEvent, dischargeChecklist } from "../ward/discharge.ts";
+import { dischargeChecklist } from "../ward/discharge.ts";
 import { correctEpisode, correctPatient, recordDischarge, registerEpisode, registerPatient } from "./service.ts";
 import { type EpisodeChoices, readDischarge, readEpisode, readPatient } from "./validation.ts";
 
@@ -149,10 +148,8 @@ export function patientRoutes(pages: RoleRouter, deps: AppDeps): void {
         : { ...instantFields("dischargedAt", now()), catheterStatus: checklist.catheterStatus ?? "" },
     render: (res, { episode, patient, checklist }, values, errors) =>
       res.render("patients/discharge", { catheterItems: CATHETER_ITEMS, title: "Record discharge", patient, episode, values, errors, checklist, prefilled: !episode.discharge && checklist.catheterFrom ? `Pre-filled from the bladder record: ${checklist.catheterFrom}` : null }),
-    save: async (req, { episode, checklist }, actor) => {
+    save: async (req, { episode }, actor) => {
       const discharge = readDischarge(new InputReader(req.body, "form"), now(), episode.anaesthesiaStartAt);
-      const tooEarly = dischargeBeforeLastEvent(checklist, discharge.dischargedAt);
-      if (tooEarly) throw new ValidationError([{ field: "dischargedAt", message: tooEarly }]);
       await recordDischarge(db, actor, episode.id, discharge, now());
       return { redirect: `/episodes/${episode.id}`, flash: "Discharge recorded" };
     },

@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../errors.ts";
 import { formatDateTime } from "../time.ts";
 import { changeEpisode, createEpisode, rederiveEpisodes, type Trx } from "./change.ts";
 import type { Discharge, Episode, EpisodeInput, Patient, PatientInput } from "./model.ts";
-import { episodeIdsOfPatient, findPatient, insertEpisode, insertPatient, nhsNumberTaken, updateDischarge, updateEpisode, updatePatient } from "./repository.ts";
+import { episodeIdsOfPatient, findPatient, insertEpisode, insertPatient, lastBladderRecordAt, nhsNumberTaken, updateDischarge, updateEpisode, updatePatient } from "./repository.ts";
 
 /** Registers a patient, with its audit row, in one transaction. 409 when the NHS number is already registered. */
 export async function registerPatient(db: Db, actor: Actor, input: PatientInput, now: string): Promise<Patient> {
@@ -100,11 +100,25 @@ export async function recordDischarge(db: Db, actor: Actor, id: number, discharg
         "dischargedAt",
       );
     }
+    const tooEarly = await dischargeBeforeLastBladderRecord(trx, id, discharge.dischargedAt);
+    if (tooEarly) throw new ValidationError([{ field: "dischargedAt", message: tooEarly }]);
     const episode = await updateDischarge(trx, id, discharge, now);
     await audit({ entity: "episode", entityId: id, action: before.discharge ? "correct-discharge" : "discharge", before: before.discharge, after: discharge });
     return { episode, repeated: false };
   });
   return options ? result : result.episode;
+}
+
+/**
+ * Why a discharge at `dischargedAt` would contradict the bladder record (it is dated before the
+ * latest current bladder record), or null. Read with the episode locked, so a bladder record
+ * arriving at the same moment cannot slip in between; the typed form, the API and the hospital
+ * feed all ask this.
+ */
+export async function dischargeBeforeLastBladderRecord(trx: Trx, episodeId: number, dischargedAt: string): Promise<string | null> {
+  const last = await lastBladderRecordAt(trx, episodeId);
+  if (last === null || Date.parse(dischargedAt) >= Date.parse(last)) return null;
+  return `The discharge time (${formatDateTime(dischargedAt)}) is before the last bladder record (${formatDateTime(last)}): enter the time the patient left, or correct that record first`;
 }
 
 /** The same discharge: the same instant (whatever its offset), destination and catheter status. */

@@ -1,7 +1,6 @@
 import type { Db } from "../db/knex.ts";
 import { getFollowupState } from "../followup/index.ts";
 import type { CatheterStatus, Episode } from "../patients/model.ts";
-import { formatDateTime } from "../time.ts";
 import { describeInterval } from "./format.ts";
 import { getWardState } from "./index.ts";
 
@@ -11,7 +10,7 @@ export interface DischargeChecklist {
   /** The catheter status the record shows, to pre-fill the form; null when the record does not say. */
   catheterStatus: CatheterStatus | null;
   catheterFrom: string | null;
-  /** The latest current bladder event: a discharge cannot be dated before it. */
+  /** The latest current bladder event: a discharge cannot be dated before it (recordDischarge refuses it). */
   lastBladderEventAt: string | null;
 }
 
@@ -41,10 +40,4 @@ export async function dischargeChecklist(db: Db, episode: Episode, now: string):
   }
   const last = ward.events.length > 0 ? ward.events[ward.events.length - 1].at : null;
   return { outstanding, catheterStatus, catheterFrom, lastBladderEventAt: last };
-}
-
-/** The refusal of a discharge dated before the last bladder event, or null. */
-export function dischargeBeforeLastEvent(checklist: DischargeChecklist, dischargedAt: string): string | null {
-  if (checklist.lastBladderEventAt === null || Date.parse(dischargedAt) >= Date.parse(checklist.lastBladderEventAt)) return null;
-  return `The discharge time is before the last bladder record (${formatDateTime(checklist.lastBladderEventAt)}): enter the time the patient left, or correct that record first`;
 }

@@ -5,6 +5,7 @@ import { startFeedListener, type MllpListener } from "../../src/hl7/index.ts";
 import { setWardCode } from "../../src/hl7/store.ts";
 import { findEpisode, findPatient } from "../../src/patients/repository.ts";
 import { recordDischarge } from "../../src/patients/service.ts";
+import { recordBladderEvent } from "../../src/ward/service.ts";
 import { createTestApp, type TestContext } from "../helpers/app.ts";
 import { wardIdFor } from "../helpers/wards.ts";
 import { newEpisode } from "../ward/helpers.ts";
@@ -190,6 +191,15 @@ describe("A03 discharge, A11 and A13 cancellations", () => {
     const ack = await pas.send(pasMessage({ event: "A03", controlId: controlId(), nhsNumber: patient.nhsNumber, at: minutesAgo(1), dischargeAt: hl7Time(beforeSurgery) }));
     assert.equal(ack.code, "AE");
     assert.match(ack.message, /Discharge before admission/);
+    assert.equal((await findEpisode(ctx.db, episode.id))!.discharge, null);
+  });
+
+  test("an A03 dated before the last bladder record is AE with the form's message, and stores nothing, as a typed discharge would be refused", async () => {
+    const { episode, patient } = await inpatient();
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, episode, { type: "catheter-removed", at: "2026-11-24T08:00:00Z", phase: null, volumeMl: null, sensationToVoid: null, catheterType: null }, "a03:late", "system", NOW);
+    const ack = await pas.send(pasMessage({ event: "A03", controlId: controlId(), nhsNumber: patient.nhsNumber, at: minutesAgo(1), dischargeAt: hl7Time("2026-11-24T07:30:00Z") }));
+    assert.equal(ack.code, "AE");
+    assert.match(ack.message, /is before the last bladder record \(Tue, 24 Nov 2026, 08:00 GMT\)/);
     assert.equal((await findEpisode(ctx.db, episode.id))!.discharge, null);
   });
 

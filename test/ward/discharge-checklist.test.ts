@@ -4,7 +4,8 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, recordTwocAction, startFlipFlow } from "../../src/ward/service.ts";
-import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
+import supertest from "supertest";
+import { apiToken, createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 import { newEpisode } from "./helpers.ts";
 
 const NOW = "2026-11-24T10:00:00Z";
@@ -47,10 +48,22 @@ describe("the discharge form's checklist and the patient's discharge sheet", () 
     assert.doesNotMatch(after1, /U7 Follow-up with the regional SCI service/, "a ticked item leaves the list");
   });
 
+  test("the API refuses a discharge dated before the last bladder record exactly as the form does (400, the same message, nothing stored)", async () => {
+    const token = await apiToken(ctx.db, "admin");
+    const res = await supertest(ctx.app)
+      .post(`/api/v1/episodes/${failed.id}/discharge`)
+      .set("authorization", `Bearer ${token}`)
+      .send({ dischargedAt: "2026-11-24T09:00:00Z", destination: "Home", catheterStatus: "flip-flow" });
+    assert.equal(res.status, 400);
+    assert.deepEqual(res.body.errors?.map((e: { field: string }) => e.field), ["dischargedAt"]);
+    assert.match(JSON.stringify(res.body), /is before the last bladder record \(Tue, 24 Nov 2026, 09:30 GMT\)/);
+    assert.equal((await ctx.db("episodes").where({ id: failed.id }).first()).discharged_at, null, "nothing stored");
+  });
+
   test("a discharge dated before the last bladder record is refused with a clear message; a later one is saved despite the warnings", async () => {
     const early = await nurse.submit(`/episodes/${failed.id}/discharge`, { "dischargedAt-day": "24", "dischargedAt-month": "11", "dischargedAt-year": "2026", "dischargedAt-time": "09:00", destination: "Home", catheterStatus: "flip-flow" });
     assert.equal(early.status, 400);
-    assert.match(pageText(early.text), /The discharge time is before the last bladder record \(Tue, 24 Nov 2026, 09:30 GMT\)/);
+    assert.match(pageText(early.text), /The discharge time \(Tue, 24 Nov 2026, 09:00 GMT\) is before the last bladder record \(Tue, 24 Nov 2026, 09:30 GMT\)/);
     assert.equal((await ctx.db("episodes").where({ id: failed.id }).first()).discharged_at, null, "nothing stored");
     const ok = await nurse.submit(`/episodes/${failed.id}/discharge`, { "dischargedAt-day": "24", "dischargedAt-month": "11", "dischargedAt-year": "2026", "dischargedAt-time": "09:45", destination: "Home", catheterStatus: "flip-flow" });
     assert.equal(ok.status, 303, pageText(ok.text));
