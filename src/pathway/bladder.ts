@@ -30,6 +30,13 @@ export interface BladderAction {
 /** 0 urgent (U-SAFE), 1 action due now, 2 clinical review, 3 something timed, 4 nothing timed. */
 export type BladderTier = 0 | 1 | 2 | 3 | 4;
 
+/**
+ * Next steps that are due as soon as they are shown, whatever clock runs: a void waits for its
+ * post-void scan (U1), and a re-catheterised patient has no flip-flow schedule yet (U5, F1), so no
+ * opening would ever be due.
+ */
+const ACTIONS_DUE_NOW: ReadonlySet<BladderActionKind | null> = new Set(["post-void-scan", "start-flip-flow"]);
+
 export interface BladderAssessment {
   twoc: TwocAssessment;
   /** U6: a new catheter removal is refused (the latest attempt failed, no clinician override). */
@@ -81,14 +88,14 @@ export function assessBladder(input: BladderInput): BladderAssessment {
   const recatheteriseNow = failed && !recatheterised && flipFlow === null;
   const noVoidClock = twoc.noVoidDeadline !== null && !recatheterised;
 
-  let tier: BladderTier = 4;
-  if (active && !resolved) tier = 0;
-  else if (recatheteriseNow || flipFlow?.overdue === true) tier = 1;
-  else if (twoc.status === "review") tier = 2;
-  else if (flipFlow !== null || noVoidClock) tier = 3;
-
   const u6Locked = failed && !override;
   const step = nextStep(twoc, { unresolvedSafe: active && !resolved, failed, recatheterised, valve, flipFlow, attempt });
+
+  let tier: BladderTier = 4;
+  if (active && !resolved) tier = 0;
+  else if (recatheteriseNow || flipFlow?.overdue === true || ACTIONS_DUE_NOW.has(step.action)) tier = 1;
+  else if (twoc.status === "review") tier = 2;
+  else if (flipFlow !== null || noVoidClock) tier = 3;
   const situation: Situation = { twoc, started: removal > -Infinity, recatheterised, valve, u6Locked, trialOpen: noVoidClock, flipFlow, unresolvedSafe: active && !resolved, pendingVoid: step.action === "post-void-scan" };
   return {
     twoc,

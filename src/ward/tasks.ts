@@ -30,8 +30,8 @@ export function wardTasks(rows: BoardRow[]): WardTask[] {
     if (action === null) return [];
     const link = actionLink(action, row.episodeId);
     const due = row.due;
-    // The engine's tier 0-1 and its post-void scan ("Do the post-void scan now") are for now, whatever clock runs.
-    const now = due === null || due.at === null || due.overdue || row.tier <= 1 || action === "post-void-scan";
+    // The engine's tiers 0-1 (including its post-void scan and a flip-flow schedule to start) are for now, whatever clock runs.
+    const now = due === null || due.at === null || due.overdue || row.tier <= 1;
     return [
       {
         episodeId: row.episodeId,

@@ -127,7 +127,7 @@ describe("U-SAFE resolved: the rules in force drop it, the time that resolved it
     assert.deepEqual(a.twoc.rules, ["U3", "U-SAFE"], "the TWOC's own answer keeps it (history)");
     assert.deepEqual(a.rules, ["U3"]);
     assert.equal(a.uSafe.resolvedAt, "2026-11-24T09:20:00Z");
-    assert.equal(a.tier, 4);
+    assert.equal(a.tier, 1, "out of the urgent tier; the flip-flow schedule is still to start, so an action is due now");
   });
   test("an unresolved alert stays in force with no resolution time", () => {
     const a = assessBladder({ events: [removed, pre("2026-11-24T09:00:00Z", 700, false)], now: NOW });

@@ -30,7 +30,7 @@ describe("the ward board", () => {
     const text = pageText(res.text);
     assert.match(text, new RegExp(`Ward board: ${DEMO_WARD.replace(/[()]/g, "\\$&")}`));
     const rows = [...res.text.matchAll(/<td class="nhsuk-table__cell app-board__bed">([^<]*)<\/td>/g)].map((m) => m[1]);
-    assert.deepEqual(rows, ["7", "14", "5", "4", "12", "9", "11"], "overdue opening, then clinical review (the one with a clock first), then the running clocks (soonest first), then nothing timed");
+    assert.deepEqual(rows, ["7", "12", "14", "5", "4", "9", "11"], "overdue opening and the void awaiting its post-void scan (actions due now), then clinical review (the one with a clock first), then the running clocks (soonest first), then nothing timed");
     assert.doesNotMatch(text, /PATEL/, "the discharged patient is not on the board");
     assert.match(res.text, /app-board__row--overdue/);
     assert.match(text, /HUGHES, David .* Flip-flow opening \d\d:\d\d Overdue by 40 min/);
