@@ -169,7 +169,7 @@ export function episodeApiRoutes(api: RoleRouter, deps: AppDeps): void {
   api.document("post", "/episodes/{episodeId}/discharge", {
     summary: "Record the discharge that ends the inpatient part of an episode (PAS or EPR)",
     description:
-      "The discharge time must be after the surgery and not in the future. The same discharge sent again stores nothing and answers 200; a different one for an episode already discharged is refused (409): a discharge is corrected by a clinician on the episode's discharge page.",
+      "The discharge time must be after the surgery, not before the episode's last bladder record (400, as on the discharge form), and not in the future. The same discharge sent again stores nothing and answers 200; a different one for an episode already discharged is refused (409): a discharge is corrected by a clinician on the episode's discharge page.",
     parameters: episodeIdParam,
     requestBody: { required: true, content: json(dischargeBodySchema) },
     responses: {
