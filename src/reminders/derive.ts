@@ -37,6 +37,12 @@ export interface DerivedReminder {
   overdueAt: string | null;
   rules: string[];
   reason: string;
+  /**
+   * When a message of this reminder stops being useful (never sent from then on): a patient's
+   * opening reminder once the next opening is due, an appointment reminder at the appointment.
+   * Absent or null: no natural end.
+   */
+  usefulUntil?: string | null;
 }
 
 /** What derivation reads. Plain data: the loader fills it from the ward and follow-up features. */
@@ -120,8 +126,8 @@ export function londonInstant(date: string, time: string): string {
 export function deriveReminders(state: EpisodeState, nowIso: string): DerivedReminder[] {
   const out: DerivedReminder[] = [];
   const id = state.episode.id;
-  const add = (kind: ReminderKind, audience: Audience, channel: Channel, dueAt: string, rules: string[], reason: string, overdueAt: string | null = null) =>
-    out.push({ key: reminderKey(id, kind, dueAt, channel), episodeId: id, kind, audience, channel, dueAt: utc(dueAt), overdueAt: overdueAt && utc(overdueAt), rules, reason });
+  const add = (kind: ReminderKind, audience: Audience, channel: Channel, dueAt: string, rules: string[], reason: string, overdueAt: string | null = null, usefulUntil: string | null = null) =>
+    out.push({ key: reminderKey(id, kind, dueAt, channel), episodeId: id, kind, audience, channel, dueAt: utc(dueAt), overdueAt: overdueAt && utc(overdueAt), rules, reason, usefulUntil: usefulUntil && utc(usefulUntil) });
   const now = Date.parse(nowIso);
   const inpatient = !state.episode.dischargedAt;
   const ward = state.ward;
@@ -152,15 +158,17 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
       add("flipflow-missed", "ward", "email", flipFlow.missedAt, ["F1"],
         "No flip-flow opening recorded in time: 4 hours since the last one, or the next is already due (F1: open at least every 4 hours).");
     }
+    // A reminder of one opening is no use once the next is due: the next slot of the schedule's own grid.
+    const nextSlot = (at: string) => new Date(Date.parse(at) + ff.intervalMinutes * 60_000).toISOString();
     if (emailPatient) {
       for (const slot of flipFlow.slots) {
-        add("flipflow-opening-patient", "patient", "email", slot.at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.");
+        add("flipflow-opening-patient", "patient", "email", slot.at, ["F1"], "Reminder to the patient at each opening time (F1), consent given.", null, nextSlot(slot.at));
       }
     }
     // At home the patient opens the valve: a text at each opening time of the schedule (elapsed gaps).
     if (textPatient && !inpatient) {
       for (const slot of flipFlow.slots) {
-        add("flipflow-opening-patient", "patient", "sms", slot.at, ["F1"], "Text reminder to the patient at home at each opening time (F1), consent given.");
+        add("flipflow-opening-patient", "patient", "sms", slot.at, ["F1"], "Text reminder to the patient at home at each opening time (F1), consent given.", null, nextSlot(slot.at));
       }
     }
   }
@@ -192,10 +200,10 @@ export function deriveReminders(state: EpisodeState, nowIso: string): DerivedRem
       "Re-assess bowel (B6) and sexual function (X4) at the surgical outpatient appointment.");
     const notice = new Date(Date.parse(appointment) - APPOINTMENT_NOTICE_MS).toISOString();
     if (emailPatient && Date.parse(appointment) > now) {
-      add("outpatient-appointment-patient", "patient", "email", notice, ["B6", "X4"], "Appointment reminder to the patient the day before, consent given.");
+      add("outpatient-appointment-patient", "patient", "email", notice, ["B6", "X4"], "Appointment reminder to the patient the day before, consent given.", null, appointment);
     }
     if (textPatient && Date.parse(appointment) > now) {
-      add("outpatient-appointment-patient", "patient", "sms", notice, ["B6", "X4"], "Appointment text to the patient the day before, consent given.");
+      add("outpatient-appointment-patient", "patient", "sms", notice, ["B6", "X4"], "Appointment text to the patient the day before, consent given.", null, appointment);
     }
   }
 

@@ -9,6 +9,7 @@ import os from "node:os";
 import type Mail from "nodemailer/lib/mailer/index.js";
 import type { Db } from "../db/knex.ts";
 import { londonDate } from "../time.ts";
+import { toInstantOrNull } from "../db/values.ts";
 import { APPOINTMENT_NOTICE_MS, DAY_REMINDER_TIME, type ReminderKind, londonInstant } from "./derive.ts";
 import { wardNameKey } from "../patients/model.ts";
 import { type DigestItem, type EmailSettings, type OutboxMessage, type ReminderForEmail, digestEmail, wardAlert } from "./emails.ts";
@@ -16,6 +17,8 @@ import type { MailTransport, TextTransport } from "./mailer.ts";
 import { type PatientContact, patientEmail, patientText } from "./messages.ts";
 import { notifyErrorIsPermanent } from "./notify.ts";
 import { forbiddenWordsIn } from "./words.ts";
+import { digestUsefulUntil } from "./expiry.ts";
+import { isInDoubt } from "./smtp-sender.ts";
 import {
   DEFAULT_RETRY,
   type OutboxRow,
@@ -23,7 +26,9 @@ import {
   claimBatch,
   enqueue,
   enqueueMany,
+  expireIfStale,
   markAttemptFailed,
+  markInDoubt,
   markSending,
   markSent,
   unmarkSending,
@@ -59,6 +64,8 @@ export interface TickReport {
   failed: number;
   requeued: number;
   inDoubt: number;
+  /** Messages closed unsent because they were no longer useful. */
+  expired: number;
 }
 
 /** Patients are not told about a flip-flow opening more than an hour late (e.g. after downtime). */
@@ -100,7 +107,7 @@ export class Dispatcher {
   }
 
   private async runTick(): Promise<TickReport> {
-    const report: TickReport = { fired: 0, skipped: 0, digests: 0, sent: 0, retrying: 0, failed: 0, requeued: 0, inDoubt: 0 };
+    const report: TickReport = { fired: 0, skipped: 0, digests: 0, sent: 0, retrying: 0, failed: 0, requeued: 0, inDoubt: 0, expired: 0 };
     const recovered = await recoverExpiredLeases(this.o.db, this.now());
     report.requeued = recovered.requeued;
     report.inDoubt = recovered.inDoubt;
@@ -212,6 +219,12 @@ export class Dispatcher {
           await releaseClaims(db, this.instanceId, this.now());
           return;
         }
+        // Past its useful-until (e.g. the next flip-flow opening already due): closed, never sent.
+        if (await expireIfStale(db, row, this.instanceId, this.now())) {
+          nextStarted = false;
+          report.expired++;
+          continue;
+        }
         const started = nextStarted || (await markSending(db, row.id, this.instanceId, this.now(), this.leaseMs));
         nextStarted = false;
         if (!started) continue;
@@ -220,6 +233,11 @@ export class Dispatcher {
           refuseClinicalWords(row);
           result = await this.send(row);
         } catch (err) {
+          // Lost after the body was sent: maybe delivered, so staff check it; never retried automatically.
+          if (isInDoubt(err)) {
+            if (await markInDoubt(db, row, this.instanceId, err, this.now())) report.inDoubt++;
+            continue;
+          }
           const permanent = isPermanent(err);
           const status = await markAttemptFailed(db, row, this.instanceId, err, this.now(), this.retry, permanent);
           if (status === "failed") report.failed++;
@@ -316,11 +334,16 @@ function buildMessage(r: ReminderForEmail, channel: "email" | "sms", row: Joined
     const contact = patientContact(r, row, clinics);
     if (!contact.phone) return { skip: "No phone number to give the patient: add the ward's phone number (Admin, Wards) or the clinic's (Admin, Clinics)" };
     const appointmentAt = r.kind === "outpatient-appointment-patient" ? new Date(Date.parse(r.dueAt) + APPOINTMENT_NOTICE_MS).toISOString() : undefined;
-    return channel === "sms"
+    const message = channel === "sms"
       ? patientText(r, row.patient_mobile as string, contact, settings, appointmentAt)
       : patientEmail(r, row.patient_email as string, contact, settings, appointmentAt);
+    // As derived (derive.ts): an opening reminder until the next opening is due, an appointment
+    // reminder until the appointment.
+    return { ...message, usefulUntil: toInstantOrNull(row.useful_until) ?? appointmentAt ?? null };
   }
   if (!row.ward_email) return { skip: "The ward has no email address" };
+  // Ward alerts (no-void deadline passed, opening missed) do not expire: each asks the ward to
+  // check a patient now, and a late alert still says what the ward has not yet done.
   return wardAlert(r, row.ward_email as string, { ward: row.episode_ward as string | null, bed: row.episode_bed as string | null }, settings);
 }
 
@@ -354,16 +377,18 @@ export async function queueDigests(db: Db, nowIso: string, settings: EmailSettin
     inpatient: row.discharged_at === null,
   }));
   let queued = 0;
+  // A digest is superseded by the next day's (digestUsefulUntil).
+  const usefulUntil = digestUsefulUntil(today);
   await db.transaction(async (trx) => {
     const clinicians = await trx("users").where({ role: "clinician" }).whereNull("disabled_at").whereNotNull("email").select("id", "display_name", "email");
     for (const ward of await trx("wards").whereNotNull("email").select("id", "name", "email")) {
       const onWard = (i: (typeof items)[number]) => (i.wardId !== null ? i.wardId === ward.id : i.wardText === ward.name);
       const list = items.filter((i) => onWard(i) && i.inpatient).map((i) => i.item);
-      if (list.length && (await enqueue(trx, digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), nowIso))) queued++;
+      if (list.length && (await enqueue(trx, { ...digestEmail(`digest:ward:${ward.id}:${today}`, ward.email, ward.name, today, list, settings), usefulUntil }, nowIso))) queued++;
     }
     for (const user of clinicians) {
       const list = items.filter((i) => i.audience !== "ward" && i.consultantId === user.id).map((i) => i.item);
-      if (list.length && (await enqueue(trx, digestEmail(`digest:clinician:${user.id}:${today}`, user.email, user.display_name, today, list, settings), nowIso))) queued++;
+      if (list.length && (await enqueue(trx, { ...digestEmail(`digest:clinician:${user.id}:${today}`, user.email, user.display_name, today, list, settings), usefulUntil }, nowIso))) queued++;
     }
   });
   return queued;

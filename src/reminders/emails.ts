@@ -20,6 +20,11 @@ export interface OutboxMessage {
   html: string | null;
   headers: Record<string, string> | null;
   attachments: { filename: string; contentType: string; content: string }[] | null;
+  /**
+   * When the message stops being useful: at or after this instant it is never sent but closed as
+   * expired (outbox.ts). Absent or null: it does not expire.
+   */
+  usefulUntil?: string | null;
 }
 
 export interface EmailSettings {

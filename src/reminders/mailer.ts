@@ -6,6 +6,7 @@ import path from "node:path";
 import nodemailer from "nodemailer";
 import { ensurePrivateDir, writePrivateFile } from "../files.ts";
 import type Mail from "nodemailer/lib/mailer/index.js";
+import { SmtpSender, smtpOptions } from "./smtp-sender.ts";
 
 export interface SendResult {
   messageId: string;
@@ -46,17 +47,20 @@ export function textFileTransport(dir: string): TextTransport {
   };
 }
 
+/**
+ * SMTP (smtp-sender.ts): one connection at a time, reused for a batch. A send that may have been
+ * delivered before the connection was lost fails with an error marked `inDoubt`.
+ */
 export function smtpTransport(url: string): MailTransport {
   if (!/^smtps?:\/\//.test(url)) throw new Error("SMTP_URL must start with smtp:// or smtps://");
-  const pooled = url.includes("pool=") ? url : `${url}${url.includes("?") ? "&" : "?"}pool=true`;
-  const transporter = nodemailer.createTransport(pooled);
+  const sender = new SmtpSender(smtpOptions(url));
   return {
     description: `SMTP (${new URL(url).host})`,
     async send(message) {
-      const info = await transporter.sendMail(message);
-      return { messageId: String(info.messageId), emlFile: null };
+      const { messageId } = await sender.send(message);
+      return { messageId, emlFile: null };
     },
-    close: () => transporter.close(),
+    close: () => sender.close(),
   };
 }
 

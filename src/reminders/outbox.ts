@@ -4,6 +4,8 @@
  *   sending with an expired lease -> in-doubt (a crash between sending and recording: staff check)
  *   claimed with an expired lease -> queued (never handed to the transport, safe to send)
  *   a failed attempt -> queued again after a backoff, or failed after the last attempt
+ *   the connection lost after the message body was sent, before the server's answer -> in-doubt
+ *   at or past its useful-until (e.g. the next flip-flow opening already due) -> expired, never sent
  */
 import type { Knex } from "knex";
 import type { Actor } from "../audit/audit.ts";
@@ -12,10 +14,11 @@ import { type Db, isPostgres } from "../db/knex.ts";
 import { toInstant, toInstantOrNull } from "../db/values.ts";
 import type { OutboxMessage } from "./emails.ts";
 import { describeNotifyError } from "./notify.ts";
+import { expiryReason, pastUseful } from "./expiry.ts";
 
 type Conn = Db | Knex.Transaction;
 
-export type OutboxStatus = "queued" | "claimed" | "sending" | "sent" | "failed" | "in-doubt";
+export type OutboxStatus = "queued" | "claimed" | "sending" | "sent" | "failed" | "in-doubt" | "expired";
 /** What the provider (GOV.UK Notify) later reported about a sent message. */
 export const DELIVERY_STATUSES = ["delivered", "permanent-failure", "temporary-failure", "technical-failure"] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -35,6 +38,8 @@ export interface OutboxRow extends OutboxMessage {
   emlFile: string | null;
   sentAt: string | null;
   createdAt: string;
+  /** Why an expired message was not sent (staff only, never in a patient message). */
+  expiredReason: string | null;
 }
 
 export function toOutboxRow(row: Record<string, unknown>): OutboxRow {
@@ -64,6 +69,8 @@ export function toOutboxRow(row: Record<string, unknown>): OutboxRow {
     emlFile: (row.eml_file as string) ?? null,
     sentAt: toInstantOrNull(row.sent_at),
     createdAt: toInstant(row.created_at),
+    usefulUntil: toInstantOrNull(row.useful_until),
+    expiredReason: (row.expired_reason as string) ?? null,
   };
 }
 
@@ -81,6 +88,7 @@ function outboxColumns(m: OutboxMessage, nowIso: string) {
     body_html: m.html,
     headers: m.headers ? JSON.stringify(m.headers) : null,
     attachments: m.attachments ? JSON.stringify(m.attachments) : null,
+    useful_until: m.usefulUntil ?? null,
     status: "queued",
     attempts: 0,
     next_attempt_at: nowIso,
@@ -98,7 +106,7 @@ export async function enqueue(trx: Conn, m: OutboxMessage, nowIso: string): Prom
 
 /** Adds many messages, skipping keys already there: a few statements instead of one per message. */
 export async function enqueueMany(trx: Conn, messages: OutboxMessage[], nowIso: string): Promise<void> {
-  // 50 rows of 17 columns stay well inside both databases' limits on bound parameters.
+  // 50 rows of 18 columns stay well inside both databases' limits on bound parameters.
   for (let i = 0; i < messages.length; i += 50) {
     await trx("outbox").insert(messages.slice(i, i + 50).map((m) => outboxColumns(m, nowIso))).onConflict("key").ignore();
   }
@@ -157,13 +165,27 @@ export async function markSent(
 export interface RetryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
+  /** The longest wait between two attempts (none: the wait keeps doubling). */
+  maxDelayMs?: number;
 }
 
-export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 6, baseDelayMs: 60_000 };
+/**
+ * Waits of 1, 2, 4, 8 and 16 minutes, then every 30 minutes: 17 attempts span just over 6 hours
+ * (retrySpanMs), so a mail outage of a few hours delays a message rather than failing it. A
+ * message stops being retried sooner when it stops being useful (it is then expired, not sent).
+ */
+export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 17, baseDelayMs: 60_000, maxDelayMs: 30 * 60_000 };
 
-/** The wait before attempt n+1 after n failed attempts: base, 2 x base, 4 x base ... */
+/** The wait before attempt n+1 after n failed attempts: base, 2 x base, 4 x base ..., at most maxDelayMs. */
 export function backoffMs(attempts: number, policy: RetryPolicy): number {
-  return policy.baseDelayMs * 2 ** Math.max(0, attempts - 1);
+  return Math.min(policy.baseDelayMs * 2 ** Math.max(0, attempts - 1), policy.maxDelayMs ?? Infinity);
+}
+
+/** From the first attempt to the last: the sum of the waits between them. */
+export function retrySpanMs(policy: RetryPolicy): number {
+  let total = 0;
+  for (let n = 1; n < policy.maxAttempts; n++) total += backoffMs(n, policy);
+  return total;
 }
 
 /** A failed attempt: queued again after a backoff, or failed for good (shown to staff). */
@@ -220,14 +242,87 @@ export async function recoverExpiredLeases(db: Db, nowIso: string): Promise<{ re
   return { requeued, inDoubt };
 }
 
-/** Staff: send a failed or in-doubt message again (audited). */
-export async function resend(db: Db, id: number, actor: Actor, nowIso: string): Promise<boolean> {
+/** The dispatcher, as named in the audit rows it writes (and the trigger of migration 006). */
+export const DISPATCHER_ACTOR: Actor = { type: "system", id: null, name: "reminder dispatcher" };
+
+/**
+ * The connection to the mail server was lost (or timed out) after the message body was sent and
+ * before the server's answer: it may have been delivered. Marked in-doubt for staff (audited),
+ * never retried automatically.
+ */
+export async function markInDoubt(db: Db, row: OutboxRow, instanceId: string, error: unknown, nowIso: string): Promise<boolean> {
+  const lastError = `The connection to the mail server was lost after the message was sent and before the server confirmed it: it may or may not have been delivered (${describeError(error)})`.slice(0, 1000);
+  return db.transaction(async (trx) => {
+    const n = await trx("outbox")
+      .where({ id: row.id, status: "sending", claimed_by: instanceId })
+      .update({ status: "in-doubt", last_error: lastError, claimed_by: null, claimed_until: null, updated_at: nowIso });
+    if (n !== 1) return false;
+    await writeAudit(trx, { at: nowIso, actor: DISPATCHER_ACTOR, patientId: row.patientId, entity: "email", entityId: row.id, action: "in-doubt", before: { status: "sending" }, after: { status: "in-doubt", lastError } });
+    return true;
+  });
+}
+
+type RawRow = Record<string, unknown> & { id: number; status: string; kind: string; patient_id: number | null };
+
+/** Closes one message as expired with its reason and an audit row. False if its status had changed. */
+async function expireRow(trx: Knex.Transaction, before: RawRow, actor: Actor, nowIso: string, claimedBy: string | null): Promise<boolean> {
+  const reason = expiryReason(before.kind, toInstant(before.useful_until));
+  const q = trx("outbox").where({ id: before.id, status: before.status });
+  if (claimedBy) q.andWhere({ claimed_by: claimedBy });
+  const n = await q.update({ status: "expired", expired_reason: reason, claimed_by: null, claimed_until: null, updated_at: nowIso });
+  if (n !== 1) return false;
+  await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: before.id, action: "expired", before: { status: before.status, usefulUntil: toInstant(before.useful_until) }, after: { status: "expired", reason } });
+  return true;
+}
+
+/**
+ * Just before a send attempt: a message claimed by this dispatcher that is at or past its
+ * useful-until is closed as expired (audited) and not sent. True when it was expired.
+ */
+export async function expireIfStale(db: Db, row: OutboxRow, instanceId: string, nowIso: string): Promise<boolean> {
+  if (!pastUseful(row.usefulUntil, nowIso)) return false;
+  return db.transaction(async (trx) => {
+    const before = await trx("outbox").where({ id: row.id, claimed_by: instanceId }).whereIn("status", ["claimed", "sending"]).first();
+    return before ? expireRow(trx, before, DISPATCHER_ACTOR, nowIso, instanceId) : false;
+  });
+}
+
+export type ResendOutcome = "queued" | "expired";
+
+/** One failed or in-doubt message: expired if past its useful-until, else queued again (audited either way). */
+async function resendRow(trx: Knex.Transaction, before: RawRow, actor: Actor, nowIso: string): Promise<ResendOutcome | null> {
+  if (pastUseful(toInstantOrNull(before.useful_until), nowIso)) return (await expireRow(trx, before, actor, nowIso, null)) ? "expired" : null;
+  const n = await trx("outbox").where({ id: before.id, status: before.status }).update({ status: "queued", attempts: 0, next_attempt_at: nowIso, last_error: null, updated_at: nowIso });
+  if (n !== 1) return null;
+  await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: before.id, action: "resend", before: { status: before.status, lastError: before.last_error }, after: { status: "queued" } });
+  return "queued";
+}
+
+/**
+ * Staff: send a failed or in-doubt message again (audited). One past its useful-until is closed
+ * as expired with the reason instead, and never sent. Null when there is no such message.
+ */
+export async function resend(db: Db, id: number, actor: Actor, nowIso: string): Promise<ResendOutcome | null> {
   return db.transaction(async (trx) => {
     const before = await trx("outbox").where({ id }).whereIn("status", ["failed", "in-doubt"]).first();
-    if (!before) return false;
-    await trx("outbox").where({ id }).update({ status: "queued", attempts: 0, next_attempt_at: nowIso, last_error: null, updated_at: nowIso });
-    await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: id, action: "resend", before: { status: before.status, lastError: before.last_error }, after: { status: "queued" } });
-    return true;
+    return before ? resendRow(trx, before, actor, nowIso) : null;
+  });
+}
+
+/**
+ * Staff: send every failed message again in one go; those past their useful-until are closed as
+ * expired instead. One audit row per message. In-doubt messages are left alone: each may already
+ * have arrived, so staff check them one by one.
+ */
+export async function resendAllFailed(db: Db, actor: Actor, nowIso: string): Promise<{ resent: number; expired: number }> {
+  return db.transaction(async (trx) => {
+    const counts = { resent: 0, expired: 0 };
+    for (const before of await trx("outbox").where({ status: "failed" }).orderBy("id")) {
+      const outcome = await resendRow(trx, before, actor, nowIso);
+      if (outcome === "queued") counts.resent++;
+      else if (outcome === "expired") counts.expired++;
+    }
+    return counts;
   });
 }
 

@@ -1,5 +1,4 @@
 import type { Request, Response } from "express";
-import type { Actor } from "../audit/audit.ts";
 import type { AppDeps } from "../deps.ts";
 import { loadPatient } from "../patients/load.ts";
 import { patientDisplayName } from "../patients/model.ts";
@@ -8,7 +7,7 @@ import { idParam } from "../web/form-values.ts";
 import type { RoleRouter } from "../web/routing.ts";
 import { ADMINS, CLINICAL, STAFF } from "../web/routing.ts";
 import { outboxDir } from "./mailer.ts";
-import { confirmDelivered, resend } from "./outbox.ts";
+import { confirmDelivered, resend, resendAllFailed } from "./outbox.ts";
 import { dueClinicians, dueItems, dueWards, findOutbox, outboxCounts, outboxRows } from "./queries.ts";
 import { clinicRoutes } from "./clinics.ts";
 import { channelStates, contactHistory } from "./contact.ts";
@@ -64,18 +63,31 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
       title: "Messages that could not be sent",
       failed: rows.filter((r) => r.status === "failed"),
       inDoubt: rows.filter((r) => r.status === "in-doubt"),
+      expired: await outboxRows(db, { statuses: ["expired"], limit: 50 }),
       undelivered: await outboxRows(db, { deliveryStatuses: ["permanent-failure", "technical-failure"] }),
     });
   });
 
-  const outboxAction = (action: typeof resend, flash: string) => async (req: Request, res: Response, actor: Actor) => {
-    const id = idParam(req.params.outboxId);
-    if (!id || !(await action(db, id, actor, now()))) throw new NotFoundError("Message that could not be sent");
+  const backToProblems = (req: Request, res: Response, flash: string) => {
     req.session.flash = flash;
     res.redirect(303, "/outbox/problems");
   };
-  pages.post("/outbox/:outboxId/resend", STAFF, outboxAction(resend, "The message is queued to be sent again"));
-  pages.post("/outbox/:outboxId/delivered", STAFF, outboxAction(confirmDelivered, "The message is recorded as delivered"));
+  pages.post("/outbox/:outboxId/resend", STAFF, async (req, res, actor) => {
+    const id = idParam(req.params.outboxId);
+    const outcome = id ? await resend(db, id, actor, now()) : null;
+    if (!outcome) throw new NotFoundError("Message that could not be sent");
+    backToProblems(req, res, outcome === "queued" ? "The message is queued to be sent again" : "Not sent: the message is no longer useful (see Expired below)");
+  });
+  pages.post("/outbox/:outboxId/delivered", STAFF, async (req, res, actor) => {
+    const id = idParam(req.params.outboxId);
+    if (!id || !(await confirmDelivered(db, id, actor, now()))) throw new NotFoundError("Message that could not be sent");
+    backToProblems(req, res, "The message is recorded as delivered");
+  });
+  // Every failed message at once; those no longer useful are closed as expired, not sent.
+  pages.post("/outbox/resend-failed", STAFF, async (req, res, actor) => {
+    const { resent, expired } = await resendAllFailed(db, actor, now());
+    backToProblems(req, res, `${resent} ${resent === 1 ? "message" : "messages"} queued to be sent again, ${expired} expired (not sent)`);
+  });
 
   pages.get("/admin/sent-mail", ADMINS, async (_req, res) => {
     const { notify, smtpUrl } = deps.config;

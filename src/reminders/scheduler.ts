@@ -39,7 +39,7 @@ export function startScheduler(db: Db, config: Config, clock: () => Date = () =>
   const run = () => {
     dispatcher.tick().then(
       (r) => {
-        if (r.fired || r.sent || r.failed || r.inDoubt || r.digests) console.log(`Reminders: ${JSON.stringify(r)}`);
+        if (r.fired || r.sent || r.failed || r.inDoubt || r.expired || r.digests) console.log(`Reminders: ${JSON.stringify(r)}`);
       },
       (err) => console.error("Reminders: tick failed", err),
     );

@@ -72,6 +72,16 @@ describe("reminder derivation", () => {
     for (let i = 1; i < patient.length; i++) assert.equal(Date.parse(patient[i]) - Date.parse(patient[i - 1]), 4 * 3600_000);
   });
 
+  for (const intervalMinutes of [60, 180, 240]) {
+    it(`a patient's opening reminder is useful until the schedule's next opening (every ${intervalMinutes} min), across the clock change`, () => {
+      const flipFlow = { intervalMinutes, startedAt: "2026-03-28T18:00:00Z", lastOpeningAt: "2026-03-28T22:00:00Z", nextOpeningAt: "2026-03-29T00:00:00Z" };
+      const list = only(deriveReminders(state({ ward: ward({ flipFlow }) }), "2026-03-28T23:00:00Z"), "flipflow-opening-patient");
+      assert.ok(list.length > 3);
+      for (const r of list) assert.equal(Date.parse(r.usefulUntil!) - Date.parse(r.dueAt), intervalMinutes * 60_000, r.dueAt);
+      for (let i = 1; i < list.length; i++) assert.equal(list[i - 1].usefulUntil, list[i].dueAt, "useful until the next one is due");
+    });
+  }
+
   it("a shorter schedule still alerts a missed opening only when 4 hours have passed since the last one", () => {
     const flipFlow = { intervalMinutes: 180, startedAt: "2026-11-24T06:00:00Z", lastOpeningAt: null, nextOpeningAt: "2026-11-24T09:00:00Z" };
     const list = deriveReminders(state({ ward: ward({ flipFlow }) }), "2026-11-24T07:00:00Z");
@@ -147,6 +157,8 @@ describe("reminder derivation", () => {
     const [notice] = only(list, "outpatient-appointment-patient");
     assert.equal(notice.dueAt, "2026-12-09T10:00:00.000Z");
     assert.equal(notice.audience, "patient");
+    assert.equal(notice.usefulUntil, "2026-12-10T10:00:00.000Z", "useful until the appointment");
+    assert.equal(only(list, "outpatient-reassessment")[0].usefulUntil, null, "staff items do not expire");
     const after = deriveReminders(state({ followup: { ...followup, reassessmentDone: true } }), "2026-12-10T12:00:00Z");
     assert.deepEqual(only(after, "outpatient-reassessment"), []);
     assert.deepEqual(only(after, "outpatient-appointment-patient"), []);

@@ -5,6 +5,7 @@ import { type DerivedReminder, type ReminderKind, reminderKey } from "../../src/
 import { applyDerived } from "../../src/reminders/index.ts";
 import { Dispatcher, type DispatcherOptions } from "../../src/reminders/dispatcher.ts";
 import type { MailTransport, TextMessage, TextTransport } from "../../src/reminders/mailer.ts";
+import { DEFAULT_RETRY } from "../../src/reminders/outbox.ts";
 import { wardIdFor } from "../helpers/wards.ts";
 
 let nextNhs = 0;
@@ -54,7 +55,16 @@ export function dispatcher(db: Db, transport: MailTransport, clock: () => Date, 
   return new Dispatcher({
     db, transport, texts: memoryTexts(), clock, refreshAfterFiring: false,
     settings: { baseUrl: "http://localhost:3000", secret: "test-secret", from: "Spinal team <no-reply@example.nhs.uk>" },
-    retry: { maxAttempts: 6, baseDelayMs: 60_000 },
+    retry: DEFAULT_RETRY,
     ...extra,
   });
+}
+
+/** Emails kept in memory: the messages a transport was handed. */
+export function memoryMail(): MailTransport & { sent: { to: string; subject: string }[] } {
+  const sent: { to: string; subject: string }[] = [];
+  return {
+    description: "memory", sent, close: () => undefined,
+    send: async (m, _file, reference) => { sent.push({ to: String(m.to), subject: String(m.subject) }); return { messageId: `mail-${reference}`, emlFile: null }; },
+  };
 }
