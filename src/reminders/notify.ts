@@ -16,7 +16,7 @@ export interface NotifySettings {
   baseUrl: string;
   emailTemplateId: string;
   smsTemplateId: string;
-  /** A request with no answer by then counts as failed (retried after a backoff). */
+  /** A request with no answer by then may have been accepted: it is marked in doubt, not retried. */
   timeoutMs?: number;
 }
 
@@ -38,7 +38,7 @@ export function notifyTextTransport(client: NotifyClient, settings: NotifySettin
   return {
     description: `GOV.UK Notify text messages (${host(settings.baseUrl)})`,
     async send(message): Promise<SendResult> {
-      const res = await client.sendSms(settings.smsTemplateId, message.to, { personalisation: { body: message.body }, reference: message.reference });
+      const res = await unlessInDoubt(() => client.sendSms(settings.smsTemplateId, message.to, { personalisation: { body: message.body }, reference: message.reference }));
       return { messageId: res.data.id, emlFile: null };
     },
     close: () => undefined,
@@ -50,15 +50,40 @@ export function notifyMailTransport(client: NotifyClient, settings: NotifySettin
     description: `GOV.UK Notify email (${host(settings.baseUrl)})`,
     async send(message: Mail.Options, _fileName: string, reference?: string): Promise<SendResult> {
       const unsubscribe = /^<(.+)>$/.exec(String((message.headers as Record<string, string> | undefined)?.["List-Unsubscribe"] ?? ""))?.[1];
-      const res = await client.sendEmail(settings.emailTemplateId, String(message.to), {
-        personalisation: { subject: String(message.subject ?? ""), body: String(message.text ?? "") },
-        reference,
-        oneClickUnsubscribeURL: unsubscribe,
-      });
+      const res = await unlessInDoubt(() =>
+        client.sendEmail(settings.emailTemplateId, String(message.to), {
+          personalisation: { subject: String(message.subject ?? ""), body: String(message.text ?? "") },
+          reference,
+          oneClickUnsubscribeURL: unsubscribe,
+        }),
+      );
       return { messageId: res.data.id, emlFile: null };
     },
     close: () => undefined,
   };
+}
+
+/**
+ * Network failures that happen before a request can reach Notify (no connection, no address, a
+ * certificate refused): nothing was sent, so a retry cannot duplicate.
+ */
+const NOT_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|ERR_TLS_.*|CERT_.*|UNABLE_TO_.*|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN|ERR_INVALID_URL)$/;
+
+/**
+ * A request that got no answer after it may have reached Notify (timed out, connection reset, socket
+ * hang up) may have been accepted: Notify does not de-duplicate by reference, so it is marked
+ * `inDoubt` and staff check Notify's dashboard for the reference instead of it being sent again.
+ */
+async function unlessInDoubt<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (err) {
+    const e = err as { response?: unknown; code?: unknown; message?: unknown };
+    if (e.response === undefined && !NOT_SENT.test(String(e.code ?? ""))) {
+      throw Object.assign(new Error(`GOV.UK Notify gave no answer after the request was sent (${String(e.code ?? e.message)}): it may have been accepted`), { inDoubt: true, cause: err });
+    }
+    throw err;
+  }
 }
 
 /**

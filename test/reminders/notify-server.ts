@@ -61,6 +61,8 @@ export class TestNotifyServer {
   port = 0;
   private server: http.Server | null = null;
   private failures: { status: number; count: number } | null = null;
+  /** How many accepted requests are left with no answer: the connection is dropped after the message is taken. */
+  dropAfterAccept = 0;
   /** Runs before a request is answered (a test may kill the sender here). */
   onAccept: ((m: Accepted) => void | Promise<void>) | null = null;
 
@@ -137,6 +139,11 @@ export class TestNotifyServer {
     const accepted: Accepted = { id: randomUUID(), type, to, templateId: template.id, personalisation, reference: typeof body.reference === "string" ? body.reference : null };
     this.accepted.push(accepted);
     if (this.onAccept) await this.onAccept(accepted);
+    if (this.dropAfterAccept > 0) {
+      this.dropAfterAccept--;
+      req.socket.destroy();
+      return;
+    }
     const content = type === "sms" ? { body: personalisation.body, from_number: "SpinalTeam" } : { body: personalisation.body, subject: personalisation.subject, from_email: "spinal.team@notifications.service.gov.uk" };
     this.answer(res, 201, {
       id: accepted.id,

@@ -189,6 +189,25 @@ describe("patient messages through GOV.UK Notify", () => {
     assert.match(pageText((await staff.agent.get("/outbox/problems")).text), /GOV\.UK Notify 400/);
   });
 
+  it("Notify takes a text and the connection drops before its answer: the text is in doubt for staff and never sent again; a refused connection is still retried", async () => {
+    await notifyDispatcher(db).tick();
+    const [taken, next] = await queueTexts(2);
+    notify.dropAfterAccept = 1;
+    const d = notifyDispatcher(db);
+    const first = await d.tick();
+    assert.equal(first.inDoubt, 1, JSON.stringify(first));
+    const row = await db("outbox").where({ id: Number(taken) }).first();
+    assert.equal(row.status, "in-doubt");
+    assert.match(row.last_error, /GOV\.UK Notify gave no answer after the request was sent .*it may have been accepted/);
+    for (let hour = 0; hour < 8; hour++) {
+      clock.advance(60 * MINUTE);
+      await d.tick();
+    }
+    assert.deepEqual(received([taken, next]), [1, 1], "the dropped text reached Notify once and was not sent again; the next one went");
+    const staff = await signIn(app, "nurse");
+    assert.match(pageText((await staff.agent.get("/outbox/problems")).text), /may have been accepted/);
+  });
+
   it("killed with SIGKILL mid-dispatch and restarted: no message sent twice, at most one in doubt for staff", async () => {
     const refs = await queueTexts(30);
     const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "notify-child.ts")], {
