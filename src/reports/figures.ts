@@ -8,24 +8,29 @@ import type { EpisodeFacts, TwocOutcome } from "./classify.ts";
 import { type CsvCell, csvCalendarDate, csvDate, csvDateTime } from "./csv.ts";
 import type { EpisodeRecord } from "./load.ts";
 
-export interface ReportEpisode {
-  record: EpisodeRecord;
+/** An episode as the figures count it: the rule engine's answers, and where the episode was. */
+export interface CountedEpisode {
   facts: EpisodeFacts;
   hospital: string;
   ward: string;
 }
 
-export interface Group {
+/** An episode as the CSVs list it: also the fields of its record they show. */
+export interface ReportEpisode extends CountedEpisode {
+  record: Pick<EpisodeRecord, "episode" | "patient">;
+}
+
+export interface Group<E extends CountedEpisode = CountedEpisode> {
   /** "All hospitals", a hospital, or a ward within a hospital. */
   level: "all" | "hospital" | "ward";
   hospital: string;
   ward: string | null;
-  episodes: ReportEpisode[];
+  episodes: E[];
 }
 
 export interface TableColumn {
   heading: string;
-  value: (episodes: ReportEpisode[]) => string;
+  value: (episodes: CountedEpisode[]) => string;
 }
 
 export interface Figure {
@@ -35,16 +40,21 @@ export interface Figure {
   /** What the figure counts, in words (what the engine decides, what the period includes). */
   notes: string[];
   columns: TableColumn[];
-  chart: (episodes: ReportEpisode[]) => { svg: string; rows: { label: string; value: string }[] };
+  chart: (episodes: CountedEpisode[]) => { svg: string; rows: { label: string; value: string }[] };
   csv: { header: string[]; row: (e: ReportEpisode) => CsvCell[] };
 }
 
 export const NO_HOSPITAL = "Hospital not recorded";
 export const NO_WARD = "Ward not recorded";
 
+/** The hospital an episode is counted under: as recorded, or "not recorded". */
+export const hospitalOf = (hospital: string | null): string => hospital?.trim() || NO_HOSPITAL;
+/** The ward an episode is counted under: its ward record's current name, else the ward as recorded, else "not recorded". */
+export const wardOf = (wardName: string | null, ward: string | null): string => wardName ?? (ward?.trim() || NO_WARD);
+
 /** The whole period, then each hospital, then each ward within it. */
-export function groupsOf(episodes: ReportEpisode[]): Group[] {
-  const groups: Group[] = [{ level: "all", hospital: "All hospitals", ward: null, episodes }];
+export function groupsOf<E extends CountedEpisode>(episodes: E[]): Group<E>[] {
+  const groups: Group<E>[] = [{ level: "all", hospital: "All hospitals", ward: null, episodes }];
   const hospitals = [...new Set(episodes.map((e) => e.hospital))].sort();
   for (const hospital of hospitals) {
     const inHospital = episodes.filter((e) => e.hospital === hospital);
@@ -56,8 +66,8 @@ export function groupsOf(episodes: ReportEpisode[]): Group[] {
   return groups;
 }
 
-const count = (episodes: ReportEpisode[], test: (f: EpisodeFacts) => boolean) => episodes.filter((e) => test(e.facts)).length;
-const sum = (episodes: ReportEpisode[], value: (f: EpisodeFacts) => number) => episodes.reduce((n, e) => n + value(e.facts), 0);
+const count = (episodes: CountedEpisode[], test: (f: EpisodeFacts) => boolean) => episodes.filter((e) => test(e.facts)).length;
+const sum = (episodes: CountedEpisode[], value: (f: EpisodeFacts) => number) => episodes.reduce((n, e) => n + value(e.facts), 0);
 
 /** "3 of 4 (75%)", or "none" when nothing is counted. */
 export function share(n: number, of: number): string {
@@ -186,7 +196,7 @@ export const FIGURES: Figure[] = [
     ],
     columns: [
       { heading: "Episodes", value: (es) => String(es.length) },
-      ...OUTCOMES.map((o) => ({ heading: OUTCOME_TEXT[o], value: (es: ReportEpisode[]) => String(count(es, (f) => f.twoc.outcome === o)) })),
+      ...OUTCOMES.map((o) => ({ heading: OUTCOME_TEXT[o], value: (es: CountedEpisode[]) => String(count(es, (f) => f.twoc.outcome === o)) })),
       { heading: "Median hours surgery to decision", value: (es) => medianText(es.flatMap((e) => (e.facts.twoc.hoursFromSurgery === null ? [] : [e.facts.twoc.hoursFromSurgery])), "h") },
     ],
     chart: (es) => {

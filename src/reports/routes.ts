@@ -10,7 +10,7 @@ import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { FIGURES, figureById, groupsOf } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes, reportRecords } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -32,16 +32,10 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
     await renderPage(res, { values: periodFields(period), errors: null, period, report });
   });
 
-  const download = (res: Response, name: string, period: Period, csv: string) => {
-    res.type("text/csv; charset=utf-8");
-    res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
-    res.send(csv);
-  };
-
   pages.get("/reports/registry/bsr.csv", CLINICIANS, async (req, res) => {
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, "british-spine-registry", period, bsrCsv((await reportEpisodes(db, period, at)).episodes));
+    await download(res, "british-spine-registry", period, bsrCsv((await reportRecords(db, period, at)).episodes));
   });
 
   pages.get("/reports/:figure.csv", CLINICIANS, async (req, res) => {
@@ -49,8 +43,19 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
     if (!figure) throw new NotFoundError("Report");
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, figure.id, period, figureCsv(figure, (await reportEpisodes(db, period, at)).episodes));
+    await download(res, figure.id, period, figureCsv(figure, (await reportRecords(db, period, at)).episodes));
   });
+}
+
+/** A CSV download, written a piece at a time as it is made (a long period is tens of thousands of rows). */
+async function download(res: Response, name: string, period: Period, pieces: Iterable<string>): Promise<void> {
+  res.type("text/csv; charset=utf-8");
+  res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
+  for (const piece of pieces) {
+    res.write(piece);
+    await nextTurn();
+  }
+  res.end();
 }
 
 async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Report }): Promise<void> {

@@ -1,23 +1,23 @@
-/** The reports for a period: the period's records, each classified by the rule engine, grouped by hospital and ward. */
+/**
+ * The reports for a period: each episode's answers from the rule engine (classify.ts), as the record
+ * keeps them (kept.ts, keep.ts), with the episode's hospital and ward.
+ */
 import type { Db } from "../db/knex.ts";
-import { ValidationError } from "../errors.ts";
 import { PathwayInputError } from "../pathway/index.ts";
 import { PROCEDURE_NAMES } from "../patients/model.ts";
+import { toEpisode } from "../patients/repository.ts";
 import { classifyEpisode } from "./classify.ts";
-import { type CsvCell, csvCalendarDate, csvDate, csvDateTime, toCsv } from "./csv.ts";
-import { type Figure, NO_HOSPITAL, NO_WARD, type ReportEpisode } from "./figures.ts";
-import { loadPeriod } from "./load.ts";
+import { type CsvCell, csvCalendarDate, csvDate, csvDateTime, csvPieces } from "./csv.ts";
+import { type CountedEpisode, type Figure, hospitalOf, type ReportEpisode, wardOf } from "./figures.ts";
+import { FACT_COLUMNS, FACTS_TABLE, factsOf } from "./kept.ts";
+import { freshenPeriod, nextTurn } from "./keep.ts";
+import { type EpisodeRecord, loadPeriod, toReportPatient } from "./load.ts";
 import type { Period } from "./period.ts";
 
-/**
- * The most episodes one report reads. A service operates on a few hundred CES patients a year, so
- * this is far above any real period; it keeps one request from holding the server for minutes.
- */
-export const MAX_EPISODES = 10_000;
-/** Episodes classified between two turns of the event loop, so ward pages are answered meanwhile. */
-const CHUNK = 250;
+export { nextTurn };
 
-export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+/** Rows turned into episodes between two turns of the event loop. */
+const CHUNK = 2_000;
 
 /** An episode the rule engine could not read (an inconsistent record, such as surgery before the MRI), left out of the figures. */
 export interface Unassessed {
@@ -26,43 +26,81 @@ export interface Unassessed {
   problem: string;
 }
 
-export interface Report {
-  episodes: ReportEpisode[];
+export interface Report<E extends CountedEpisode = CountedEpisode> {
+  episodes: E[];
   unassessed: Unassessed[];
 }
 
+type Row = Record<string, unknown>;
+
+/** The period's episodes as the figures count them: one query of the kept rows (after bringing any stale ones up to date). */
 export async function reportEpisodes(db: Db, period: Period, now: string): Promise<Report> {
-  const row = (await db("episodes").where("anaesthesia_start_at", ">=", period.startUtc).andWhere("anaesthesia_start_at", "<", period.endUtc).count({ n: "*" }).first()) as { n: number | string };
-  const count = Number(row.n);
-  if (count > MAX_EPISODES) {
-    throw new ValidationError([{ field: "from", message: `This period holds ${count.toLocaleString("en-GB")} episodes and a report covers at most ${MAX_EPISODES.toLocaleString("en-GB")}: choose a shorter period` }]);
-  }
-  const records = await loadPeriod(db, period, now);
-  const report: Report = { episodes: [], unassessed: [] };
-  for (let i = 0; i < records.length; i += CHUNK) {
+  await freshenPeriod(db, period, now);
+  const rows: Row[] = await keptRows(db, period).select("e.hospital", "e.ward", "w.name as ward_name");
+  return toReport(rows, (row, facts) => ({ facts, hospital: hospitalOf(row.hospital as string | null), ward: wardOf(row.ward_name as string | null, row.ward as string | null) }));
+}
+
+/** The period's episodes with the record fields the CSVs show, in hospital, ward and surgery order. */
+export async function reportRecords(db: Db, period: Period, now: string): Promise<Report<ReportEpisode>> {
+  await freshenPeriod(db, period, now);
+  const rows: Row[] = await keptRows(db, period)
+    .join("patients as p", "p.id", "e.patient_id")
+    .orderBy([{ column: "e.hospital" }, { column: "w.name" }, { column: "e.anaesthesia_start_at" }, { column: "e.id" }])
+    .select("e.*", "w.name as ward_name", "p.nhs_number", "p.family_name", "p.given_name", "p.date_of_birth", "p.sex");
+  return toReport(rows, (row, facts) => {
+    const episode = toEpisode(row);
+    return { facts, hospital: hospitalOf(episode.hospital), ward: wardOf(row.ward_name as string | null, episode.ward), record: { episode, patient: toReportPatient(row) } };
+  });
+}
+
+/** The period's kept rows joined with their episode (and its ward): the answers and the episode's presentation. */
+function keptRows(db: Db, period: Period) {
+  return db("episodes as e")
+    .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
+    .leftJoin("wards as w", "w.id", "e.ward_id")
+    .where("e.anaesthesia_start_at", ">=", period.startUtc)
+    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
+    .select(...FACT_COLUMNS, "e.presentation", "e.patient_id");
+}
+
+async function toReport<E extends CountedEpisode>(rows: Row[], episodeOf: (row: Row, facts: NonNullable<ReturnType<typeof factsOf>>) => E): Promise<Report<E>> {
+  const report: Report<E> = { episodes: [], unassessed: [] };
+  for (let i = 0; i < rows.length; i += CHUNK) {
     if (i > 0) await nextTurn();
-    for (const record of records.slice(i, i + CHUNK)) {
-      let facts;
-      try {
-        facts = classifyEpisode(record, now);
-      } catch (err) {
-        if (!(err instanceof PathwayInputError)) throw err;
-        report.unassessed.push({ episodeId: record.episode.id, patientId: record.episode.patientId, problem: err.message });
-        continue;
-      }
-      report.episodes.push({
-        record,
-        facts,
-        hospital: record.episode.hospital?.trim() || NO_HOSPITAL,
-        ward: record.wardName ?? (record.episode.ward?.trim() || NO_WARD),
-      });
+    for (const row of rows.slice(i, i + CHUNK)) {
+      const facts = factsOf(row);
+      if (facts) report.episodes.push(episodeOf(row, facts));
+      else report.unassessed.push({ episodeId: row.episode_id as number, patientId: row.patient_id as number, problem: row.problem as string });
     }
   }
+  report.unassessed.sort((a, b) => a.episodeId - b.episodeId);
   return report;
 }
 
-export function figureCsv(figure: Figure, episodes: ReportEpisode[]): string {
-  return toCsv(figure.csv.header, episodes.map(figure.csv.row));
+/**
+ * The same report classified straight from the records, as the reports were computed before the
+ * record kept the answers: what the kept rows are checked against (tests), never served.
+ */
+export async function classifyPeriod(db: Db, period: Period, now: string): Promise<Report<ReportEpisode & { record: EpisodeRecord }>> {
+  const report: Report<ReportEpisode & { record: EpisodeRecord }> = { episodes: [], unassessed: [] };
+  for (const record of await loadPeriod(db, period, now)) {
+    let facts;
+    try {
+      facts = classifyEpisode(record, now);
+    } catch (err) {
+      if (!(err instanceof PathwayInputError)) throw err;
+      report.unassessed.push({ episodeId: record.episode.id, patientId: record.episode.patientId, problem: err.message });
+      continue;
+    }
+    report.episodes.push({ record, facts, hospital: hospitalOf(record.episode.hospital), ward: wardOf(record.wardName, record.episode.ward) });
+  }
+  report.unassessed.sort((a, b) => a.episodeId - b.episodeId);
+  return report;
+}
+
+/** A figure's CSV: one row per episode. */
+export function figureCsv(figure: Figure, episodes: ReportEpisode[]): Iterable<string> {
+  return csvPieces(figure.csv.header, episodes, figure.csv.row);
 }
 
 /**
@@ -96,6 +134,6 @@ export const BSR_COLUMNS: { header: string; cell: (e: ReportEpisode) => CsvCell 
   { header: "Catheter at discharge", cell: (e) => e.record.episode.discharge?.catheterStatus },
 ];
 
-export function bsrCsv(episodes: ReportEpisode[]): string {
-  return toCsv(BSR_COLUMNS.map((c) => c.header), episodes.map((e) => BSR_COLUMNS.map((c) => c.cell(e))));
+export function bsrCsv(episodes: ReportEpisode[]): Iterable<string> {
+  return csvPieces(BSR_COLUMNS.map((c) => c.header), episodes, (e) => BSR_COLUMNS.map((c) => c.cell(e)));
 }

@@ -8,7 +8,7 @@ import { findLetter } from "../../src/letters/repository.ts";
 import { createLetter, markSent } from "../../src/letters/service.ts";
 import type { Episode, EpisodeInput } from "../../src/patients/model.ts";
 import { recordDischarge, registerEpisode, registerPatient } from "../../src/patients/service.ts";
-import { FIGURES, groupsOf, type ReportEpisode } from "../../src/reports/figures.ts";
+import { type CountedEpisode, FIGURES, groupsOf } from "../../src/reports/figures.ts";
 import { periodOf } from "../../src/reports/period.ts";
 import { reportEpisodes } from "../../src/reports/service.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
@@ -55,7 +55,7 @@ async function event(ctx: TestContext, e: Episode, input: Partial<BladderEventIn
  */
 describe("report figures", () => {
   let ctx: TestContext;
-  let episodes: ReportEpisode[];
+  let episodes: CountedEpisode[];
 
   before(async () => {
     ctx = await createTestApp({ now: NOW });
