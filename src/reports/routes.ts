@@ -10,7 +10,7 @@ import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { FIGURES, figureById, groupsOf } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes, reportRecords } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, reportRecords, reportTallies, type Tallies } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -19,15 +19,15 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/reports", CLINICIANS, async (req, res) => {
     const at = now();
     let period: Period | null = null;
-    let report: Report;
+    let report: Tallies;
     try {
       period = readPeriod(req.query, at);
-      report = await reportEpisodes(db, period, at);
+      report = await reportTallies(db, period, at);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
       res.status(400);
-      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { episodes: [], unassessed: [] } });
+      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { wards: [], unassessed: [] } });
     }
     await renderPage(res, { values: periodFields(period), errors: null, period, report });
   });
@@ -58,15 +58,15 @@ async function download(res: Response, name: string, period: Period, pieces: Ite
   res.end();
 }
 
-async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Report }): Promise<void> {
+async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Tallies }): Promise<void> {
   const { period } = view;
-  const { episodes, unassessed } = view.report;
+  const { unassessed } = view.report;
   const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
-  const groups = groupsOf(episodes);
+  const groups = groupsOf(view.report.wards);
+  const all = groups[0].tally;
   const figures = [];
   for (const figure of period ? FIGURES : []) {
-    await nextTurn(); // each figure counts every episode: let ward pages in between
-    const chart = figure.chart(episodes);
+    const chart = figure.chart(all);
     figures.push({
       id: figure.id,
       title: figure.title,
@@ -79,7 +79,7 @@ async function renderPage(res: Response, view: { values: Record<string, unknown>
         level: g.level,
         name: g.level === "ward" ? g.ward : g.hospital,
         hospital: g.hospital,
-        cells: figure.columns.map((c) => c.value(g.episodes)),
+        cells: figure.columns.map((c) => c.value(g.tally)),
       })),
       csvHref: `/reports/${figure.id}.csv?${query}`,
     });
@@ -90,7 +90,7 @@ async function renderPage(res: Response, view: { values: Record<string, unknown>
     errors: view.errors,
     period,
     query,
-    episodeCount: episodes.length,
+    episodeCount: all.episodes,
     unassessed,
     figures,
     bsrHref: `/reports/registry/bsr.csv?${query}`,

@@ -2,17 +2,18 @@
  * The reports for a period: each episode's answers from the rule engine (classify.ts), as the record
  * keeps them (kept.ts, keep.ts), with the episode's hospital and ward.
  */
-import type { Db } from "../db/knex.ts";
+import { type Db, readAll } from "../db/knex.ts";
 import { PathwayInputError } from "../pathway/index.ts";
 import { PROCEDURE_NAMES } from "../patients/model.ts";
 import { toEpisode } from "../patients/repository.ts";
 import { classifyEpisode } from "./classify.ts";
 import { type CsvCell, csvCalendarDate, csvDate, csvDateTime, csvPieces } from "./csv.ts";
-import { type CountedEpisode, type Figure, hospitalOf, type ReportEpisode, wardOf } from "./figures.ts";
+import { type CountedEpisode, type Figure, hospitalOf, type ReportEpisode, wardOf, type WardTally } from "./figures.ts";
 import { FACT_COLUMNS, FACTS_TABLE, factsOf } from "./kept.ts";
 import { freshenPeriod, nextTurn } from "./keep.ts";
 import { type EpisodeRecord, loadPeriod, toReportPatient } from "./load.ts";
 import type { Period } from "./period.ts";
+import { addValue, COUNTS, DISTRIBUTIONS, type DistributionKey, emptyTally, SUMS } from "./tally.ts";
 
 export { nextTurn };
 
@@ -33,11 +34,84 @@ export interface Report<E extends CountedEpisode = CountedEpisode> {
 
 type Row = Record<string, unknown>;
 
-/** The period's episodes as the figures count them: one query of the kept rows (after bringing any stale ones up to date). */
-export async function reportEpisodes(db: Db, period: Period, now: string): Promise<Report> {
+/** The period's figures counted in SQL from the kept rows (after bringing any stale ones up to date), per ward, with the episodes left out. */
+export async function reportTallies(db: Db, period: Period, now: string): Promise<Tallies> {
   await freshenPeriod(db, period, now);
-  const rows: Row[] = await keptRows(db, period).select("e.hospital", "e.ward", "w.name as ward_name");
-  return toReport(rows, (row, facts) => ({ facts, hospital: hospitalOf(row.hospital as string | null), ward: wardOf(row.ward_name as string | null, row.ward as string | null) }));
+  const [counted, mriHours, twocHours, sciDays, unassessed] = await readAll(
+    db,
+    () => countedRows(db, period),
+    () => distributionRows(db, period, "mriHours"),
+    () => distributionRows(db, period, "twocHours"),
+    () => distributionRows(db, period, "sciDays"),
+    () => unassessedRows(db, period),
+  );
+  const wards = new Map<string, WardTally>();
+  const wardOfRow = (row: Row) => {
+    const hospital = hospitalOf(row.hospital as string | null);
+    const ward = wardOf(row.ward_name as string | null, row.ward as string | null);
+    const key = JSON.stringify([hospital, ward]);
+    if (!wards.has(key)) wards.set(key, { hospital, ward, tally: emptyTally() });
+    return wards.get(key)!.tally;
+  };
+  for (const row of counted) {
+    const t = wardOfRow(row);
+    t.episodes += Number(row.n);
+    for (const k of keysOf(COUNTS)) t.count[k] += Number(row[`c_${k}`]);
+    for (const k of keysOf(SUMS)) t.sum[k] += Number(row[`s_${k}`] ?? 0);
+  }
+  for (const [kind, rows] of [["mriHours", mriHours], ["twocHours", twocHours], ["sciDays", sciDays]] as const) {
+    for (const row of rows) addValue(wardOfRow(row).values[kind], Number(row.value), Number(row.n));
+  }
+  return {
+    wards: [...wards.values()],
+    unassessed: unassessed.map((r) => ({ episodeId: r.episode_id as number, patientId: r.patient_id as number, problem: r.problem as string })),
+  };
+}
+
+export interface Tallies {
+  wards: WardTally[];
+  unassessed: Unassessed[];
+}
+
+const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T)[];
+
+/** The period's assessed kept rows with their episode and ward. */
+function assessedRows(db: Db, period: Period) {
+  return db("episodes as e")
+    .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
+    .leftJoin("wards as w", "w.id", "e.ward_id")
+    .where("e.anaesthesia_start_at", ">=", period.startUtc)
+    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
+    .whereNull("f.problem");
+}
+
+/** One row per hospital and ward as recorded: how many episodes, each count and each sum. */
+function countedRows(db: Db, period: Period): Promise<Row[]> {
+  const counts = keysOf(COUNTS).map((k) => db.raw(`sum(case when ${COUNTS[k].sql} then 1 else 0 end) as ??`, [`c_${k}`]));
+  const sums = keysOf(SUMS).map((k) => db.raw(`sum(${SUMS[k].sql}) as ??`, [`s_${k}`]));
+  return assessedRows(db, period)
+    .groupBy("e.hospital", "e.ward", "w.name")
+    .select("e.hospital", "e.ward", "w.name as ward_name", db.raw("count(*) as n"), ...counts, ...sums);
+}
+
+/** One row per hospital and ward as recorded, and value of one distribution: how many episodes have it. */
+function distributionRows(db: Db, period: Period, kind: DistributionKey): Promise<Row[]> {
+  const value = DISTRIBUTIONS[kind].sql;
+  return assessedRows(db, period)
+    .whereRaw(`${value} is not null`)
+    .groupBy("e.hospital", "e.ward", "w.name", db.raw(value))
+    .select("e.hospital", "e.ward", "w.name as ward_name", db.raw(`${value} as value`), db.raw("count(*) as n"));
+}
+
+/** The period's episodes the rule engine could not read. */
+function unassessedRows(db: Db, period: Period): Promise<Row[]> {
+  return db("episodes as e")
+    .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
+    .where("e.anaesthesia_start_at", ">=", period.startUtc)
+    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
+    .whereNotNull("f.problem")
+    .orderBy("f.episode_id")
+    .select("f.episode_id", "e.patient_id", "f.problem");
 }
 
 /** The period's episodes with the record fields the CSVs show, in hospital, ward and surgery order. */

@@ -7,11 +7,11 @@ import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import type { Db } from "../../src/db/knex.ts";
 import type { Episode } from "../../src/patients/model.ts";
 import { classifyEpisode } from "../../src/reports/classify.ts";
-import { FIGURES, groupsOf, type CountedEpisode } from "../../src/reports/figures.ts";
+import { FIGURES, groupsOf, type CountedEpisode, wardTallies, type WardTally } from "../../src/reports/figures.ts";
 import { classifyForKeeping, factsOf, FACTS_TABLE, writeIfUnchanged } from "../../src/reports/kept.ts";
 import { loadEpisodes } from "../../src/reports/load.ts";
 import { periodOf } from "../../src/reports/period.ts";
-import { classifyPeriod, reportEpisodes, type Report } from "../../src/reports/service.ts";
+import { classifyPeriod, reportRecords, reportTallies } from "../../src/reports/service.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type TestContext } from "../helpers/app.ts";
@@ -26,24 +26,27 @@ let key = 0;
 const later = (at: string, ms: number) => new Date(Date.parse(at) + ms).toISOString();
 
 /** Every figure's table and chart rows, per group: what the page shows. */
-function shown(report: Report): unknown {
-  const groups = groupsOf(report.episodes);
+function shown(wards: WardTally[]): unknown {
+  const groups = groupsOf(wards);
   return FIGURES.map((f) => ({
     id: f.id,
-    chart: f.chart(report.episodes).rows,
-    table: groups.map((g) => [g.level, g.hospital, g.ward, ...f.columns.map((c) => c.value(g.episodes))]),
+    chart: f.chart(groups[0].tally).rows,
+    table: groups.map((g) => [g.level, g.hospital, g.ward, ...f.columns.map((c) => c.value(g.tally))]),
   }));
 }
 
 const byId = (episodes: CountedEpisode[]) => Object.fromEntries(episodes.map((e) => [e.facts.episodeId, { facts: e.facts, hospital: e.hospital, ward: e.ward }]));
 
 async function assertSameAsClassifyingNow(db: Db, now: string): Promise<void> {
-  const kept = await reportEpisodes(db, EVERYTHING, now);
+  const tallies = await reportTallies(db, EVERYTHING, now);
+  const kept = await reportRecords(db, EVERYTHING, now);
   const direct = await classifyPeriod(db, EVERYTHING, now);
   assert.ok(kept.episodes.length > 0);
   assert.deepEqual(byId(kept.episodes), byId(direct.episodes), `facts at ${now}`);
   assert.deepEqual(kept.unassessed, direct.unassessed, `unassessed at ${now}`);
-  assert.deepEqual(shown(kept), shown(direct), `figures at ${now}`);
+  assert.deepEqual(tallies.unassessed, direct.unassessed, `unassessed on the page at ${now}`);
+  assert.deepEqual(shown(tallies.wards), shown(wardTallies(direct.episodes)), `figures counted in SQL at ${now}`);
+  assert.deepEqual(shown(wardTallies(kept.episodes)), shown(wardTallies(direct.episodes)), `figures counted in memory at ${now}`);
 }
 
 async function event(db: Db, e: Episode, input: Partial<BladderEventInput> & Pick<BladderEventInput, "type" | "at">, now = input.at) {
@@ -69,12 +72,12 @@ describe("report answers kept by the record", () => {
   });
 
   test("an episode with no kept row (bulk-imported, or from before the table) is classified on reading, and the figures do not change", async () => {
-    const before = shown(await reportEpisodes(ctx.db, EVERYTHING, NOW));
+    const before = shown((await reportTallies(ctx.db, EVERYTHING, NOW)).wards);
     const count = async () => Number(((await ctx.db(FACTS_TABLE).count({ n: "*" }).first()) as { n: number | string }).n);
     const rows = await count();
     await ctx.db(FACTS_TABLE).del();
     assert.equal(await count(), 0);
-    assert.deepEqual(shown(await reportEpisodes(ctx.db, EVERYTHING, NOW)), before);
+    assert.deepEqual(shown((await reportTallies(ctx.db, EVERYTHING, NOW)).wards), before);
     assert.equal(await count(), rows);
   });
 
