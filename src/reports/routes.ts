@@ -10,7 +10,7 @@ import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { FIGURES, figureById, groupsOf } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, nextTurn, reportRecords, reportTallies, type Tallies } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, reportRecords, sharedReportTallies, type Tallies } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -22,7 +22,7 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
     let report: Tallies;
     try {
       period = readPeriod(req.query, at);
-      report = await reportTallies(db, period, at);
+      report = await sharedReportTallies(db, period, now);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;

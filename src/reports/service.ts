@@ -68,6 +68,48 @@ export async function reportTallies(db: Db, period: Period, now: string): Promis
   };
 }
 
+/**
+ * reportTallies for a page request. Requests for one period that arrive while its figures are
+ * being counted wait for the next count, which starts once that one ends (so after they all
+ * arrived: none is answered from a count begun before it was asked) and is shared by all of them.
+ * However many ask at once, one period is counted at most once at a time, and the ward's pages
+ * keep the database and the processor meanwhile.
+ */
+export function sharedReportTallies(db: Db, period: Period, now: () => string): Promise<Tallies> {
+  const queues = countsOf(db);
+  const key = `${period.startUtc}/${period.endUtc}`;
+  const queue = queues.get(key) ?? { running: null, waiting: null };
+  queues.set(key, queue);
+  const start = () => {
+    const run = reportTallies(db, period, now()).finally(() => {
+      queue.running = null;
+      if (!queue.waiting) queues.delete(key);
+    });
+    queue.running = run;
+    return run;
+  };
+  if (!queue.running) return start();
+  queue.waiting ??= queue.running
+    .catch(() => undefined)
+    .then(() => {
+      queue.waiting = null;
+      return start();
+    });
+  return queue.waiting;
+}
+
+interface CountQueue {
+  running: Promise<Tallies> | null;
+  waiting: Promise<Tallies> | null;
+}
+
+const counts = new WeakMap<Db, Map<string, CountQueue>>();
+
+function countsOf(db: Db): Map<string, CountQueue> {
+  if (!counts.has(db)) counts.set(db, new Map());
+  return counts.get(db)!;
+}
+
 export interface Tallies {
   wards: WardTally[];
   unassessed: Unassessed[];
