@@ -11,7 +11,8 @@ import { FIGURES, groupsOf, type CountedEpisode, wardTallies, type WardTally } f
 import { classifyForKeeping, factsOf, FACTS_TABLE, writeIfUnchanged } from "../../src/reports/kept.ts";
 import { loadEpisodes } from "../../src/reports/load.ts";
 import { periodOf } from "../../src/reports/period.ts";
-import { classifyPeriod, reportRecords, reportTallies } from "../../src/reports/service.ts";
+import { markReminderDone } from "../../src/reminders/service.ts";
+import { classifyPeriod, reportRecords, reportTallies, sharedReportTallies, type Tallies } from "../../src/reports/service.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type TestContext } from "../helpers/app.ts";
@@ -121,6 +122,29 @@ describe("report answers kept by the record", () => {
     assert.equal(Number((await keptRow(ctx.db, e.id)).ff_missed), 1, "kept as classified on reading");
     await assertSameAsClassifyingNow(ctx.db, "2026-11-24T13:00:00.000Z");
     ctx.clock.set(NOW);
+  });
+
+  test("marking the GP drug review (P4) check done keeps the episode's row: the figure counts it at once", async () => {
+    const reminder = await ctx.db("reminders").where({ kind: "gp-drug-review", status: "scheduled" }).orderBy("id").first();
+    assert.ok(reminder, "the demo data has an open P4 check");
+    assert.equal((await keptRow(ctx.db, reminder.episode_id)).gp_review_checked_at, null);
+    assert.equal(await markReminderDone(ctx.db, actor, reminder.id, NOW), true);
+    assert.equal(new Date((await keptRow(ctx.db, reminder.episode_id)).gp_review_checked_at).toISOString(), NOW);
+    await assertSameAsClassifyingNow(ctx.db, NOW);
+  });
+
+  test("reports asked for at once share a count, and one asked after a change sees it", async () => {
+    const e = await newEpisode(ctx.db, { now: "2026-11-24T06:00:00.000Z", ward: "Shared ward" });
+    const period = periodOf("2026-11-23", "2026-11-24");
+    const twocInProgress = (t: Tallies) => t.wards.find((w) => w.ward === "Shared ward")?.tally.count.inProgress;
+    const together = await Promise.all([1, 2, 3, 4].map(() => sharedReportTallies(ctx.db, period, () => NOW)));
+    for (const t of together) assert.deepEqual(shown(t.wards), shown(together[0].wards));
+    assert.equal(twocInProgress(together[0]), 0);
+    const first = sharedReportTallies(ctx.db, period, () => NOW);
+    await event(ctx.db, e, { type: "catheter-removed", at: "2026-11-24T09:00:00.000Z" }, NOW);
+    const after = sharedReportTallies(ctx.db, period, () => NOW);
+    await first;
+    assert.equal(twocInProgress(await after), 1);
   });
 
   test("a report that classified an episode before a change cannot write over the change's row", async () => {
