@@ -26,7 +26,7 @@ export default async function run(): Promise<BenchResult[]> {
     const small = await load(url, latency); // warm: the vs-bare run just loaded the same page
     assertClean(small, "ward board (small database)");
     const started = Date.now();
-    await addHistory(app.db, 100_000, 5_000_000);
+    await addHistory(app.db, 100_000, 5_000_000, now);
     // One giant transaction leaves a WAL as big as the data; a database that grew over years has
     // been checkpointed all along (SQLite does it every 1,000 pages), so checkpoint before measuring.
     await app.db.raw("PRAGMA wal_checkpoint(TRUNCATE)");

@@ -34,32 +34,47 @@ export async function addInpatients(db: Db, now: Date, count: number, perEpisode
   return ids;
 }
 
-/** A discharged history: `episodes` past episodes on the bench ward and others, `events` bladder events among them. */
-export async function addHistory(db: Db, episodes: number, events: number): Promise<void> {
+const DAY_MS = 24 * 3600_000;
+/** The history's surgeries run from 24 months before now to 10 days before now, so every past stay is over. */
+const HISTORY_FROM_DAYS = 730;
+const HISTORY_TO_DAYS = 10;
+
+/**
+ * A discharged history: `episodes` past episodes on the bench ward and others, their surgeries
+ * spread evenly over the 24 months before `now` (so a 12-month period holds about half of them),
+ * and `events` bladder events among them (valve openings every 4 hours from the day after surgery).
+ */
+export async function addHistory(db: Db, episodes: number, events: number, now: Date = new Date()): Promise<void> {
   const perEpisode = Math.ceil(events / episodes);
+  const start = new Date(now.getTime() - HISTORY_FROM_DAYS * DAY_MS).toISOString();
+  const stepSeconds = ((HISTORY_FROM_DAYS - HISTORY_TO_DAYS) * 86_400) / episodes;
+  const created = start;
   await db.transaction(async (trx) => {
     await trx.raw(
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000)
        INSERT INTO patients (nhs_number, family_name, given_name, date_of_birth, sex, email_consent, search_name, created_at, updated_at)
-       SELECT printf('6%09d', i), 'Past' || i, 'Patient', '1960-01-01', 'male', 0, 'past' || i || ' patient', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z' FROM n`,
+       SELECT printf('6%09d', i), 'Past' || i, 'Patient', '1960-01-01', 'male', 0, 'past' || i || ' patient', ?, ? FROM n`,
+      [created, created],
     );
     const { first } = (await trx("patients").where("nhs_number", "like", "6%").min({ first: "id" }).first()) as { first: number };
     const before = ((await trx("episodes").max({ m: "id" }).first()) as { m: number | null }).m ?? 0;
+    // Episode i: surgery at start + i steps, MRI 6 hours before, discharged home 1 to 4 days after.
+    const at = (seconds: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', ?, (${seconds}) || ' seconds')`;
     await trx.raw(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
        INSERT INTO episodes (patient_id, presentation, mri_at, anaesthesia_start_at, procedure, ward, bed, discharged_at, discharge_destination, catheter_status_at_discharge, created_at, updated_at)
-       SELECT ? + (i % 1000), 'CES-I', '2024-01-01T00:00:00.000Z', '2024-01-01T06:00:00.000Z', 'laminotomy',
+       SELECT ? + (i % 1000), 'CES-I', ${at("i * ? - 21600")}, ${at("i * ?")}, 'laminotomy',
               CASE i % 3 WHEN 0 THEN 'Other ward' ELSE ? END, CAST(i % 30 AS TEXT),
-              strftime('%Y-%m-%dT%H:%M:%fZ', '2024-01-05', '+' || (i % 700) || ' days'), 'Home', 'none', '2024-01-01T00:00:00.000Z', '2024-01-01T00:00:00.000Z'
+              ${at("i * ? + 86400 * (1 + i % 4)")}, 'Home', 'none', ?, ?
        FROM n`,
-      [episodes - 1, first, BENCH_WARD],
+      [episodes - 1, first, start, stepSeconds, start, stepSeconds, BENCH_WARD, start, stepSeconds, created, created],
     );
     await trx.raw(
       `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
        INSERT INTO bladder_events (episode_id, type, at, volume_ml, idempotency_key, source, recorded_by, recorded_at)
-       SELECT ? + 1 + (i / ?), 'flip-flow-opening', strftime('%Y-%m-%dT%H:%M:%fZ', '2024-01-02', '+' || ((i % ?) * 240) || ' minutes'), 300, 'h' || i, 'system', 'bench', '2024-01-02T00:00:00.000Z'
-       FROM n`,
-      [events - 1, before, perEpisode, perEpisode],
+       SELECT episode_id, 'flip-flow-opening', at, 300, key, 'system', 'bench', at
+       FROM (SELECT ? + 1 + (i / ?) AS episode_id, ${at("(i / ?) * ? + 86400 + (i % ?) * 14400")} AS at, 'h' || i AS key FROM n)`,
+      [events - 1, before, perEpisode, start, perEpisode, stepSeconds, perEpisode],
     );
   });
 }

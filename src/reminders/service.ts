@@ -8,13 +8,15 @@ const PATIENT_LINK: Actor = { type: "system", id: null, name: "patient (unsubscr
 const PATIENT_TEXT_LINK: Actor = { type: "system", id: null, name: "patient (link in a text message)" };
 export const PATIENT_STOP_REPLY: Actor = { type: "system", id: null, name: "patient (replied STOP to a text message)" };
 
-/** A clinician marks an open reminder done (audited). False when there is no such open reminder. */
+/** A clinician marks an open reminder done (audited), and its episode re-derives. False when there is no such open reminder. */
 export async function markReminderDone(db: Db, actor: Actor, reminderId: number, now: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const before = await trx("reminders").where({ id: reminderId, status: "scheduled" }).whereIn("kind", MARKABLE_KINDS).first();
     if (!before) return false;
     await trx("reminders").where({ id: reminderId }).update({ status: "done", done_at: now, done_by: actor.name, updated_at: now });
     await writeAudit(trx, { at: now, actor, patientId: before.patient_id, entity: "reminder", entityId: reminderId, action: "done", before: { status: "scheduled", kind: before.kind }, after: { status: "done" } });
+    // What is derived from the record reads the check (the reports count the P4 review done): re-derive.
+    await rederiveEpisodes(db, [before.episode_id as number], now, trx);
     return true;
   });
 }

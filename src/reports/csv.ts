@@ -22,8 +22,15 @@ export function csvCell(value: CsvCell): string {
 
 /** A whole CSV document: the header row, then one line per row. */
 export function toCsv(header: readonly string[], rows: readonly (readonly CsvCell[])[]): string {
-  const lines = [header, ...rows].map((row) => row.map(csvCell).join(","));
-  return `${BOM}${lines.join("\r\n")}\r\n`;
+  return [...csvPieces(header, rows, (row) => row)].join("");
+}
+
+/** The same document as toCsv, in pieces of `size` rows (the first with the byte-order mark and header), made as they are written. */
+export function* csvPieces<T>(header: readonly string[], items: readonly T[], row: (item: T) => readonly CsvCell[], size = 1_000): Generator<string> {
+  yield `${BOM}${header.map(csvCell).join(",")}\r\n`;
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size).map((item) => `${row(item).map(csvCell).join(",")}\r\n`).join("");
+  }
 }
 
 /** An instant as a UK date, 31/01/2026 (Europe/London); empty when there is none. */

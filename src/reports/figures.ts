@@ -7,12 +7,18 @@ import { barChart, binLabel, binValues, histogram, type Bar } from "./charts.ts"
 import type { EpisodeFacts, TwocOutcome } from "./classify.ts";
 import { type CsvCell, csvCalendarDate, csvDate, csvDateTime } from "./csv.ts";
 import type { EpisodeRecord } from "./load.ts";
+import { addTally, emptyTally, OUTCOME_COUNT, type Tally, tallyOf, valuesOf } from "./tally.ts";
 
-export interface ReportEpisode {
-  record: EpisodeRecord;
+/** An episode as the figures count it: the rule engine's answers, and where the episode was. */
+export interface CountedEpisode {
   facts: EpisodeFacts;
   hospital: string;
   ward: string;
+}
+
+/** An episode as the CSVs list it: also the fields of its record they show. */
+export interface ReportEpisode extends CountedEpisode {
+  record: Pick<EpisodeRecord, "episode" | "patient">;
 }
 
 export interface Group {
@@ -20,12 +26,20 @@ export interface Group {
   level: "all" | "hospital" | "ward";
   hospital: string;
   ward: string | null;
-  episodes: ReportEpisode[];
+  /** What the figures count of the group's episodes (tally.ts). */
+  tally: Tally;
+}
+
+/** The episodes of one ward of one hospital, counted. */
+export interface WardTally {
+  hospital: string;
+  ward: string;
+  tally: Tally;
 }
 
 export interface TableColumn {
   heading: string;
-  value: (episodes: ReportEpisode[]) => string;
+  value: (t: Tally) => string;
 }
 
 export interface Figure {
@@ -35,29 +49,48 @@ export interface Figure {
   /** What the figure counts, in words (what the engine decides, what the period includes). */
   notes: string[];
   columns: TableColumn[];
-  chart: (episodes: ReportEpisode[]) => { svg: string; rows: { label: string; value: string }[] };
+  chart: (t: Tally) => { svg: string; rows: { label: string; value: string }[] };
   csv: { header: string[]; row: (e: ReportEpisode) => CsvCell[] };
 }
 
 export const NO_HOSPITAL = "Hospital not recorded";
 export const NO_WARD = "Ward not recorded";
 
-/** The whole period, then each hospital, then each ward within it. */
-export function groupsOf(episodes: ReportEpisode[]): Group[] {
-  const groups: Group[] = [{ level: "all", hospital: "All hospitals", ward: null, episodes }];
-  const hospitals = [...new Set(episodes.map((e) => e.hospital))].sort();
-  for (const hospital of hospitals) {
-    const inHospital = episodes.filter((e) => e.hospital === hospital);
-    groups.push({ level: "hospital", hospital, ward: null, episodes: inHospital });
-    for (const ward of [...new Set(inHospital.map((e) => e.ward))].sort()) {
-      groups.push({ level: "ward", hospital, ward, episodes: inHospital.filter((e) => e.ward === ward) });
+/** The hospital an episode is counted under: as recorded, or "not recorded". */
+export const hospitalOf = (hospital: string | null): string => hospital?.trim() || NO_HOSPITAL;
+/** The ward an episode is counted under: its ward record's current name, else the ward as recorded, else "not recorded". */
+export const wardOf = (wardName: string | null, ward: string | null): string => wardName ?? (ward?.trim() || NO_WARD);
+
+/** The whole period, then each hospital, then each ward within it (wards listed more than once are added together). */
+export function groupsOf(wards: WardTally[]): Group[] {
+  const all: Group = { level: "all", hospital: "All hospitals", ward: null, tally: emptyTally() };
+  const groups: Group[] = [all];
+  for (const hospital of [...new Set(wards.map((w) => w.hospital))].sort()) {
+    const inHospital = wards.filter((w) => w.hospital === hospital);
+    const hospitalGroup: Group = { level: "hospital", hospital, ward: null, tally: emptyTally() };
+    groups.push(hospitalGroup);
+    for (const ward of [...new Set(inHospital.map((w) => w.ward))].sort()) {
+      const tally = emptyTally();
+      for (const w of inHospital) if (w.ward === ward) addTally(tally, w.tally);
+      groups.push({ level: "ward", hospital, ward, tally });
+      addTally(hospitalGroup.tally, tally);
+      addTally(all.tally, tally);
     }
   }
   return groups;
 }
 
-const count = (episodes: ReportEpisode[], test: (f: EpisodeFacts) => boolean) => episodes.filter((e) => test(e.facts)).length;
-const sum = (episodes: ReportEpisode[], value: (f: EpisodeFacts) => number) => episodes.reduce((n, e) => n + value(e.facts), 0);
+/** Episodes counted in memory, a tally per ward. */
+export function wardTallies(episodes: CountedEpisode[]): WardTally[] {
+  const byWard = new Map<string, { hospital: string; ward: string; facts: EpisodeFacts[] }>();
+  for (const e of episodes) {
+    const key = JSON.stringify([e.hospital, e.ward]);
+    const entry = byWard.get(key) ?? { hospital: e.hospital, ward: e.ward, facts: [] };
+    entry.facts.push(e.facts);
+    byWard.set(key, entry);
+  }
+  return [...byWard.values()].map((w) => ({ hospital: w.hospital, ward: w.ward, tally: tallyOf(w.facts) }));
+}
 
 /** "3 of 4 (75%)", or "none" when nothing is counted. */
 export function share(n: number, of: number): string {
@@ -74,8 +107,22 @@ export function median(values: number[]): number | null {
   return s.length % 2 ? s[mid] : Math.round(((s[mid - 1] + s[mid]) / 2) * 10) / 10;
 }
 
-const medianText = (values: number[], unit: string) => {
-  const m = median(values);
+/** The median of a distribution (each value and how often it was seen), as median() of every value. */
+export function medianOf(values: Map<number, number>): number | null {
+  const pairs = [...values.entries()].sort((a, b) => a[0] - b[0]);
+  const total = pairs.reduce((n, [, k]) => n + k, 0);
+  if (total === 0) return null;
+  const nth = (i: number) => {
+    let seen = 0;
+    for (const [v, k] of pairs) if (i < (seen += k)) return v;
+    throw new Error("unreachable");
+  };
+  const mid = Math.floor(total / 2);
+  return total % 2 ? nth(mid) : Math.round(((nth(mid - 1) + nth(mid)) / 2) * 10) / 10;
+}
+
+const medianText = (values: Map<number, number>, unit: string) => {
+  const m = medianOf(values);
   return m === null ? "none" : `${m} ${unit}`;
 };
 
@@ -122,16 +169,16 @@ export const FIGURES: Figure[] = [
       "S-TIME-R (CES-R): surgery within 24 hours of the MRI, otherwise a documented reason for the delay. S-TIME-I (CES-I) sets no time limit, so CES-I episodes are counted in the distribution only.",
     ],
     columns: [
-      { heading: "Episodes", value: (es) => String(es.length) },
-      { heading: "Median hours", value: (es) => medianText(es.map((e) => e.facts.mriToAnaesthesiaHours), "h") },
-      { heading: "CES-R within 24 h", value: (es) => share(count(es, (f) => f.timeR === "within"), count(es, (f) => f.presentation === "CES-R")) },
-      { heading: "S-TIME-R breach, reason recorded", value: (es) => String(count(es, (f) => f.timeR === "breach-with-reason")) },
-      { heading: "S-TIME-R breach, no reason", value: (es) => String(count(es, (f) => f.timeR === "breach-without-reason")) },
+      { heading: "Episodes", value: (t) => String(t.episodes) },
+      { heading: "Median hours", value: (t) => medianText(t.values.mriHours, "h") },
+      { heading: "CES-R within 24 h", value: (t) => share(t.count.timeRWithin, t.count.cesR) },
+      { heading: "S-TIME-R breach, reason recorded", value: (t) => String(t.count.timeRBreachWithReason) },
+      { heading: "S-TIME-R breach, no reason", value: (t) => String(t.count.timeRBreachWithoutReason) },
     ],
-    chart: (es) => {
-      const bins = binValues(es.map((e) => e.facts.mriToAnaesthesiaHours), HISTOGRAM_BIN_HOURS, HISTOGRAM_LAST_HOURS);
+    chart: (t) => {
+      const bins = binValues(valuesOf(t.values.mriHours), HISTOGRAM_BIN_HOURS, HISTOGRAM_LAST_HOURS);
       const rows = bins.map((b) => ({ label: binLabel(b, "hours"), value: String(b.count) }));
-      const svg = histogram("chart-mri-to-surgery", "Hours from MRI to start of anaesthesia", `${es.length} episodes: ${rows.map((r) => `${r.label}: ${r.value}`).join("; ")}`, bins, {
+      const svg = histogram("chart-mri-to-surgery", "Hours from MRI to start of anaesthesia", `${t.episodes} episodes: ${rows.map((r) => `${r.label}: ${r.value}`).join("; ")}`, bins, {
         unit: "hours from MRI to start of anaesthesia",
         mark: { at: 24, text: "24 h (S-TIME-R, CES-R)" },
       });
@@ -151,23 +198,23 @@ export const FIGURES: Figure[] = [
       "S-DOC: a time-stamped review of history and examination before anaesthesia; S-CONSENT: consent recorded; S-BSR: registered on the British Spine Registry; S-CATH: catheterised before surgery. Each counts as complete when the rule engine raises no flag.",
     ],
     columns: [
-      { heading: "Episodes", value: (es) => String(es.length) },
-      { heading: "Night, sanction recorded", value: (es) => String(count(es, (f) => f.night === "night-sanctioned")) },
-      { heading: "Night, no sanction", value: (es) => String(count(es, (f) => f.night === "night-unsanctioned")) },
-      { heading: "S-DOC complete", value: (es) => share(count(es, (f) => f.checks.doc), es.length) },
-      { heading: "S-CONSENT complete", value: (es) => share(count(es, (f) => f.checks.consent), es.length) },
-      { heading: "S-BSR complete", value: (es) => share(count(es, (f) => f.checks.bsr), es.length) },
-      { heading: "S-CATH complete", value: (es) => share(count(es, (f) => f.checks.cath), es.length) },
+      { heading: "Episodes", value: (t) => String(t.episodes) },
+      { heading: "Night, sanction recorded", value: (t) => String(t.count.nightSanctioned) },
+      { heading: "Night, no sanction", value: (t) => String(t.count.nightUnsanctioned) },
+      { heading: "S-DOC complete", value: (t) => share(t.count.checkDoc, t.episodes) },
+      { heading: "S-CONSENT complete", value: (t) => share(t.count.checkConsent, t.episodes) },
+      { heading: "S-BSR complete", value: (t) => share(t.count.checkBsr, t.episodes) },
+      { heading: "S-CATH complete", value: (t) => share(t.count.checkCath, t.episodes) },
     ],
-    chart: (es) => {
-      const night = count(es, (f) => f.night !== "day");
+    chart: (t) => {
+      const night = t.count.night;
       return shareBars("chart-surgical-record", "Surgical record completeness and night operations", [
-        { label: "S-DOC complete", n: count(es, (f) => f.checks.doc), of: es.length },
-        { label: "S-CONSENT complete", n: count(es, (f) => f.checks.consent), of: es.length },
-        { label: "S-BSR complete", n: count(es, (f) => f.checks.bsr), of: es.length },
-        { label: "S-CATH complete", n: count(es, (f) => f.checks.cath), of: es.length },
-        { label: "Night operations with sanction", n: count(es, (f) => f.night === "night-sanctioned"), of: night },
-        { label: "Night operations without sanction", n: count(es, (f) => f.night === "night-unsanctioned"), of: night, warning: true },
+        { label: "S-DOC complete", n: t.count.checkDoc, of: t.episodes },
+        { label: "S-CONSENT complete", n: t.count.checkConsent, of: t.episodes },
+        { label: "S-BSR complete", n: t.count.checkBsr, of: t.episodes },
+        { label: "S-CATH complete", n: t.count.checkCath, of: t.episodes },
+        { label: "Night operations with sanction", n: t.count.nightSanctioned, of: night },
+        { label: "Night operations without sanction", n: t.count.nightUnsanctioned, of: night, warning: true },
       ]);
     },
     csv: {
@@ -185,14 +232,14 @@ export const FIGURES: Figure[] = [
       "Time to the decision: from the start of anaesthesia to the scan or event that decided it (for U4, the engine's no-void deadline; for a trial open at discharge, the discharge).",
     ],
     columns: [
-      { heading: "Episodes", value: (es) => String(es.length) },
-      ...OUTCOMES.map((o) => ({ heading: OUTCOME_TEXT[o], value: (es: ReportEpisode[]) => String(count(es, (f) => f.twoc.outcome === o)) })),
-      { heading: "Median hours surgery to decision", value: (es) => medianText(es.flatMap((e) => (e.facts.twoc.hoursFromSurgery === null ? [] : [e.facts.twoc.hoursFromSurgery])), "h") },
+      { heading: "Episodes", value: (t) => String(t.episodes) },
+      ...OUTCOMES.map((o) => ({ heading: OUTCOME_TEXT[o], value: (t: Tally) => String(t.count[OUTCOME_COUNT[o]]) })),
+      { heading: "Median hours surgery to decision", value: (t) => medianText(t.values.twocHours, "h") },
     ],
-    chart: (es) => {
+    chart: (t) => {
       const bars: Bar[] = OUTCOMES.map((o) => {
-        const n = count(es, (f) => f.twoc.outcome === o);
-        return { label: OUTCOME_TEXT[o], value: n, text: share(n, es.length), warning: o.startsWith("failed") };
+        const n = t.count[OUTCOME_COUNT[o]];
+        return { label: OUTCOME_TEXT[o], value: n, text: share(n, t.episodes), warning: o.startsWith("failed") };
       });
       return {
         svg: barChart("chart-twoc", "Outcomes of the first trial without catheter", bars.map((b) => `${b.label}: ${b.text}`).join("; "), bars),
@@ -212,20 +259,20 @@ export const FIGURES: Figure[] = [
       "Every opening due while a schedule was in force and the patient was on the ward, as assessFlipFlow decides it: on time (recorded at its scheduled minute), late (recorded after it; the pathway sets no grace period), missed (4 hours since the last opening, or the next one due, first), or overdue and not yet missed at the end.",
     ],
     columns: [
-      { heading: "Episodes with a schedule", value: (es) => String(count(es, (f) => f.flipFlow.due > 0)) },
-      { heading: "Openings due", value: (es) => String(sum(es, (f) => f.flipFlow.due)) },
-      { heading: "On time", value: (es) => share(sum(es, (f) => f.flipFlow.onTime), sum(es, (f) => f.flipFlow.due)) },
-      { heading: "Late", value: (es) => share(sum(es, (f) => f.flipFlow.late), sum(es, (f) => f.flipFlow.due)) },
-      { heading: "Missed", value: (es) => share(sum(es, (f) => f.flipFlow.missed), sum(es, (f) => f.flipFlow.due)) },
-      { heading: "Overdue, not yet missed", value: (es) => String(sum(es, (f) => f.flipFlow.overdue)) },
+      { heading: "Episodes with a schedule", value: (t) => String(t.count.flipFlowScheduled) },
+      { heading: "Openings due", value: (t) => String(t.sum.due) },
+      { heading: "On time", value: (t) => share(t.sum.onTime, t.sum.due) },
+      { heading: "Late", value: (t) => share(t.sum.late, t.sum.due) },
+      { heading: "Missed", value: (t) => share(t.sum.missed, t.sum.due) },
+      { heading: "Overdue, not yet missed", value: (t) => String(t.sum.overdue) },
     ],
-    chart: (es) => {
-      const due = sum(es, (f) => f.flipFlow.due);
+    chart: (t) => {
+      const due = t.sum.due;
       return shareBars("chart-flip-flow", "Flip-flow openings as a share of those due", [
-        { label: "On time", n: sum(es, (f) => f.flipFlow.onTime), of: due },
-        { label: "Late", n: sum(es, (f) => f.flipFlow.late), of: due },
-        { label: "Missed", n: sum(es, (f) => f.flipFlow.missed), of: due, warning: true },
-        { label: "Overdue, not yet missed", n: sum(es, (f) => f.flipFlow.overdue), of: due },
+        { label: "On time", n: t.sum.onTime, of: due },
+        { label: "Late", n: t.sum.late, of: due },
+        { label: "Missed", n: t.sum.missed, of: due, warning: true },
+        { label: "Overdue, not yet missed", n: t.sum.overdue, of: due },
       ]);
     },
     csv: {
@@ -239,14 +286,14 @@ export const FIGURES: Figure[] = [
     rules: ["U5", "U8"],
     notes: ["Patients whose trial without catheter failed (any attempt, U3 or U4) and who have left hospital: intermittent self-catheterisation teaching ticked as done before the discharge time."],
     columns: [
-      { heading: "Failed TWOC", value: (es) => String(count(es, (f) => f.isc.failedTwoc)) },
-      { heading: "Failed TWOC, discharged", value: (es) => String(count(es, (f) => f.isc.taughtBeforeDischarge !== null)) },
-      { heading: "ISC taught before discharge", value: (es) => share(count(es, (f) => f.isc.taughtBeforeDischarge === true), count(es, (f) => f.isc.taughtBeforeDischarge !== null)) },
+      { heading: "Failed TWOC", value: (t) => String(t.count.failedTwoc) },
+      { heading: "Failed TWOC, discharged", value: (t) => String(t.count.failedTwocDischarged) },
+      { heading: "ISC taught before discharge", value: (t) => share(t.count.iscTaughtBeforeDischarge, t.count.failedTwocDischarged) },
     ],
-    chart: (es) =>
+    chart: (t) =>
       shareBars("chart-isc", "ISC teaching before discharge after a failed TWOC", [
-        { label: "ISC taught before discharge", n: count(es, (f) => f.isc.taughtBeforeDischarge === true), of: count(es, (f) => f.isc.taughtBeforeDischarge !== null) },
-        { label: "Not taught before discharge", n: count(es, (f) => f.isc.taughtBeforeDischarge === false), of: count(es, (f) => f.isc.taughtBeforeDischarge !== null), warning: true },
+        { label: "ISC taught before discharge", n: t.count.iscTaughtBeforeDischarge, of: t.count.failedTwocDischarged },
+        { label: "Not taught before discharge", n: t.count.iscNotTaughtBeforeDischarge, of: t.count.failedTwocDischarged, warning: true },
       ]),
     csv: {
       header: [...EPISODE_HEADER, "Failed TWOC", "Discharged", "ISC taught (ticked)", "ISC taught before discharge"],
@@ -262,14 +309,14 @@ export const FIGURES: Figure[] = [
       "Days to sending: from the day the record first showed a reason with no referral sent (when the \"SCI referral outstanding\" reminder first appeared) to the day the referral was marked sent, in UK calendar days.",
     ],
     columns: [
-      { heading: "Indicated", value: (es) => String(count(es, (f) => f.sci.indicated)) },
-      { heading: "Sent", value: (es) => share(count(es, (f) => f.sci.indicated && f.sci.sentAt !== null), count(es, (f) => f.sci.indicated)) },
-      { heading: "Median days to sending", value: (es) => medianText(es.flatMap((e) => (e.facts.sci.daysToSend === null ? [] : [e.facts.sci.daysToSend])), "days") },
+      { heading: "Indicated", value: (t) => String(t.count.sciIndicated) },
+      { heading: "Sent", value: (t) => share(t.count.sciIndicatedSent, t.count.sciIndicated) },
+      { heading: "Median days to sending", value: (t) => medianText(t.values.sciDays, "days") },
     ],
-    chart: (es) =>
+    chart: (t) =>
       shareBars("chart-sci-referral", "SCI referrals sent where indicated", [
-        { label: "Sent", n: count(es, (f) => f.sci.indicated && f.sci.sentAt !== null), of: count(es, (f) => f.sci.indicated) },
-        { label: "Not sent", n: count(es, (f) => f.sci.indicated && f.sci.sentAt === null), of: count(es, (f) => f.sci.indicated), warning: true },
+        { label: "Sent", n: t.count.sciIndicatedSent, of: t.count.sciIndicated },
+        { label: "Not sent", n: t.count.sciIndicatedNotSent, of: t.count.sciIndicated, warning: true },
       ]),
     csv: {
       header: [...EPISODE_HEADER, "Indicated", "Reasons (rules)", "Indicated since", "Sent", "Days to sending"],
@@ -282,16 +329,16 @@ export const FIGURES: Figure[] = [
     rules: ["B6", "X4"],
     notes: ["Patients whose surgical outpatient appointment has passed: a re-assessment recorded with bowel function (B6) and sexual function (X4) re-assessed."],
     columns: [
-      { heading: "Appointment passed", value: (es) => String(count(es, (f) => f.reassessment.appointmentPassed)) },
-      { heading: "Bowel re-assessed (B6)", value: (es) => share(count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.bowel), count(es, (f) => f.reassessment.appointmentPassed)) },
-      { heading: "Sexual function re-assessed (X4)", value: (es) => share(count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.sexual), count(es, (f) => f.reassessment.appointmentPassed)) },
-      { heading: "No appointment recorded", value: (es) => String(count(es, (f) => f.reassessment.appointmentAt === null)) },
+      { heading: "Appointment passed", value: (t) => String(t.count.appointmentPassed) },
+      { heading: "Bowel re-assessed (B6)", value: (t) => share(t.count.bowelReassessed, t.count.appointmentPassed) },
+      { heading: "Sexual function re-assessed (X4)", value: (t) => share(t.count.sexualReassessed, t.count.appointmentPassed) },
+      { heading: "No appointment recorded", value: (t) => String(t.count.noAppointment) },
     ],
-    chart: (es) => {
-      const passed = count(es, (f) => f.reassessment.appointmentPassed);
+    chart: (t) => {
+      const passed = t.count.appointmentPassed;
       return shareBars("chart-reassessment", "Re-assessment at the outpatient appointment", [
-        { label: "Bowel re-assessed (B6)", n: count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.bowel), of: passed },
-        { label: "Sexual function re-assessed (X4)", n: count(es, (f) => f.reassessment.appointmentPassed && f.reassessment.sexual), of: passed },
+        { label: "Bowel re-assessed (B6)", n: t.count.bowelReassessed, of: passed },
+        { label: "Sexual function re-assessed (X4)", n: t.count.sexualReassessed, of: passed },
       ]);
     },
     csv: {
@@ -305,15 +352,15 @@ export const FIGURES: Figure[] = [
     rules: ["P4"],
     notes: ["Patients discharged in the acute pain phase, who are due a GP drug review 1 to 2 weeks after discharge (P4): the GP letter (which asks for the review) marked sent, and the clinician's check that the review happened marked done."],
     columns: [
-      { heading: "P4 review due", value: (es) => String(count(es, (f) => f.gpReview.window !== null)) },
-      { heading: "GP letter sent", value: (es) => share(count(es, (f) => f.gpReview.window !== null && f.gpReview.gpLetterSentAt !== null), count(es, (f) => f.gpReview.window !== null)) },
-      { heading: "Clinician check done", value: (es) => share(count(es, (f) => f.gpReview.window !== null && f.gpReview.checkedAt !== null), count(es, (f) => f.gpReview.window !== null)) },
+      { heading: "P4 review due", value: (t) => String(t.count.gpReviewDue) },
+      { heading: "GP letter sent", value: (t) => share(t.count.gpLetterSent, t.count.gpReviewDue) },
+      { heading: "Clinician check done", value: (t) => share(t.count.gpReviewChecked, t.count.gpReviewDue) },
     ],
-    chart: (es) => {
-      const due = count(es, (f) => f.gpReview.window !== null);
+    chart: (t) => {
+      const due = t.count.gpReviewDue;
       return shareBars("chart-gp-review", "GP drug review (P4)", [
-        { label: "GP letter sent", n: count(es, (f) => f.gpReview.window !== null && f.gpReview.gpLetterSentAt !== null), of: due },
-        { label: "Clinician check done", n: count(es, (f) => f.gpReview.window !== null && f.gpReview.checkedAt !== null), of: due },
+        { label: "GP letter sent", n: t.count.gpLetterSent, of: due },
+        { label: "Clinician check done", n: t.count.gpReviewChecked, of: due },
       ]);
     },
     csv: {
@@ -327,16 +374,16 @@ export const FIGURES: Figure[] = [
     rules: ["U1"],
     notes: ["The share of patients with a pre-void and a post-void bladder scan recorded (any attempt), as the national suspected-CES audit asks."],
     columns: [
-      { heading: "Episodes", value: (es) => String(es.length) },
-      { heading: "Pre-void recorded", value: (es) => share(count(es, (f) => f.volumes.preVoid), es.length) },
-      { heading: "Post-void recorded", value: (es) => share(count(es, (f) => f.volumes.postVoid), es.length) },
-      { heading: "Both recorded", value: (es) => share(count(es, (f) => f.volumes.preVoid && f.volumes.postVoid), es.length) },
+      { heading: "Episodes", value: (t) => String(t.episodes) },
+      { heading: "Pre-void recorded", value: (t) => share(t.count.preVoid, t.episodes) },
+      { heading: "Post-void recorded", value: (t) => share(t.count.postVoid, t.episodes) },
+      { heading: "Both recorded", value: (t) => share(t.count.bothVoid, t.episodes) },
     ],
-    chart: (es) =>
+    chart: (t) =>
       shareBars("chart-bladder-volumes", "Pre-void and post-void volumes recorded", [
-        { label: "Pre-void recorded", n: count(es, (f) => f.volumes.preVoid), of: es.length },
-        { label: "Post-void recorded", n: count(es, (f) => f.volumes.postVoid), of: es.length },
-        { label: "Both recorded", n: count(es, (f) => f.volumes.preVoid && f.volumes.postVoid), of: es.length },
+        { label: "Pre-void recorded", n: t.count.preVoid, of: t.episodes },
+        { label: "Post-void recorded", n: t.count.postVoid, of: t.episodes },
+        { label: "Both recorded", n: t.count.bothVoid, of: t.episodes },
       ]),
     csv: {
       header: [...EPISODE_HEADER, "Pre-void scan recorded", "Post-void scan recorded"],

@@ -1,7 +1,7 @@
 /**
- * What the reports read: every episode whose surgery (start of anaesthesia) falls in the period,
- * with the parts of its record the figures need, in one query per table (each filtered by the
- * period's episodes through a subquery, so the cost follows the period, not the whole history).
+ * What the reports classify: episodes (those whose surgery, the start of anaesthesia, falls in a
+ * period, or given ones) with the parts of their record the figures need, in one query per table
+ * (each filtered by the episodes asked for, so the cost follows them, not the whole history).
  */
 import type { Knex } from "knex";
 import { type Db, readAll } from "../db/knex.ts";
@@ -44,14 +44,32 @@ export interface EpisodeRecord {
   sciOutstandingSince: string | null;
   /** The clinician's P4 check (the GP drug review reminder) marked done, when. */
   gpReviewCheckedAt: string | null;
+  /** The earliest event recorded ahead of `now` (left out of `events` until it is due). */
+  laterEventAt?: string | null;
 }
 
-const episodeIdsIn = (db: Db, period: Period) =>
+/** The patient's fields a report shows, from a row joined with the patient (nhs_number, family_name, ...). */
+export function toReportPatient(row: Row): ReportPatient {
+  return {
+    nhsNumber: row.nhs_number as string,
+    familyName: row.family_name as string,
+    givenName: row.given_name as string,
+    dateOfBirth: typeof row.date_of_birth === "string" ? row.date_of_birth.slice(0, 10) : toInstant(row.date_of_birth).slice(0, 10),
+    sex: row.sex as string,
+  };
+}
+
+export const episodeIdsIn = (db: Db, period: Period) =>
   db("episodes").select("id").where("anaesthesia_start_at", ">=", period.startUtc).andWhere("anaesthesia_start_at", "<", period.endUtc);
 
 /** The period's episodes in hospital, ward and surgery order, each with its record. `now` drops events recorded ahead of it. */
-export async function loadPeriod(db: Db, period: Period, now: string): Promise<EpisodeRecord[]> {
-  const ids = () => episodeIdsIn(db, period);
+export function loadPeriod(db: Db, period: Period, now: string): Promise<EpisodeRecord[]> {
+  return loadEpisodes(db, () => episodeIdsIn(db, period), now);
+}
+
+/** Given episodes (ids, or a query of ids) in hospital, ward and surgery order, each with its record, as loadPeriod. */
+export async function loadEpisodes(db: Db, episodeIds: number[] | (() => Knex.QueryBuilder), now: string): Promise<EpisodeRecord[]> {
+  const ids = typeof episodeIds === "function" ? episodeIds : () => episodeIds;
   const [episodeRows, eventRows, scheduleRows, actionRows, issueRows, appointmentRows, reassessmentRows, letterRows, reminderRows] = await readAll(
     db as Knex,
     () =>
@@ -61,7 +79,7 @@ export async function loadPeriod(db: Db, period: Period, now: string): Promise<E
         .whereIn("e.id", ids())
         .orderBy([{ column: "e.hospital" }, { column: "w.name" }, { column: "e.anaesthesia_start_at" }, { column: "e.id" }])
         .select("e.*", "w.name as ward_name", "p.nhs_number", "p.family_name", "p.given_name", "p.date_of_birth", "p.sex") as Promise<Row[]>,
-    () => activeEventsOfPeriod(db, ids()),
+    () => activeEventsOf(db, ids()),
     () => db("flip_flow_schedules").whereIn("episode_id", ids()).orderBy("id") as Promise<Row[]>,
     () => db("twoc_actions").whereIn("episode_id", ids()).orderBy("id").select("episode_id", "action", "done", "recorded_at") as Promise<Row[]>,
     () => db("followup_issues").whereIn("episode_id", ids()).select("episode_id", "domain", "ongoing") as Promise<Row[]>,
@@ -86,13 +104,7 @@ export async function loadPeriod(db: Db, period: Period, now: string): Promise<E
   for (const row of episodeRows) {
     records.set(row.id as number, {
       episode: toEpisode(row),
-      patient: {
-        nhsNumber: row.nhs_number as string,
-        familyName: row.family_name as string,
-        givenName: row.given_name as string,
-        dateOfBirth: typeof row.date_of_birth === "string" ? row.date_of_birth.slice(0, 10) : toInstant(row.date_of_birth).slice(0, 10),
-        sex: row.sex as string,
-      },
+      patient: toReportPatient(row),
       wardName: (row.ward_name as string) ?? null,
       events: [],
       schedules: [],
@@ -104,6 +116,7 @@ export async function loadPeriod(db: Db, period: Period, now: string): Promise<E
       gpLetterSentAt: null,
       sciOutstandingSince: null,
       gpReviewCheckedAt: null,
+      laterEventAt: null,
     });
   }
   const of = (row: Row) => records.get(row.episode_id as number);
@@ -111,7 +124,11 @@ export async function loadPeriod(db: Db, period: Period, now: string): Promise<E
   const nowMs = Date.parse(now);
   const eventsByEpisode = new Map<number, typeof eventRows>();
   for (const e of eventRows) {
-    if (Date.parse(e.at) > nowMs) continue;
+    if (Date.parse(e.at) > nowMs) {
+      const record = records.get(e.episodeId);
+      if (record && (!record.laterEventAt || Date.parse(e.at) < Date.parse(record.laterEventAt))) record.laterEventAt = e.at;
+      continue;
+    }
     const list = eventsByEpisode.get(e.episodeId) ?? [];
     list.push(e);
     eventsByEpisode.set(e.episodeId, list);
@@ -149,8 +166,8 @@ export async function loadPeriod(db: Db, period: Period, now: string): Promise<E
   return [...records.values()];
 }
 
-/** The period's current (not superseded) bladder events, read into the ward's own shape. */
-async function activeEventsOfPeriod(db: Db, ids: Knex.QueryBuilder): Promise<StoredEvent[]> {
+/** The episodes' current (not superseded) bladder events, read into the ward's own shape. */
+async function activeEventsOf(db: Db, ids: Knex.QueryBuilder | number[]): Promise<StoredEvent[]> {
   const rows: Row[] = await db("bladder_events")
     .select("id", "episode_id", "type", "at", "phase", "volume_ml", "sensation_to_void", "catheter_type")
     .whereIn("episode_id", ids)

@@ -10,7 +10,7 @@ import { formErrors } from "../web/forms.ts";
 import { CLINICIANS, type RoleRouter } from "../web/routing.ts";
 import { FIGURES, figureById, groupsOf } from "./figures.ts";
 import { type Period, periodFields, readPeriod } from "./period.ts";
-import { bsrCsv, figureCsv, nextTurn, type Report, reportEpisodes } from "./service.ts";
+import { bsrCsv, figureCsv, nextTurn, reportRecords, sharedReportTallies, type Tallies } from "./service.ts";
 
 export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
@@ -19,29 +19,23 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
   pages.get("/reports", CLINICIANS, async (req, res) => {
     const at = now();
     let period: Period | null = null;
-    let report: Report;
+    let report: Tallies;
     try {
       period = readPeriod(req.query, at);
-      report = await reportEpisodes(db, period, at);
+      report = await sharedReportTallies(db, period, now);
     } catch (err) {
       const errors = formErrors(err);
       if (!errors) throw err;
       res.status(400);
-      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { episodes: [], unassessed: [] } });
+      return renderPage(res, { values: period ? periodFields(period) : (req.query as Record<string, unknown>), errors, period: null, report: { wards: [], unassessed: [] } });
     }
     await renderPage(res, { values: periodFields(period), errors: null, period, report });
   });
 
-  const download = (res: Response, name: string, period: Period, csv: string) => {
-    res.type("text/csv; charset=utf-8");
-    res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
-    res.send(csv);
-  };
-
   pages.get("/reports/registry/bsr.csv", CLINICIANS, async (req, res) => {
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, "british-spine-registry", period, bsrCsv((await reportEpisodes(db, period, at)).episodes));
+    await download(res, "british-spine-registry", period, bsrCsv((await reportRecords(db, period, at)).episodes));
   });
 
   pages.get("/reports/:figure.csv", CLINICIANS, async (req, res) => {
@@ -49,19 +43,30 @@ export function reportRoutes(pages: RoleRouter, deps: AppDeps): void {
     if (!figure) throw new NotFoundError("Report");
     const at = now();
     const period = readPeriod(req.query, at);
-    download(res, figure.id, period, figureCsv(figure, (await reportEpisodes(db, period, at)).episodes));
+    await download(res, figure.id, period, figureCsv(figure, (await reportRecords(db, period, at)).episodes));
   });
 }
 
-async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Report }): Promise<void> {
+/** A CSV download, written a piece at a time as it is made (a long period is tens of thousands of rows). */
+async function download(res: Response, name: string, period: Period, pieces: Iterable<string>): Promise<void> {
+  res.type("text/csv; charset=utf-8");
+  res.set("Content-Disposition", `attachment; filename="${name}-${period.from}-to-${period.to}.csv"`);
+  for (const piece of pieces) {
+    res.write(piece);
+    await nextTurn();
+  }
+  res.end();
+}
+
+async function renderPage(res: Response, view: { values: Record<string, unknown>; errors: unknown; period: Period | null; report: Tallies }): Promise<void> {
   const { period } = view;
-  const { episodes, unassessed } = view.report;
+  const { unassessed } = view.report;
   const query = period ? new URLSearchParams(periodFields(period)).toString() : "";
-  const groups = groupsOf(episodes);
+  const groups = groupsOf(view.report.wards);
+  const all = groups[0].tally;
   const figures = [];
   for (const figure of period ? FIGURES : []) {
-    await nextTurn(); // each figure counts every episode: let ward pages in between
-    const chart = figure.chart(episodes);
+    const chart = figure.chart(all);
     figures.push({
       id: figure.id,
       title: figure.title,
@@ -74,7 +79,7 @@ async function renderPage(res: Response, view: { values: Record<string, unknown>
         level: g.level,
         name: g.level === "ward" ? g.ward : g.hospital,
         hospital: g.hospital,
-        cells: figure.columns.map((c) => c.value(g.episodes)),
+        cells: figure.columns.map((c) => c.value(g.tally)),
       })),
       csvHref: `/reports/${figure.id}.csv?${query}`,
     });
@@ -85,7 +90,7 @@ async function renderPage(res: Response, view: { values: Record<string, unknown>
     errors: view.errors,
     period,
     query,
-    episodeCount: episodes.length,
+    episodeCount: all.episodes,
     unassessed,
     figures,
     bsrHref: `/reports/registry/bsr.csv?${query}`,

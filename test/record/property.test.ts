@@ -20,6 +20,8 @@ import { findEpisode } from "../../src/patients/repository.ts";
 import { correctEpisode, recordDischarge } from "../../src/patients/service.ts";
 import { deriveReminders } from "../../src/reminders/derive.ts";
 import { loadEpisodeState } from "../../src/reminders/load.ts";
+import { classifyForKeeping, FACTS_TABLE, factsOf } from "../../src/reports/kept.ts";
+import { loadEpisodes } from "../../src/reports/load.ts";
 import { getWardState } from "../../src/ward/index.ts";
 import { recordBladderEvent, startFlipFlow, stopFlipFlow } from "../../src/ward/service.ts";
 import { apiToken, createTestApp, type TestContext } from "../helpers/app.ts";
@@ -128,6 +130,10 @@ describe("the episode record: stored reminders and shown decisions always match 
     const derived = deriveReminders(state!, now).map((r) => r.key).sort();
     const stored = (await ctx.db("reminders").where({ episode_id: episodeId, status: "scheduled" }).pluck("key")).sort();
     assert.deepEqual(stored, derived, "stored reminders = derived from scratch");
+
+    const [record] = await loadEpisodes(ctx.db, [episodeId], now);
+    const kept = await ctx.db(FACTS_TABLE).where({ episode_id: episodeId }).first();
+    assert.deepEqual(factsOf({ ...kept, presentation: record.episode.presentation }), classifyForKeeping(record, now).facts, "kept report answers = classified from scratch");
 
     const ward = await getWardState(ctx.db, episodeId, now);
     const engine = assessTwoc(ward.events.filter((e) => e.type !== "flip-flow-opening") as Parameters<typeof assessTwoc>[0], now);

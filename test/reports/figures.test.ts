@@ -8,9 +8,9 @@ import { findLetter } from "../../src/letters/repository.ts";
 import { createLetter, markSent } from "../../src/letters/service.ts";
 import type { Episode, EpisodeInput } from "../../src/patients/model.ts";
 import { recordDischarge, registerEpisode, registerPatient } from "../../src/patients/service.ts";
-import { FIGURES, groupsOf, type ReportEpisode } from "../../src/reports/figures.ts";
+import { type CountedEpisode, FIGURES, groupsOf } from "../../src/reports/figures.ts";
 import { periodOf } from "../../src/reports/period.ts";
-import { reportEpisodes } from "../../src/reports/service.ts";
+import { reportRecords, reportTallies, type Tallies } from "../../src/reports/service.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, recordTwocAction, startFlipFlow } from "../../src/ward/service.ts";
 import { createTestApp, pageText, signIn, type TestContext } from "../helpers/app.ts";
@@ -55,7 +55,8 @@ async function event(ctx: TestContext, e: Episode, input: Partial<BladderEventIn
  */
 describe("report figures", () => {
   let ctx: TestContext;
-  let episodes: ReportEpisode[];
+  let episodes: CountedEpisode[];
+  let report: Tallies;
 
   before(async () => {
     ctx = await createTestApp({ now: NOW });
@@ -93,7 +94,9 @@ describe("report figures", () => {
 
     await episode(ctx, PINDERFIELDS, "Ward 7 (Orthopaedics)", { presentation: "CES-R", mriAt: "2025-01-31T20:00:00.000Z", anaesthesiaStartAt: "2025-02-01T00:00:00.000Z", ...all });
 
-    ({ episodes } = await reportEpisodes(ctx.db, periodOf("2025-01-01", "2025-01-31"), NOW));
+    // The figures as the page counts them (in SQL, from the answers the record keeps), and each episode's answers.
+    report = await reportTallies(ctx.db, periodOf("2025-01-01", "2025-01-31"), NOW);
+    ({ episodes } = await reportRecords(ctx.db, periodOf("2025-01-01", "2025-01-31"), NOW));
   });
   after(() => ctx.close());
 
@@ -101,15 +104,15 @@ describe("report figures", () => {
   function table(id: string): Record<string, Record<string, string>> {
     const figure = FIGURES.find((f) => f.id === id)!;
     const out: Record<string, Record<string, string>> = {};
-    for (const g of groupsOf(episodes)) {
-      out[g.ward ?? g.hospital] = Object.fromEntries(figure.columns.map((c) => [c.heading, c.value(g.episodes)]));
+    for (const g of groupsOf(report.wards)) {
+      out[g.ward ?? g.hospital] = Object.fromEntries(figure.columns.map((c) => [c.heading, c.value(g.tally)]));
     }
     return out;
   }
 
   test("the period holds the four episodes with surgery in January (UK), not the one at midnight on 1 February", () => {
     assert.equal(episodes.length, 4);
-    assert.deepEqual(groupsOf(episodes).map((g) => `${g.level}:${g.ward ?? g.hospital}:${g.episodes.length}`), [
+    assert.deepEqual(groupsOf(report.wards).map((g) => `${g.level}:${g.ward ?? g.hospital}:${g.tally.episodes}`), [
       "all:All hospitals:4", `hospital:${LEEDS}:2`, "ward:Ward 3 (Spinal):2", `hospital:${PINDERFIELDS}:2`, "ward:Ward 7 (Orthopaedics):2",
     ]);
   });
@@ -120,7 +123,7 @@ describe("report figures", () => {
     assert.deepEqual(t["All hospitals"], { Episodes: "4", "Median hours": "20 h", "CES-R within 24 h": "1 of 3 (33%)", "S-TIME-R breach, reason recorded": "1", "S-TIME-R breach, no reason": "1" });
     assert.deepEqual(t[LEEDS], { Episodes: "2", "Median hours": "20 h", "CES-R within 24 h": "1 of 2 (50%)", "S-TIME-R breach, reason recorded": "1", "S-TIME-R breach, no reason": "0" });
     assert.deepEqual(t["Ward 7 (Orthopaedics)"], { Episodes: "2", "Median hours": "16 h", "CES-R within 24 h": "0 of 1 (0%)", "S-TIME-R breach, reason recorded": "0", "S-TIME-R breach, no reason": "1" });
-    const { rows } = FIGURES[0].chart(episodes);
+    const { rows } = FIGURES[0].chart(groupsOf(report.wards)[0].tally);
     assert.deepEqual(rows.filter((r) => r.value !== "0").map((r) => `${r.label}: ${r.value}`), ["0 to under 6 hours: 1", "12 to under 18 hours: 1", "24 to under 30 hours: 1", "30 to under 36 hours: 1"]);
   });
 
