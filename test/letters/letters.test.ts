@@ -180,7 +180,7 @@ describe("GP, continence and failed-TWOC letters", () => {
     for (const r of ["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"]) assert.match(text, new RegExp(`${r}: `), r);
     assert.match(text, /P4: please review Priya Patel's pain medicines 1 to 2 weeks after discharge, between 2 September 2026 and 9 September 2026/);
     assert.match(text, /Bowel regime \(laxatives on.*? Senna 7.5 mg, 2 tablets at night; Docusate sodium 100 mg/);
-    assert.match(text, /Co-codamol 30\/500 2 tablets four times a day 22 August 2026 Contains an opioid: the pathway advises against opioids in the chronic phase \(P5\)\./);
+    assert.match(text, /Co-codamol 30\/500 2 tablets four times a day 22 August 2026 Contains codeine, an opioid: the pathway advises against opioids in the chronic phase \(P5\)\./);
     assert.doesNotMatch(text, /recognised as/, "no matching notes from the medication review");
     assert.match(text, /Bowel care done Advised about bowel problems and given the information booklet \(B1\); taught digital rectal stimulation and evacuation \(B3\)/);
   });
