@@ -134,7 +134,11 @@ export const patientMatchSchema = {
 };
 
 /** The surgery record as an episode shows it: the body's fields, with the links shown as ward and consultant. */
-const { wardId: _wardId, consultantUserId: _consultantUserId, ...episodeRecordProperties } = episodeBodySchema.properties;
+const { wardId: _wardId, consultantUserId: _consultantUserId, ...episodeBodyProperties } = episodeBodySchema.properties;
+/** A field the body may leave out is null in the record until it is given. */
+const episodeRecordProperties = Object.fromEntries(
+  Object.entries(episodeBodyProperties).map(([name, schema]) => [name, episodeBodySchema.required.includes(name) ? schema : { ...schema, nullable: true }]),
+);
 
 export const episodeSchema = {
   type: "object",
@@ -194,5 +198,40 @@ export const reminderSchema = {
     dueAt: instant,
     status: { type: "string", description: "e.g. scheduled, sent, done, cancelled" },
     rules: { type: "array", items: { type: "string" }, description: "Rule ids of the pathway" },
+  },
+};
+
+/** GET /episodes/{episodeId}/follow-up: the follow-up facts the reminders read (FollowupState in src/followup/index.ts). */
+export const followupStateSchema = {
+  type: "object",
+  additionalProperties: false,
+  required: ["painPhase", "chronicFrom", "outpatientAppointmentAt", "reassessmentDone", "reassessmentOutstanding", "sciReferral", "gpDrugReviewDue", "gpLetterSentAt"],
+  properties: {
+    painPhase: { type: "string", enum: ["acute", "chronic"] },
+    chronicFrom: { type: "string", format: "date", description: "The day the chronic pain phase starts (P5-P8 apply from it)" },
+    outpatientAppointmentAt: { ...instant, nullable: true, description: "The surgical outpatient appointment (B6, X4)" },
+    reassessmentDone: { type: "boolean", description: "An outpatient re-assessment of bowel and sexual function (B6, X4) is recorded" },
+    reassessmentOutstanding: {
+      type: "array",
+      items: { type: "string", enum: ["B6", "X4"] },
+      description: "The re-assessments not yet done: B6 (bowel function), X4 (sexual function); empty when both are done",
+    },
+    sciReferral: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        indicated: { type: "boolean", description: "A referral to the SCI centre is indicated by what is recorded (R1)" },
+        reasons: { type: "array", items: { type: "object", properties: { rule: { type: "string" }, text: { type: "string" } } } },
+        sentAt: { ...instant, nullable: true, description: "When the first SCI referral letter was marked sent" },
+      },
+    },
+    gpDrugReviewDue: {
+      type: "object",
+      nullable: true,
+      additionalProperties: false,
+      description: "P4: the GP's drug review window, 1 to 2 weeks after discharge, when discharged in the acute phase",
+      properties: { from: { type: "string", format: "date" }, to: { type: "string", format: "date" } },
+    },
+    gpLetterSentAt: { ...instant, nullable: true, description: "When the first GP letter was marked sent" },
   },
 };

@@ -6,6 +6,7 @@
  */
 import { formatCalendarDate, formatDateTime } from "../time.ts";
 import { LETTER_KIND_INFO } from "../letters/model.ts";
+import { PACK_FIELD_LABELS } from "../letters/referral-pack.ts";
 import { CATHETER_STATUS_NAMES, PROCEDURE_NAMES } from "../patients/model.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT } from "../ward/model.ts";
 import { REFERRAL_NAMES } from "../followup/model.ts";
@@ -110,10 +111,23 @@ const ENTITIES: Record<string, EntityWords> = {
     },
   },
   reminder: { place: "reminders", actions: { done: () => "marked a reminder as done" } },
+  "referral-form": {
+    place: "referral form sections",
+    actions: {
+      "add-section": () => "added a section to the referral form's layout",
+      "rename-section": () => "renamed a section of the referral form",
+      "move-section-up": () => "moved a section of the referral form up",
+      "move-section-down": () => "moved a section of the referral form down",
+      "remove-section": () => "removed a section from the referral form's layout",
+      "place-fields": () => "moved referral pack fields between the form's sections",
+    },
+  },
 };
 
 /** Field names in words, as the forms ask them. */
 const FIELDS: Record<string, string> = {
+  sections: "Form sections, in order",
+  packFields: "Pack fields",
   nhsNumber: "NHS number",
   familyName: "Family name",
   givenName: "Given name",
@@ -209,6 +223,7 @@ const VALUE_NAMES: Record<string, Record<string, string>> = {
   sexual: { yes: "Issue found", no: "No issue", "not-assessed": "Not re-assessed" },
   action: TWOC_ACTION_NAMES,
   kind: LETTER_TITLES,
+  packFields: PACK_FIELD_LABELS,
   section: { bowel: "Bowel", pain: "Pain", sexual: "Sexual function", psychological: "Psychological support" },
   sex: { female: "Female", male: "Male", indeterminate: "Indeterminate", "not-known": "Not known" },
   phase: { "pre-void": "Pre-void", "post-void": "Post-void" },

@@ -25,12 +25,15 @@ function rowView(row: ClinicRow) {
     chronic: f.painPhase === "chronic",
     chronicFrom: f.chronicFrom,
     outstanding: f.reassessmentOutstanding.map((rule) => ({ rule, name: REASSESSMENT_NAMES[rule] })),
-    sci: { indicated: f.sciReferral.indicated, rules: [...new Set(f.sciReferral.reasons.map((r) => r.rule))], sentAt: f.sciReferral.sentAt },
+    sci: { indicated: f.sciReferral.indicated, reasons: f.sciReferral.reasons.map((r) => ({ rule: r.rule, text: reasonInBrief(r.text) })), sentAt: f.sciReferral.sentAt },
     discharged: row.episode.discharge !== null,
     gpReview: f.gpDrugReviewDue,
     gpLetterSentAt: f.gpLetterSentAt,
   };
 }
+
+/** A referral reason as the clinic list shows it, the finding without what follows: "Bowel issues: follow-up ..." reads "Bowel issues". */
+const reasonInBrief = (text: string) => text.split(/[:(]/)[0].trim().replace(/\.$/, "");
 
 const groupsView = (groups: ConsultantGroup[]) => groups.map((g) => ({ consultant: g.consultant, rows: g.rows.map(rowView) }));
 

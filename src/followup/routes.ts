@@ -9,6 +9,7 @@ import { CLINICAL, CLINICIANS } from "../web/routing.ts";
 import { londonDate } from "../time.ts";
 import { OUTSIDE_PATHWAY_NOTE } from "../pathway/index.ts";
 import { InputReader } from "../web/validation.ts";
+import { errorResponses, followupStateSchema } from "../api/openapi.ts";
 import { getFollowupState } from "./index.ts";
 import { DOMAINS, FOLLOWUP_DOMAINS, type FollowupDomain, REFERRAL_NAMES } from "./model.ts";
 import { findMedication } from "./repository.ts";
@@ -196,7 +197,12 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     summary: "Follow-up state of an episode: pain phase, chronic-from date, outpatient appointment, re-assessment, SCI referral (R1) and the GP drug review window (P4)",
     tags: ["follow-up"],
     parameters: [{ name: "episodeId", in: "path", required: true, schema: { type: "integer" } }],
-    responses: { "200": { description: "The follow-up state" }, "404": { description: "No such episode" } },
+    responses: {
+      "200": { description: "The follow-up state", content: { "application/json": { schema: followupStateSchema } } },
+      "401": errorResponses["401"],
+      "403": errorResponses["403"],
+      "404": { description: "No such episode" },
+    },
   });
 
 }

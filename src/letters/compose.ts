@@ -1,5 +1,5 @@
 import { RULE_BOOK, rules } from "../pathway/index.ts";
-import type { Block, LetterDoc, PackSection } from "./document.ts";
+import type { Block, LetterDoc } from "./document.ts";
 import type { LetterFacts } from "./facts.ts";
 import { LETTER_KIND_INFO } from "./model.ts";
 import { bowelDoneText, twocSentence } from "./wording.ts";
@@ -233,76 +233,4 @@ export function composeLetter(f: LetterFacts): LetterDoc {
     cc: f.ccGp ? [`cc: ${[f.gp.name, f.gp.address].filter(Boolean).join(", ")} (GP)`] : undefined,
     reference: `Regional CES pathway rules cited: ${citedRules(LETTER_KIND_INFO[f.kind].rules, blocks).join(", ")}.`,
   };
-}
-
-/**
- * The referral pack: the SCI referral's facts field by field, to copy into the National Spinal
- * Cord Injury Database's online form. The labels are this product's; match them to the form's.
- */
-export function referralPack(f: LetterFacts): PackSection[] {
-  const s = f.surgery;
-  const b = f.bladder;
-  return [
-    {
-      title: "Patient",
-      rows: [
-        { label: "Family name", value: f.patient.familyName },
-        { label: "Given name", value: f.patient.givenName },
-        { label: "NHS number", value: f.patient.nhsNumber },
-        { label: "Date of birth", value: f.patient.dateOfBirth },
-        { label: "Sex", value: f.patient.sex },
-      ],
-    },
-    { title: "GP", rows: [{ label: "Practice", value: f.gp.name }, { label: "Address", value: f.gp.address }, { label: "Email", value: f.gp.email }] },
-    {
-      title: "Referral",
-      rows: [
-        { label: "Referred to", value: f.recipient ? [f.recipient.name, f.recipient.department].filter(Boolean).join(", ") : "Not chosen" },
-        { label: "Referring hospital", value: s.hospital },
-        { label: "Referrer", value: f.referrer.name },
-        { label: "Date of referral", value: f.referrer.date },
-        { label: "Reasons for referral", value: f.reasons.length ? f.reasons.map((r) => `${r.rule}: ${r.text}`).join(" ") : "None recorded (R1 not indicated by the record)" },
-      ],
-    },
-    {
-      title: "Diagnosis and surgery",
-      rows: [
-        { label: "Diagnosis", value: "Cauda equina syndrome" },
-        { label: "Presentation", value: s.presentation },
-        { label: "Level", value: s.level },
-        { label: "MRI", value: s.mriAt },
-        { label: "Surgery (anaesthesia started)", value: s.anaesthesiaStartAt },
-        { label: "Procedure", value: s.procedure },
-        { label: "Surgeon", value: s.surgeon },
-        { label: "Discharged", value: s.destination ? `${s.discharged} to ${s.destination}` : s.discharged },
-      ],
-    },
-    {
-      title: "Bladder",
-      rows: [
-        { label: "TWOC outcome", value: `${b.twocStatus}${b.twocRules.length ? ` (${b.twocRules.join(", ")})` : ""}` },
-        { label: "Bladder scans", value: b.events.filter((e) => e.volume && e.event !== "Void").map((e) => `${e.at}: ${e.event} ${e.volume}${e.detail ? ` (${e.detail})` : ""}`).join("; ") || "None recorded" },
-        { label: "Current bladder management", value: b.management },
-        { label: "Flip-flow valve", value: b.flipFlow },
-        { label: "ISC referral / taught", value: `${yes(b.iscReferred)} / ${yes(b.iscTaught)}` },
-      ],
-    },
-    {
-      title: "Bowel",
-      rows: [
-        { label: "Bowel regime", value: f.bowel.regime.join("; ") || "None recorded" },
-        { label: "Bowel issues", value: f.bowel.ongoing + (f.bowel.details ? `: ${f.bowel.details}` : "") },
-      ],
-    },
-    {
-      title: "Pain",
-      rows: [
-        { label: "Pain phase", value: `${f.pain.phase} (chronic from ${f.pain.chronicFrom})` },
-        { label: "Current medication", value: f.pain.medications.map((m) => `${m.name}${m.dose ? ` ${m.dose}` : ""}`).join("; ") || "None recorded" },
-        { label: "Persistent neuropathic pain", value: f.pain.neuropathic + (f.pain.details ? `: ${f.pain.details}` : "") },
-      ],
-    },
-    { title: "Sexual function", rows: [{ label: "Sexual dysfunction", value: f.sexual.ongoing + (f.sexual.details ? `: ${f.sexual.details}` : "") }] },
-    { title: "Psychological needs", rows: [{ label: "Ongoing CES symptoms", value: f.psychological.ongoing + (f.psychological.details ? `: ${f.psychological.details}` : "") }] },
-  ];
 }

@@ -266,12 +266,13 @@ export function renderLetterPdf(letter: LetterDoc, status: PdfStatus): Promise<B
 }
 
 /** The referral pack as a PDF. */
-export function renderPackPdf(title: string, subject: string, sections: PackSection[], draft: boolean): Promise<Buffer> {
+export function renderPackPdf(title: string, subject: string, sections: PackSection[], draft: boolean, note: string): Promise<Buffer> {
   const doc = newDocument(title);
   doc.page.margins.bottom = MARGIN + FOOTER_SPACE;
   doc.on("pageAdded", () => (doc.page.margins.bottom = MARGIN + FOOTER_SPACE));
   doc.font("Bold").fontSize(BODY + 4).text(title);
-  doc.font("Body").fontSize(BODY).text(subject).moveDown();
+  doc.font("Body").fontSize(BODY).text(subject).moveDown(0.5);
+  doc.fontSize(BODY - 1).text(note).fontSize(BODY).moveDown();
   for (const s of sections) {
     block(doc, { type: "heading", text: s.title });
     fields(doc, s.rows);

@@ -11,7 +11,9 @@ import { ADMINS, CLINICIANS } from "../web/routing.ts";
 import { sciReferralIndication } from "../pathway/index.ts";
 import { formatCalendarDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
-import { referralPack } from "./compose.ts";
+import { listFormSections } from "./referral-form.ts";
+import { referralFormRoutes } from "./referral-form-routes.ts";
+import { packForPrint, referralPack } from "./referral-pack.ts";
 import { formErrors } from "../web/forms.ts";
 import type { FieldError } from "../errors.ts";
 import type { Episode, Patient } from "../patients/model.ts";
@@ -21,6 +23,10 @@ import { renderPackPdf } from "./pdf.ts";
 import { findLetter, findVersion, lettersForEpisode, listRecipients, findRecipient, versionsOf } from "./repository.ts";
 import { changesSince, createLetter, createRecipient, currentOf, markSent, newVersion, recordNscisbReference, regenerateDraft, storedOf, updateRecipient, versionPdf } from "./service.ts";
 import { readLetterRequest, readNscisbReference, readRecipient, readSendMethod } from "./validation.ts";
+
+/** Said wherever the form's layout is used: this service cannot see the live form. */
+const LAYOUT_NOTE =
+  "The sections and their order follow this service's copy of the National Spinal Cord Injury Database's online form. The service must check them against the live form; an administrator can change them.";
 
 const letterUrl = (letterId: number, version: number) => `/letters/${letterId}/versions/${version}`;
 
@@ -195,10 +201,10 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     const v = await loadVersion(req);
     if (v.letter.kind !== "sci-referral") throw new NotFoundError("Referral pack");
     const { facts, doc } = storedOf(v.version);
-    return { ...v, sections: referralPack(facts), subject: doc.subject };
+    return { ...v, pack: referralPack(facts, await listFormSections(db)), subject: doc.subject };
   };
   pages.get("/letters/:letterId/versions/:version/pack", CLINICIANS, async (req, res) => {
-    const { letter, version, patient, episode, sections, subject } = await packOf(req);
+    const { letter, version, patient, episode, pack, subject } = await packOf(req);
     res.render("letters/pack", {
       title: `Referral pack, version ${version.version}`,
       backLink: { href: letterUrl(letter.id, version.version), text: "Back to the letter" },
@@ -207,17 +213,20 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
       letter,
       version,
       subject,
-      sections,
+      sections: pack.sections.map((s, i) => ({ ...s, number: i + 1 })),
+      unplaced: pack.unplaced,
       url: letterUrl(letter.id, version.version),
     });
   });
   pages.get("/letters/:letterId/versions/:version/pack/pdf", CLINICIANS, async (req, res) => {
-    const { letter, version, sections, subject } = await packOf(req);
-    const pdf = await renderPackPdf("Referral pack for the National Spinal Cord Injury Database", subject, sections, version.status !== "sent");
+    const { letter, version, pack, subject } = await packOf(req);
+    const pdf = await renderPackPdf("Referral pack for the National Spinal Cord Injury Database", subject, packForPrint(pack), version.status !== "sent", LAYOUT_NOTE);
     res.set("Content-Type", "application/pdf");
     res.set("Content-Disposition", `attachment; filename="referral-pack-${letter.id}-v${version.version}.pdf"`);
     res.send(pdf);
   });
+
+  referralFormRoutes(pages, deps);
 
   // The service's details for the letterhead: one record an admin keeps (audited).
   formPage(pages, ADMINS, { form: "/admin/service" }, {

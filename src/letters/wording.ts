@@ -22,26 +22,27 @@ export function bowelDoneText(rules: string[]): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-/** A medication flag as a sentence for the letter's table: what the medicine is and what the pathway advises, with its rule. */
+/**
+ * A medication flag as a sentence for the letter's table, beside the medicine's name: what the
+ * medicine is or contains, what the pathway advises, and the rule ("Contains codeine, an opioid:
+ * the pathway advises against opioids in the chronic phase (P5).").
+ */
 export function flagText(flag: MedicationFlag): string {
+  const what = capitalise(flag.finding.replace(/^is /, ""));
+  const check = flag.check ? ` ${flag.check}` : "";
   switch (flag.rule) {
     case "P5":
-      return "Contains an opioid: the pathway advises against opioids in the chronic phase (P5).";
+      return `${what}: the pathway advises against opioids in the chronic phase (P5).${check}`;
     case "P6":
-      return `${p6Class(flag.message)}: the pathway advises against gabapentinoids, anti-epileptics, oral steroids and benzodiazepines in the chronic phase (P6).`;
+      return `${what}: the pathway advises against gabapentinoids, anti-epileptics, oral steroids and benzodiazepines in the chronic phase (P6).${check}`;
     case "P3":
-      return "Contains an opioid and no laxative is prescribed: a laxative is advised to prevent constipation (P3).";
+      return `${what}, with no laxative prescribed: a laxative is advised to prevent constipation (P3).${check}`;
     case "P2":
-      return "A non-steroidal anti-inflammatory with no gastric protection prescribed: a proton pump inhibitor, H2 blocker or misoprostol is advised (P2).";
+      return `${what}, with no gastric protection prescribed: a proton pump inhibitor, H2 blocker or misoprostol is advised (P2).${check}`;
   }
 }
 
-/** The class the engine named in a P6 message ("... is a gabapentinoid: ..."), capitalised. */
-function p6Class(message: string): string {
-  const found = /\) is (an? [^:]+):/.exec(message)?.[1];
-  if (!found) return "In a class of medicines";
-  return found.charAt(0).toUpperCase() + found.slice(1);
-}
+const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
 /**
  * The TWOC outcome as a sentence for a letter. The engine's reason ends, when a bladder held over

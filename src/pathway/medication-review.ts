@@ -3,9 +3,15 @@ import { CLASS_IN_WORDS, ingredientsOf, type Medicine, type MedicineClass, medic
 import type { PainPhase } from "./pain.ts";
 
 export interface MedicationFlag {
+  /** The medicine as entered. */
   medication: string;
   rule: "P2" | "P3" | "P5" | "P6";
+  /** The flag in clinical English, naming the medicine as entered and ending with its rule. */
   message: string;
+  /** What the medicine is or contains, without its name: "contains codeine, an opioid", "is a benzodiazepine". */
+  finding: string;
+  /** When the name does not say which product is meant: what to check (plain "Solpadeine"). */
+  check?: string;
 }
 
 /**
@@ -63,6 +69,24 @@ export interface Classification {
   classes: Set<MedicineClass>;
   /** The active ingredients of the matched medicines, each once. */
   ingredients: string[];
+  /** For each class, the ingredients that give it (none for a class not found): co-codamol's opioid is codeine. */
+  contents: Record<MedicineClass, string[]>;
+  /** When the name does not say which product is meant: what to check (see Medicine.check). */
+  check?: string;
+}
+
+/** Single-ingredient medicines by generic name: what a combination's ingredients are. */
+const SINGLE = new Map(medicines.filter((m) => m.ingredients === undefined).map((m) => [m.generic, m]));
+
+/**
+ * The ingredients of a medicine that give it a class: a single-ingredient medicine is its own; a
+ * combination's are those whose own entry has the class, else those with no entry of their own
+ * (co-codaprin's NSAID is aspirin). The data test checks every class names at least one.
+ */
+function ingredientsGiving(m: Medicine, cls: MedicineClass): string[] {
+  if (m.ingredients === undefined) return [m.generic];
+  const own = m.ingredients.filter((i) => SINGLE.get(i)?.classes.includes(cls) === true);
+  return own.length > 0 ? own : m.ingredients.filter((i) => !SINGLE.has(i));
 }
 
 /**
@@ -84,7 +108,11 @@ export function classifyMedication(name: string): Classification | undefined {
   const classes = new Set(matched.flatMap((m) => m.classes));
   if (NOT_BY_MOUTH.some((f) => containsPhrase(text, f))) classes.delete("oral-corticosteroid");
   if (ON_THE_SKIN.some((f) => containsPhrase(text, f))) classes.delete("nsaid");
-  return { generics: matched.map((m) => m.generic), classes, ingredients: [...new Set(matched.flatMap(ingredientsOf))] };
+  const contents = Object.fromEntries(
+    (Object.keys(CLASS_IN_WORDS) as MedicineClass[]).map((cls) => [cls, [...new Set(matched.filter((m) => classes.has(cls) && m.classes.includes(cls)).flatMap((m) => ingredientsGiving(m, cls)))]]),
+  ) as Classification["contents"];
+  const check = matched.find((m) => m.check !== undefined)?.check;
+  return { generics: matched.map((m) => m.generic), classes, ingredients: [...new Set(matched.flatMap(ingredientsOf))], contents, ...(check === undefined ? {} : { check }) };
 }
 
 /**
@@ -105,6 +133,26 @@ const P6_CLASSES: { cls: MedicineClass; label: string }[] = [
   { cls: "oral-corticosteroid", label: "oral steroid" },
   { cls: "benzodiazepine", label: "benzodiazepine" },
 ];
+const OPIOID = [{ cls: "opioid" as const, label: "opioid" }];
+const NSAID = [{ cls: "nsaid" as const, label: "NSAID" }];
+
+/**
+ * What a medicine is or contains, in the flagged classes, without its name: "is a gabapentinoid and
+ * anti-epileptic" when its name names its one ingredient; otherwise "contains codeine, an opioid" (or
+ * "may contain", when the name does not say which product).
+ */
+function findingOf(name: string, found: Classification, classes: { cls: MedicineClass; label: string }[]): string {
+  const labels = new Map<string, string[]>();
+  for (const { cls, label } of classes) {
+    for (const ingredient of found.contents[cls]) labels.set(ingredient, [...(labels.get(ingredient) ?? []), label]);
+  }
+  const parts = [...labels].map(([ingredient, l]) => ({ ingredient, what: article(l.join(" and ")) }));
+  const verb = found.check === undefined ? "contains" : "may contain";
+  if (parts.length > 1) return `${verb} ${listInWords(parts.map((p) => `${p.ingredient} (${p.what})`))}`;
+  const [{ ingredient, what }] = parts;
+  // "is" only for a line naming one medicine by its ingredient: a line of two medicines "contains" each.
+  return found.check === undefined && found.generics.length === 1 && containsPhrase(words(name), words(ingredient)) ? `is ${what}` : `${verb} ${ingredient}, ${what}`;
+}
 
 /**
  * Check the current medication list against the pain phase.
@@ -136,26 +184,20 @@ export function reviewMedications(phase: PainPhase, medications: string[]): Medi
       unclassified.push(name);
       continue;
     }
-    const what = found.generics.join(" + ");
     const has = (cls: MedicineClass): boolean => found.classes.has(cls);
-    if (phase === "chronic" && has("opioid")) {
-      flags.push({ medication: name, rule: "P5", message: `${name} (recognised as ${what}) contains an opioid: do not offer opioids in the chronic phase.` });
-    }
+    const check = found.check === undefined ? "" : ` ${found.check}`;
+    const flag = (rule: MedicationFlag["rule"], finding: string, message: string) =>
+      flags.push({ medication: name, rule, message: `${name} ${finding}${message} (${rule}).${check}`, finding, ...(found.check === undefined ? {} : { check: found.check }) });
+    if (phase === "chronic" && has("opioid")) flag("P5", findingOf(name, found, OPIOID), ": not offered in the chronic phase");
     if (phase === "chronic") {
-      const p6 = P6_CLASSES.filter((c) => has(c.cls)).map((c) => c.label);
-      if (p6.length > 0) {
-        flags.push({
-          medication: name,
-          rule: "P6",
-          message: `${name} (recognised as ${what}) is ${p6.length > 1 ? "a " + p6.join(" and ") : article(p6[0])}: do not offer gabapentinoids, anti-epileptics, oral steroids or benzodiazepines in the chronic phase.`,
-        });
-      }
+      const p6 = P6_CLASSES.filter((c) => has(c.cls));
+      if (p6.length > 0) flag("P6", findingOf(name, found, p6), ": not offered in the chronic phase");
     }
     if (phase === "acute" && has("opioid") && !hasLaxative) {
-      flags.push({ medication: name, rule: "P3", message: `${name} (recognised as ${what}) contains an opioid and there is no laxative on the list: add an adjuvant to avoid constipation.` });
+      flag("P3", findingOf(name, found, OPIOID), ", and there is no laxative on the list: add a laxative to avoid constipation");
     }
     if (has("nsaid") && !hasGiProtection) {
-      flags.push({ medication: name, rule: "P2", message: `${name} (recognised as ${what}) contains an NSAID and there is no GI protection on the list (a proton pump inhibitor, H2 blocker or misoprostol).` });
+      flag("P2", findingOf(name, found, NSAID), ", and there is no GI protection on the list: add a proton pump inhibitor, H2 blocker or misoprostol");
     }
   }
   return { flags, unclassified, sharedIngredients: sharedIngredients(lines) };
@@ -211,10 +253,11 @@ export function prohibitionStatus(review: MedicationReview, rule: "P5" | "P6"): 
   const unchecked = review.unclassified;
   const status = (clear: boolean, text: string): ProhibitionStatus => ({ rule, clear, medications, unchecked, text });
   if (medications.length > 0) return status(false, `Takes ${article(kinds)}: ${listInWords(medications)} (${advice}).`);
-  if (unchecked.length > 0) return status(false, `No ${kinds} recognised, but not classified: ${unchecked.join(", ")}. Check by hand.`);
+  if (unchecked.length > 0) return status(false, `No ${kinds} among the medicines the review knows, but it does not know ${listInWords(unchecked)}: check by hand.`);
   return status(true, `Not on any ${kinds} ✓`);
 }
 
+/** "an opioid", "a benzodiazepine", "an NSAID" (said "en-said"). */
 function article(label: string): string {
-  return /^[aeiou]/.test(label) ? `an ${label}` : `a ${label}`;
+  return /^([aeiou]|NSAID)/.test(label) ? `an ${label}` : `a ${label}`;
 }

@@ -72,6 +72,11 @@ export interface Medicine {
    * an ingredient are flagged for the total daily dose (see sharedIngredients in medication-review).
    */
   ingredients?: string[];
+  /**
+   * When the name does not say which product is meant (plain "Solpadeine"): what to check. The
+   * review then says the medicine "may contain" an ingredient, and adds this sentence.
+   */
+  check?: string;
 }
 
 /** A medicine's active ingredients: its own list, or its generic name. */
@@ -113,7 +118,13 @@ export const medicines: readonly Medicine[] = [
     { generic: "co-codamol (codeine with paracetamol)", ingredients: ["codeine", "paracetamol"], aliases: ["co-codamol", "cocodamol"], brands: ["Zapain", "Solpadol", "Kapake", "Tylex", "Codipar", "Emcozin", "Solpadeine Plus", "Solpadeine Max", "Migraleve Pink", "Migraleve Yellow", "Panadol Ultra", "Paracodol"], classes: ["opioid", "paracetamol"] },
     // Plain "Solpadeine" does not say which product: Plus and Max contain codeine, Headache does not.
     // The safer reading flags it as containing codeine, and the message says to check which product.
-    { generic: "Solpadeine, product not named (Plus and Max contain codeine with paracetamol): check which", ingredients: ["codeine", "paracetamol"], brands: ["Solpadeine"], classes: ["opioid", "paracetamol"] },
+    {
+      generic: "Solpadeine, product not named (Plus and Max contain codeine with paracetamol): check which",
+      ingredients: ["codeine", "paracetamol"],
+      brands: ["Solpadeine"],
+      classes: ["opioid", "paracetamol"],
+      check: "Plain Solpadeine does not say which product: Plus and Max contain codeine, Headache does not. Check which.",
+    },
     { generic: "co-dydramol (dihydrocodeine with paracetamol)", ingredients: ["dihydrocodeine", "paracetamol"], aliases: ["co-dydramol", "codydramol"], brands: ["Remedeine", "Paramol"], classes: ["opioid", "paracetamol"] },
     { generic: "tramadol with paracetamol", ingredients: ["tramadol", "paracetamol"], brands: ["Tramacet"], classes: ["opioid", "paracetamol"] },
     { generic: "co-codaprin (codeine with aspirin)", ingredients: ["codeine", "aspirin"], aliases: ["co-codaprin"], brands: [], classes: ["opioid", "nsaid"] },

@@ -62,8 +62,8 @@ describe("clinic list /clinic", () => {
     for (const id of [evans, li, patel]) assert.match(week, new RegExp(`href="/episodes/${id}/follow-up"`));
 
     assert.match(rowText(res.text, evans), /^Wed, 25 Nov 2026, 09:30 GMT Spinal surgery outpatients, Pinderfields EVANS, Rhys : follow-up NHS number 410 946 6857 born 19 May 1971 Acute chronic from 13 January 2027 To do: B6 bowel function X4 sexual function Not indicated by what is recorded Due 26 October 2026 to 2 November 2026 GP letter not sent$/);
-    assert.match(rowText(res.text, li), /Chronic since 17 October 2026: P5–P8 apply .*Indicated, not sent because of U7 /);
-    assert.match(rowText(res.text, patel), /Indicated, not sent because of B5 /);
+    assert.match(rowText(res.text, li), /Chronic since 17 October 2026: P5–P8 apply .*Indicated, not sent because of: Dependent on a catheter or intermittent self-catheterisation U7 /);
+    assert.match(rowText(res.text, patel), /Indicated, not sent because of: Bowel issues B5 /);
   });
 
   test("each row says what the follow-up state says (nothing worked out again on the page)", async () => {

@@ -192,8 +192,9 @@ describe("medicines and the pain phase", () => {
   test("the demo chronic-phase patient's opioid and pregabalin carry P5 and P6", async () => {
     const id = (await demoEpisode(ctx.db, "outpatient-review-due"))!.id;
     const text = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
-    assert.match(text, /Co-codamol 30\/500 2 tablets four times a day .*? P5 Co-codamol 30\/500 \(recognised as co-codamol/);
-    assert.match(text, /Pregabalin 75 mg .*? P6 Pregabalin 75 mg \(recognised as pregabalin\) is a gabapentinoid/);
+    assert.match(text, /Co-codamol 30\/500 2 tablets four times a day .*? Important: Medication review Co-codamol 30\/500 contains codeine, an opioid: not offered in the chronic phase \(P5\)\./);
+    assert.match(text, /Pregabalin 75 mg .*? Pregabalin 75 mg is a gabapentinoid and anti-epileptic: not offered in the chronic phase \(P6\)\./);
+    assert.doesNotMatch(text, /\(recognised as/, "no matching notes in the flags");
     assert.match(text, /Senna 7.5 mg 2 tablets at night \d+ \w+ 2026 No flag Recognised as senna: laxative/);
   });
 
@@ -208,15 +209,15 @@ describe("medicines and the pain phase", () => {
     const id = (await demoEpisode(ctx.db, "twoc-under-way"))!.id;
     const acute = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
     assert.match(acute, /Pain phase today: acute/);
-    assert.match(acute, /P3 Oramorph 10 mg\/5 ml \(recognised as morphine\) contains an opioid and there is no laxative/);
-    assert.doesNotMatch(acute, /P5 Oramorph/);
+    assert.match(acute, /Oramorph 10 mg\/5 ml contains morphine, an opioid, and there is no laxative on the list: add a laxative to avoid constipation \(P3\)\./);
+    assert.doesNotMatch(acute, /\(P5\)\./);
 
     const state = await getFollowupState(ctx.db, id, NOW);
     ctx.clock.set(`${state.chronicFrom}T00:30:00Z`);
     const chronic = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);
     assert.match(chronic, /Pain phase today: chronic/);
-    assert.match(chronic, /P5 Oramorph 10 mg\/5 ml \(recognised as morphine\) contains an opioid: do not offer opioids in the chronic phase/);
-    assert.doesNotMatch(chronic, /P3 Oramorph/);
+    assert.match(chronic, /Oramorph 10 mg\/5 ml contains morphine, an opioid: not offered in the chronic phase \(P5\)\./);
+    assert.doesNotMatch(chronic, /\(P3\)\./);
 
     ctx.clock.set(new Date(Date.parse(`${state.chronicFrom}T00:00:00Z`) - 2 * 3600_000).toISOString());
     const dayBefore = pageText((await clinician.agent.get(`/episodes/${id}/follow-up/medicines`)).text);

@@ -119,11 +119,59 @@ describe("medicine data: known with a flag", () => {
       assert.deepEqual(reviewMedications(phase, [name]).flags.map((f) => f.rule), rules);
     });
   }
-  test("P5: plain Solpadeine is flagged as containing codeine, and the message says to check which product", () => {
+  test("P5: plain Solpadeine is flagged as maybe containing codeine, and the message says to check which product", () => {
     const [flag] = reviewMedications("chronic", ["Solpadeine"]).flags;
-    assert.match(flag.message, /Plus and Max contain codeine with paracetamol\): check which/);
-    assert.match(flag.message, /contains an opioid/);
+    assert.equal(flag.message, "Solpadeine may contain codeine, an opioid: not offered in the chronic phase (P5). Plain Solpadeine does not say which product: Plus and Max contain codeine, Headache does not. Check which.");
+    assert.equal(flag.finding, "may contain codeine, an opioid");
+    assert.match(flag.check ?? "", /^Plain Solpadeine does not say which product/);
+    assert.equal(reviewMedications("chronic", ["Solpadeine Plus"]).flags[0].check, undefined, "Plus names its product");
   });
+  test("P2-P6: every class of every medicine names the ingredient that gives it (what a flag says it contains)", () => {
+    for (const m of medicines) {
+      const name = m.brands[0] ?? m.aliases?.[0] ?? m.generic.replace(/\(.*\)/, "");
+      const found = classifyMedication(name)!;
+      for (const cls of found.classes) assert.ok(found.contents[cls].length > 0, `${name}: ${cls}`);
+    }
+  });
+});
+
+describe("P2-P6: each flag in clinical English, naming the medicine as entered and what it contains", () => {
+  // [phase, the list as entered, the messages in order]
+  const table: ["acute" | "chronic", string[], string[]][] = [
+    ["chronic", ["Co-codamol 30/500"], ["Co-codamol 30/500 contains codeine, an opioid: not offered in the chronic phase (P5)."]],
+    ["chronic", ["Codeine phosphate 30mg"], ["Codeine phosphate 30mg is an opioid: not offered in the chronic phase (P5)."]],
+    ["chronic", ["Targinact 10mg/5mg"], ["Targinact 10mg/5mg contains oxycodone, an opioid: not offered in the chronic phase (P5)."]],
+    ["chronic", ["Pregabalin 75 mg"], ["Pregabalin 75 mg is a gabapentinoid and anti-epileptic: not offered in the chronic phase (P6)."]],
+    ["chronic", ["Lyrica 75mg"], ["Lyrica 75mg contains pregabalin, a gabapentinoid and anti-epileptic: not offered in the chronic phase (P6)."]],
+    ["chronic", ["Clonazepam 500 micrograms"], ["Clonazepam 500 micrograms is an anti-epileptic and benzodiazepine: not offered in the chronic phase (P6)."]],
+    ["chronic", ["Rimapam 2mg"], ["Rimapam 2mg contains diazepam, a benzodiazepine: not offered in the chronic phase (P6)."]],
+    ["chronic", ["prednisolone 5mg tablets"], ["prednisolone 5mg tablets is an oral steroid: not offered in the chronic phase (P6)."]],
+    ["chronic", ["codeine 30mg with diazepam 2mg"], ["codeine 30mg with diazepam 2mg contains codeine, an opioid: not offered in the chronic phase (P5).", "codeine 30mg with diazepam 2mg contains diazepam, a benzodiazepine: not offered in the chronic phase (P6)."]],
+    ["chronic", ["pregabalin and diazepam"], ["pregabalin and diazepam contains pregabalin (a gabapentinoid and anti-epileptic) and diazepam (a benzodiazepine): not offered in the chronic phase (P6)."]],
+    ["acute", ["Oramorph 10 mg/5 ml"], ["Oramorph 10 mg/5 ml contains morphine, an opioid, and there is no laxative on the list: add a laxative to avoid constipation (P3)."]],
+    ["acute", ["Ibuprofen 400mg"], ["Ibuprofen 400mg is an NSAID, and there is no GI protection on the list: add a proton pump inhibitor, H2 blocker or misoprostol (P2)."]],
+    [
+      "acute",
+      ["Nurofen Plus"],
+      [
+        "Nurofen Plus contains codeine, an opioid, and there is no laxative on the list: add a laxative to avoid constipation (P3).",
+        "Nurofen Plus contains ibuprofen, an NSAID, and there is no GI protection on the list: add a proton pump inhibitor, H2 blocker or misoprostol (P2).",
+      ],
+    ],
+    ["chronic", ["co-codaprin 8/400", "omeprazole"], ["co-codaprin 8/400 contains codeine, an opioid: not offered in the chronic phase (P5)."]],
+    ["acute", ["co-codaprin 8/400", "senna"], ["co-codaprin 8/400 contains aspirin, an NSAID, and there is no GI protection on the list: add a proton pump inhibitor, H2 blocker or misoprostol (P2)."]],
+  ];
+  for (const [phase, meds, messages] of table) {
+    test(`${phase}: ${meds.join(" + ")}`, () => {
+      const flags = reviewMedications(phase, meds).flags;
+      assert.deepEqual(flags.map((f) => f.message), messages);
+      for (const f of flags) {
+        assert.doesNotMatch(f.message, /recognised as|\(.*\+.*\)/, "no matching notes");
+        assert.ok(f.message.startsWith(`${f.medication} ${f.finding}`), "the medicine as entered, then what it is or contains");
+        assert.ok(f.message.includes(`(${f.rule}).`), "ends with its rule");
+      }
+    });
+  }
 });
 
 describe("P5 chronic: do not offer opioids", () => {
@@ -167,7 +215,7 @@ describe("P6 chronic: no gabapentinoids, anti-epileptics, oral steroids, benzodi
   }
   test("P6: the message names the classes found", () => {
     const [flag] = reviewMedications("chronic", ["Gabapentin 300mg"]).flags;
-    assert.match(flag.message, /a gabapentinoid and anti-epileptic/);
+    assert.equal(flag.message, "Gabapentin 300mg is a gabapentinoid and anti-epileptic: not offered in the chronic phase (P6).");
     assert.match(reviewMedications("chronic", ["diazepam"]).flags[0].message, /is a benzodiazepine/);
     assert.match(reviewMedications("chronic", ["prednisolone"]).flags[0].message, /is an oral steroid/);
   });
@@ -260,7 +308,8 @@ describe("P5 and P6 as a status from the medication review", () => {
     [["Co-codamol 30/500", "Pregabalin 75 mg"], "P5", false, "Takes an opioid: Co-codamol 30/500 (do not offer opioids in the chronic phase)."],
     [["Co-codamol 30/500", "Pregabalin 75 mg"], "P6", false, "Takes a gabapentinoid, anti-epileptic, oral steroid or benzodiazepine: Pregabalin 75 mg (do not offer gabapentinoids, anti-epileptics, oral steroids or benzodiazepines in the chronic phase)."],
     [["tramadol", "morphine", "senna"], "P5", false, "Takes an opioid: tramadol and morphine (do not offer opioids in the chronic phase)."],
-    [["paracetamol", "Zzylotrex 5 mg"], "P5", false, "No opioid recognised, but not classified: Zzylotrex 5 mg. Check by hand."],
+    [["paracetamol", "Zzylotrex 5 mg"], "P5", false, "No opioid among the medicines the review knows, but it does not know Zzylotrex 5 mg: check by hand."],
+    [["Zzylotrex 5 mg", "Frobnicol"], "P6", false, "No gabapentinoid, anti-epileptic, oral steroid or benzodiazepine among the medicines the review knows, but it does not know Zzylotrex 5 mg and Frobnicol: check by hand."],
   ];
   for (const [meds, rule, clear, text] of table) {
     test(`${rule} with ${meds.join(", ") || "no medicines"}: ${clear ? "clear" : "flagged"}`, () => {
