@@ -17,6 +17,7 @@ export default async function run(): Promise<BenchResult[]> {
     const { token } = await createApiToken(app.db, { name: "bench scanner", role: "nurse", createdBy: null }, now.toISOString());
     const before = Number(((await app.db("bladder_events").count({ n: "*" }).first()) as { n: number }).n);
     let sent = 0;
+    const firstReadingAt = now.getTime() - 120_000;
     const acceptedIds: number[] = [];
     const statuses: Record<string, number> = {};
     // Every request carries its own clientId and every 5th repeats the previous one, so the
@@ -32,7 +33,8 @@ export default async function run(): Promise<BenchResult[]> {
             const n = sent++;
             const id = n % 5 === 4 ? n - 1 : n;
             const episodeId = episodes[id % episodes.length];
-            const body = { type: "scan", phase: "post-void", volumeMl: 40 + (id % 200), at: new Date(Date.now() - 60_000).toISOString(), clientId: `bench-${id}` };
+            // A repeat is the same reading sent again (same time too): a different body under the same clientId is a 409.
+            const body = { type: "scan", phase: "post-void", volumeMl: 40 + (id % 200), at: new Date(firstReadingAt + id * 10).toISOString(), clientId: `bench-${id}` };
             return { ...req, path: `/api/v1/episodes/${episodeId}/bladder-events`, headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify(body) };
           },
           onResponse: (status, body) => {
@@ -44,7 +46,7 @@ export default async function run(): Promise<BenchResult[]> {
     });
     const after = Number(((await app.db("bladder_events").count({ n: "*" }).first()) as { n: number }).n);
     const stored = after - before;
-    const distinctKeys = Number(((await app.db("bladder_events").where("idempotency_key", "like", "api:bench-%").countDistinct({ n: "idempotency_key" }).first()) as { n: number }).n);
+    const distinctKeys = Number(((await app.db("bladder_events").where("idempotency_key", "like", "api:%:bench-%").countDistinct({ n: "idempotency_key" }).first()) as { n: number }).n);
     const found = new Set((await app.db("bladder_events").whereIn("id", acceptedIds.slice(0, 50_000)).select("id")).map((r) => r.id as number));
     const lost = acceptedIds.filter((id) => !found.has(id)).length;
     const duplicated = stored - distinctKeys;

@@ -2,12 +2,12 @@ import type { Knex } from "knex";
 
 /**
  * The reports' answers for each episode (src/reports/classify.ts), kept by the record: every change
- * to an episode classifies it again in the same transaction. One row per episode (its id is the
- * key). `valid_until` is the first instant at which the answers could change with no change to the
+ * to an episode marks its row out of date in the same transaction (valid_until long past), and the
+ * next report classifies it again. One row per episode (its id is the key). `valid_until` is the first instant at which the answers could change with no change to the
  * record (an opening falls due, a trial's no-void deadline passes); null when they cannot. The
  * reports classify again only rows whose instant has passed, and episodes with no row yet.
- * `version` counts the changes that wrote the row, so a report that classified an episode while a
- * change was being made never overwrites the change's row. Hospital, ward and presentation are not
+ * `version` counts the changes that marked the row, so a report that classified an episode while a
+ * change was being made never overwrites the change's mark. Hospital, ward and presentation are not
  * kept: they are the episode's own fields, read with it (a ward renamed takes its episodes along).
  * `problem`: the rule engine could not read the record (the episode is listed, not counted).
  */

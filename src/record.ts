@@ -1,7 +1,7 @@
 import type { Db } from "./db/knex.ts";
 import { addAfterChangeStep } from "./patients/change.ts";
 import { refreshReminders } from "./reminders/index.ts";
-import { keepReportFacts } from "./reports/keep.ts";
+import { markReportFactsChanged } from "./reports/keep.ts";
 
 /**
  * Assembles the episode record: what every change to an episode refreshes, in the same
@@ -10,7 +10,7 @@ import { keepReportFacts } from "./reports/keep.ts";
  */
 export function openRecord(db: Db): Db {
   addAfterChangeStep(db, "reminders", (trx, { episodeId, patientId, now }) => refreshReminders(trx, episodeId, now, patientId));
-  // After the reminders: the reports read the first "SCI referral outstanding" reminder.
-  addAfterChangeStep(db, "report answers", keepReportFacts);
+  // The reports' kept answers for the episode are classified again when a report is next read.
+  addAfterChangeStep(db, "report answers", markReportFactsChanged);
   return db;
 }

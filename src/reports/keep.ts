@@ -1,13 +1,15 @@
 /**
- * Keeping the reports' answers up to date: after every change to an episode (the record's
- * after-change step), and, when a report is read, for the period's rows whose valid-until has
- * passed and episodes with no row yet (history imported in bulk, or a database from before the
- * table). Both classify with classify.ts from the record as loaded by load.ts.
+ * Keeping the reports' answers up to date: every change to an episode marks its row out of date
+ * (the record's after-change step, one UPDATE in the change's transaction), and a report, when read,
+ * classifies again the period's rows that are marked, whose valid-until has passed, or that are
+ * missing (history imported in bulk, or a database from before the table), with classify.ts from
+ * the record as loaded by load.ts. So a report never counts an answer older than the record, and a
+ * ward's writes do not pay for the reports.
  */
 import type { Knex } from "knex";
 import type { Db } from "../db/knex.ts";
 import type { ChangedEpisode } from "../patients/change.ts";
-import { classifyForKeeping, FACTS_TABLE, keepAfterChange, writeIfUnchanged } from "./kept.ts";
+import { classifyForKeeping, FACTS_TABLE, markChanged, writeIfUnchanged } from "./kept.ts";
 import { episodeIdsIn, loadEpisodes } from "./load.ts";
 import type { Period } from "./period.ts";
 
@@ -16,10 +18,9 @@ const BATCH = 400;
 
 export const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** The after-change step: classifies the changed episode from its record in the change's transaction and keeps the row. */
-export async function keepReportFacts(trx: Knex.Transaction, { episodeId, now }: ChangedEpisode): Promise<void> {
-  const [record] = await loadEpisodes(trx, [episodeId], now);
-  if (record) await keepAfterChange(trx, classifyForKeeping(record, now), now);
+/** The after-change step: the changed episode's answers are out of date. */
+export async function markReportFactsChanged(trx: Knex.Transaction, { episodeId, now }: ChangedEpisode): Promise<void> {
+  await markChanged(trx, episodeId, now);
 }
 
 interface Stale {

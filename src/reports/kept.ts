@@ -116,23 +116,29 @@ export function factsOf(row: Row): EpisodeFacts | null {
   };
 }
 
+/** A valid-until long past: the row is classified again at the next reading, whatever the clock. */
+const CHANGED = new Date(0).toISOString();
+const NOT_YET_CLASSIFIED = "Changed since the reports last read it: not yet classified";
+
 /**
- * Writes an episode's answers from inside a change to its record (the episode is locked): the row
- * is replaced whatever it held, and its version goes up, so a report that classified the episode
- * from before the change cannot write over it afterwards (see writeIfUnchanged).
+ * Marks an episode's answers out of date from inside a change to its record (the episode is
+ * locked): one indexed UPDATE, so a ward's writes do not pay for classifying. Its version goes up,
+ * so a report that classified the episode from before the change cannot write over the mark
+ * afterwards (see writeIfUnchanged); the next report classifies it again. With no row yet, a
+ * placeholder is written (version 1, nothing classified), so a report that found no row and is
+ * classifying the record as it was before this change cannot write its answer either.
  */
-export async function keepAfterChange(trx: Knex.Transaction, kept: Kept & { validUntil: string | null }, now: string): Promise<void> {
-  const columns = factsColumns(kept, now);
+export async function markChanged(trx: Knex.Transaction, episodeId: number, now: string): Promise<void> {
   await trx(FACTS_TABLE)
-    .insert({ episode_id: kept.episodeId, version: 1, ...columns })
+    .insert({ episode_id: episodeId, version: 1, classified_at: iso(now), valid_until: CHANGED, problem: NOT_YET_CLASSIFIED })
     .onConflict("episode_id")
-    .merge({ ...columns, version: trx.raw("?? + 1", [`${FACTS_TABLE}.version`]) });
+    .merge({ valid_until: CHANGED, version: trx.raw("?? + 1", [`${FACTS_TABLE}.version`]) });
 }
 
 /**
  * Writes answers a report classified outside any change (a row whose instant passed, or none):
  * each row only if its version is still the one read before its record was loaded, so a change
- * that committed in between (and wrote fresher answers) wins. `version` 0: there was no row.
+ * that committed in between (and marked the row out of date) wins. `version` 0: there was no row.
  */
 export async function writeIfUnchanged(db: Db, rows: { kept: Kept & { validUntil: string | null }; version: number }[], now: string): Promise<void> {
   if (rows.length === 0) return;

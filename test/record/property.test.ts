@@ -21,6 +21,8 @@ import { correctEpisode, recordDischarge } from "../../src/patients/service.ts";
 import { deriveReminders } from "../../src/reminders/derive.ts";
 import { loadEpisodeState } from "../../src/reminders/load.ts";
 import { classifyForKeeping, FACTS_TABLE, factsOf } from "../../src/reports/kept.ts";
+import { periodOf } from "../../src/reports/period.ts";
+import { reportTallies } from "../../src/reports/service.ts";
 import { loadEpisodes } from "../../src/reports/load.ts";
 import { getWardState } from "../../src/ward/index.ts";
 import { recordBladderEvent, startFlipFlow, stopFlipFlow } from "../../src/ward/service.ts";
@@ -131,6 +133,7 @@ describe("the episode record: stored reminders and shown decisions always match 
     const stored = (await ctx.db("reminders").where({ episode_id: episodeId, status: "scheduled" }).pluck("key")).sort();
     assert.deepEqual(stored, derived, "stored reminders = derived from scratch");
 
+    await reportTallies(ctx.db, periodOf("2000-01-01", "2099-12-31"), now);
     const [record] = await loadEpisodes(ctx.db, [episodeId], now);
     const kept = await ctx.db(FACTS_TABLE).where({ episode_id: episodeId }).first();
     assert.deepEqual(factsOf({ ...kept, presentation: record.episode.presentation }), classifyForKeeping(record, now).facts, "kept report answers = classified from scratch");
