@@ -40,7 +40,11 @@ export interface EpisodeRecord {
   /** The first version of each letter kind marked sent. */
   sciReferralSentAt: string | null;
   gpLetterSentAt: string | null;
-  /** When the record first showed an R1 reason with no referral sent: the first "SCI referral outstanding" reminder. */
+  /**
+   * When R1 first applied with no referral sent: the earliest due time of the "SCI referral
+   * outstanding" reminders (discharge, or when ongoing symptoms were recorded if later), not when
+   * a reminder row was written, so a record keyed in late does not look prompt.
+   */
   sciOutstandingSince: string | null;
   /** The clinician's P4 check (the GP drug review reminder) marked done, when. */
   gpReviewCheckedAt: string | null;
@@ -97,7 +101,7 @@ export async function loadEpisodes(db: Db, episodeIds: number[] | (() => Knex.Qu
         .whereIn("episode_id", ids())
         .whereIn("kind", ["gp-drug-review", "sci-referral-outstanding"])
         .orderBy("id")
-        .select("episode_id", "kind", "status", "created_at", "done_at") as Promise<Row[]>,
+        .select("episode_id", "kind", "status", "due_at", "done_at") as Promise<Row[]>,
   );
 
   const records = new Map<number, EpisodeRecord>();
@@ -160,7 +164,7 @@ export async function loadEpisodes(db: Db, episodeIds: number[] | (() => Knex.Qu
   for (const row of reminderRows) {
     const record = of(row);
     if (!record) continue;
-    if (row.kind === "sci-referral-outstanding") record.sciOutstandingSince ??= toInstant(row.created_at);
+    if (row.kind === "sci-referral-outstanding") record.sciOutstandingSince = earliest(record.sciOutstandingSince, toInstant(row.due_at));
     if (row.kind === "gp-drug-review" && row.status === "done") record.gpReviewCheckedAt ??= toInstantOrNull(row.done_at);
   }
   return [...records.values()];
@@ -177,3 +181,5 @@ async function activeEventsOf(db: Db, ids: Knex.QueryBuilder | number[]): Promis
     .orderBy([{ column: "episode_id" }, { column: "at" }, { column: "id" }]);
   return rows.map(toStoredEvent);
 }
+
+const earliest = (a: string | null, b: string): string => (a !== null && Date.parse(a) <= Date.parse(b) ? a : b);

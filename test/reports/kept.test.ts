@@ -13,6 +13,8 @@ import { classifyForKeeping, factsOf, FACTS_TABLE, writeIfUnchanged } from "../.
 import { loadEpisodes } from "../../src/reports/load.ts";
 import { periodOf } from "../../src/reports/period.ts";
 import { markReminderDone } from "../../src/reminders/service.ts";
+import { createLetter, markSent } from "../../src/letters/service.ts";
+import { recordDischarge } from "../../src/patients/service.ts";
 import { classifyPeriod, reportRecords, reportTallies, sharedReportTallies, type Tallies } from "../../src/reports/service.ts";
 import type { BladderEventInput } from "../../src/ward/model.ts";
 import { recordBladderEvent, startFlipFlow } from "../../src/ward/service.ts";
@@ -169,6 +171,29 @@ describe("report answers kept by the record", () => {
     assert.equal(new Date(row.valid_until).getTime(), 0, "still marked out of date: the report's older answer (not started) was not written");
     await reportTallies(ctx.db, EVERYTHING, NOW);
     assert.equal((await keptRow(ctx.db, e.id)).twoc_outcome, "in-progress");
+  });
+});
+
+describe("days from the SCI referral's indication to sending", () => {
+  let ctx: TestContext;
+  before(async () => {
+    ctx = await createTestApp({ now: NOW, seed: false });
+  });
+  after(() => ctx.close());
+
+  test("count from when R1 applied (the discharge, for a failed TWOC), not from when the record was keyed in", async () => {
+    const e = await newEpisode(ctx.db, { now: "2026-08-01T10:00:00.000Z" });
+    // The whole stay keyed in on 24 November, months after it happened.
+    await event(ctx.db, e, { type: "catheter-removed", at: "2026-08-01T08:00:00.000Z" }, NOW);
+    await event(ctx.db, e, { type: "scan", phase: "pre-void", volumeMl: 550, sensationToVoid: false, at: "2026-08-01T09:00:00.000Z" }, NOW);
+    await event(ctx.db, e, { type: "recatheterised", catheterType: "long-term-flip-flow", at: "2026-08-01T09:10:00.000Z" }, NOW);
+    await recordDischarge(ctx.db, actor, e.id, { dischargedAt: "2026-08-07T10:00:00.000Z", destination: "Home", catheterStatus: "flip-flow" }, NOW);
+    const letterId = await createLetter(ctx.db, actor, e, "sci-referral", null, null, NOW);
+    await markSent(ctx.db, actor, { id: letterId, episodeId: e.id, kind: "sci-referral", createdAt: NOW, createdBy: "system" }, 1, "nscisb-web-form", NOW);
+    const [record] = await loadEpisodes(ctx.db, [e.id], NOW);
+    const { sci } = classifyEpisode(record, NOW)!;
+    assert.equal(sci.indicatedSince, "2026-08-07T10:00:00.000Z");
+    assert.equal(sci.daysToSend, 109, "7 August to 24 November");
   });
 });
 
