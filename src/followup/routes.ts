@@ -106,7 +106,8 @@ export function followupRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     save: async (req, { episode, domain }, actor) => {
       const { ongoing, details } = readIssue(new InputReader(req.body, "form"), DOMAINS[domain].issue);
       await setIssue(db, actor, episode, domain, ongoing, details, now());
-      return { redirect: `${base(episode.id)}#section-${domain}`, flash: `${DOMAINS[domain].title}: ongoing issue recorded` };
+      const answer = ongoing ? "Yes" : "No";
+      return { redirect: `${base(episode.id)}#section-${domain}`, flash: `${DOMAINS[domain].title}: "${DOMAINS[domain].issue}" recorded as ${answer}` };
     },
   });
 

@@ -96,11 +96,15 @@ describe("follow-up page and checklists", () => {
     const ok = await nurse.submit(`/episodes/${twocId}/follow-up/issues/psychological`, { ongoing: "yes", details: "Saddle numbness on the left" });
     assert.equal(ok.status, 303);
     const page = pageText((await nurse.agent.get(`/episodes/${twocId}/follow-up`)).text);
+    assert.match(page, /Psychological support: .Ongoing CES symptoms \(such as saddle numbness or leg weakness\). recorded as Yes/, "the confirmation says what was answered");
     assert.match(page, /Ongoing CES symptoms \(such as saddle numbness or leg weakness\): Yes, ongoing Saddle numbness on the left/);
     assert.match(page, /SCI referral indicated Y3 Ongoing cauda equina symptoms/);
     const audit = await ctx.db("audit_events").where({ entity: "followup-issue", patient_id: (await ctx.db("episodes").where({ id: twocId }).first()).patient_id });
     assert.equal(audit.length, 1);
     assert.equal(JSON.parse(audit[0].after).details, "Saddle numbness on the left");
+
+    await nurse.submit(`/episodes/${twocId}/follow-up/issues/pain`, { ongoing: "no", details: "" });
+    assert.match(pageText((await nurse.agent.get(`/episodes/${twocId}/follow-up`)).text), /Pain: .Persistent neuropathic pain. recorded as No/, "a No is confirmed as No, not as an ongoing issue");
 
     assert.equal((await nurse.agent.get(`/episodes/${twocId}/follow-up/issues/kidneys`)).status, 404);
   });
