@@ -28,6 +28,8 @@ function rowView(row: ClinicRow) {
     sci: { indicated: f.sciReferral.indicated, reasons: f.sciReferral.reasons.map((r) => ({ rule: r.rule, text: reasonInBrief(r.text) })), sentAt: f.sciReferral.sentAt },
     discharged: row.episode.discharge !== null,
     gpReview: f.gpDrugReviewDue,
+    gpReviewOverdue: row.gpReviewCheck?.state === "overdue",
+    gpReviewCheckedAt: row.gpReviewCheck?.state === "done" ? row.gpReviewCheck.at : null,
     gpLetterSentAt: f.gpLetterSentAt,
   };
 }

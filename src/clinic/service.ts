@@ -42,7 +42,11 @@ export interface ClinicRow {
   /** The appointment time has passed and B6 or X4 is still outstanding. */
   overdue: boolean;
   followup: FollowupState;
+  /** The clinician's P4 check (the GP drug review reminder): its state now, or when it was marked done; null when there is none. */
+  gpReviewCheck: GpReviewCheck | null;
 }
+
+export type GpReviewCheck = { state: "done"; at: string } | { state: "overdue" | "due" | "upcoming" };
 
 export interface ConsultantGroup {
   consultantUserId: number | null;
@@ -81,6 +85,29 @@ async function candidateRows(db: Db, week: ClinicWeek, nowIso: string, consultan
   return query;
 }
 
+/** Each episode's latest P4 check reminder, as the episode page and /due show it: done, or overdue / due / upcoming by its times. */
+async function gpReviewChecks(db: Db, episodeIds: number[], nowIso: string): Promise<Map<number, GpReviewCheck>> {
+  if (episodeIds.length === 0) return new Map();
+  const rows: Row[] = await db("reminders")
+    .whereIn("episode_id", [...new Set(episodeIds)])
+    .andWhere("kind", "gp-drug-review")
+    .whereIn("status", ["scheduled", "done"])
+    .orderBy("id")
+    .select("episode_id", "status", "due_at", "overdue_at", "done_at");
+  const now = Date.parse(nowIso);
+  const checks = new Map<number, GpReviewCheck>();
+  for (const row of rows) {
+    if (row.status === "done") {
+      checks.set(row.episode_id as number, { state: "done", at: toInstant(row.done_at) });
+      continue;
+    }
+    const dueAt = Date.parse(toInstant(row.due_at));
+    const overdueAt = row.overdue_at ? Date.parse(toInstant(row.overdue_at)) : dueAt;
+    checks.set(row.episode_id as number, { state: now >= overdueAt ? "overdue" : now >= dueAt ? "due" : "upcoming" });
+  }
+  return checks;
+}
+
 async function patientsById(db: Db, ids: number[]): Promise<Map<number, Patient>> {
   if (ids.length === 0) return new Map();
   const rows: Row[] = await db("patients").whereIn("id", [...new Set(ids)]);
@@ -107,6 +134,7 @@ export async function clinicList(db: Db, date: string, nowIso: string, consultan
   const week = clinicWeek(date);
   const candidates = await candidateRows(db, week, nowIso, consultantUserId);
   const patients = await patientsById(db, candidates.map((r) => r.p_id as number));
+  const checks = await gpReviewChecks(db, candidates.map((r) => r.id as number), nowIso);
   const rows = [];
   for (const row of candidates) {
     const episode = toEpisode(row);
@@ -115,7 +143,7 @@ export async function clinicList(db: Db, date: string, nowIso: string, consultan
     const overdue = appointmentAt < nowIso && followup.reassessmentOutstanding.length > 0;
     const inWeek = appointmentAt >= week.startsAt && appointmentAt < week.endsAt;
     if (!inWeek && !overdue) continue;
-    rows.push({ episode, patient: patients.get(row.p_id as number)!, appointmentAt, clinic: (row.clinic as string) ?? null, overdue, followup, inWeek, consultantName: (row.consultant_name as string) ?? null });
+    rows.push({ episode, patient: patients.get(row.p_id as number)!, appointmentAt, clinic: (row.clinic as string) ?? null, overdue, followup, gpReviewCheck: checks.get(episode.id) ?? null, inWeek, consultantName: (row.consultant_name as string) ?? null });
   }
   const thisWeek = rows.filter((r) => r.inWeek).map(({ inWeek: _w, ...r }) => r);
   const overdue = rows.filter((r) => !r.inWeek).map(({ inWeek: _w, ...r }) => r);

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { SYSTEM_ACTOR } from "../../src/audit/audit.ts";
 import { getFollowupState } from "../../src/followup/index.ts";
+import { markReminderDone } from "../../src/reminders/service.ts";
 import { createTestApp, pageText, signIn, type SignedInAgent, type TestContext } from "../helpers/app.ts";
 
 // A Tuesday: this week's clinic runs from Monday 23 to Sunday 29 November 2026.
@@ -61,7 +63,7 @@ describe("clinic list /clinic", () => {
     assert.doesNotMatch(text, /WALKER/, "an appointment of an earlier week is not in this week's clinic");
     for (const id of [evans, li, patel]) assert.match(week, new RegExp(`href="/episodes/${id}/follow-up"`));
 
-    assert.match(rowText(res.text, evans), /^Wed, 25 Nov 2026, 09:30 GMT Spinal surgery outpatients, Pinderfields EVANS, Rhys : follow-up NHS number 410 946 6857 born 19 May 1971 Acute chronic from 13 January 2027 To do: B6 bowel function X4 sexual function Not indicated by what is recorded Due 26 October 2026 to 2 November 2026 GP letter not sent$/);
+    assert.match(rowText(res.text, evans), /^Wed, 25 Nov 2026, 09:30 GMT Spinal surgery outpatients, Pinderfields EVANS, Rhys : follow-up NHS number 410 946 6857 born 19 May 1971 Acute chronic from 13 January 2027 To do: B6 bowel function X4 sexual function Not indicated by what is recorded Overdue Due 26 October 2026 to 2 November 2026 GP letter not sent Not yet checked with the GP$/);
     assert.match(rowText(res.text, li), /Chronic since 17 October 2026: P5–P8 apply .*Indicated, not sent because of: Dependent on a catheter or intermittent self-catheterisation U7 /);
     assert.match(rowText(res.text, patel), /Indicated, not sent because of: Bowel issues B5 /);
   });
@@ -75,6 +77,16 @@ describe("clinic list /clinic", () => {
       assert.equal(/Indicated, not sent/.test(row), state.sciReferral.indicated && state.sciReferral.sentAt === null, `SCI for ${id}`);
       for (const rule of ["B6", "X4"] as const) assert.equal(row.includes(`${rule} `), state.reassessmentOutstanding.includes(rule), `${rule} for ${id}`);
     }
+  });
+
+  test("the GP drug review (P4) is tagged overdue as on the episode page until the clinician marks the check done", async () => {
+    const reminder = await ctx.db("reminders").where({ episode_id: evans, kind: "gp-drug-review", status: "scheduled" }).first();
+    assert.ok(reminder, "Rhys Evans's P4 check is open");
+    assert.match(rowText((await clinician.agent.get("/clinic")).text, evans), /Overdue Due 26 October 2026 to 2 November 2026/);
+    assert.equal(await markReminderDone(ctx.db, SYSTEM_ACTOR, reminder.id, NOW), true);
+    const row = rowText((await clinician.agent.get("/clinic")).text, evans);
+    assert.doesNotMatch(row, /Overdue Due/);
+    assert.match(row, /Due 26 October 2026 to 2 November 2026 GP letter not sent Checked 24 November 2026/);
   });
 
   test("the week picker: any day of a week shows that week; previous and next week links", async () => {
