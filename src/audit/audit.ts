@@ -77,16 +77,18 @@ export async function auditForPatient(db: Db, patientId: number, limit = 500): P
   });
 }
 
-/** The names of the wards and consultants the entries point to by id, so the trail shows names. */
+/** The names of the wards, consultants and letter recipients the entries point to by id, so the trail shows names. */
 async function recordNames(db: Db, values: Record<string, unknown>[]): Promise<RecordNames> {
   const ids = (field: string) => [...new Set(values.map((v) => v[field]).filter((id): id is number => typeof id === "number"))];
-  const [wards, users] = await Promise.all([
+  const [wards, users, recipients] = await Promise.all([
     ids("wardId").length ? db("wards").whereIn("id", ids("wardId")).select("id", "name") : [],
     ids("consultantUserId").length ? db("users").whereIn("id", ids("consultantUserId")).select("id", "display_name") : [],
+    ids("recipientId").length ? db("letter_recipients").whereIn("id", ids("recipientId")).select("id", "name") : [],
   ]);
   return {
     wardId: new Map(wards.map((w: { id: number; name: string }) => [w.id, w.name])),
     consultantUserId: new Map(users.map((u: { id: number; display_name: string }) => [u.id, u.display_name])),
+    recipientId: new Map(recipients.map((r: { id: number; name: string }) => [r.id, r.name])),
   };
 }
 

@@ -5,7 +5,7 @@
  * readably ("override-u6" reads "override u6", "volumeMl" reads "volume ml").
  */
 import { formatCalendarDate, formatDateTime } from "../time.ts";
-import { LETTER_KIND_INFO } from "../letters/model.ts";
+import { LETTER_KIND_INFO, SEND_METHOD_NAMES } from "../letters/model.ts";
 import { PACK_FIELD_LABELS } from "../letters/referral-pack.ts";
 import { CATHETER_STATUS_NAMES, PROCEDURE_NAMES } from "../patients/model.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT } from "../ward/model.ts";
@@ -96,9 +96,10 @@ const ENTITIES: Record<string, EntityWords> = {
     place: "letters",
     actions: {
       create: (v) => `generated a draft: ${letterTitle(v)}`,
-      regenerate: (v) => `regenerated draft version ${text(v.version)} of ${letterTitle(v)}`,
+      regenerate: (v) => `regenerated draft version ${text(v.version)} of ${letterTitle(v)}${Array.isArray(v.updatedFromTheRecord) ? `, updated from the record: ${v.updatedFromTheRecord.join(", ")}` : ""}`,
       "new-version": (v) => `made version ${text(v.version)} of ${letterTitle(v)}`,
       send: (v) => `marked version ${text(v.version)} of ${letterTitle(v)} as sent`,
+      "nscisb-reference": (v) => `recorded the National Spinal Cord Injury Database reference for version ${text(v.version)} of ${letterTitle(v)}`,
     },
   },
   email: {
@@ -196,7 +197,10 @@ const FIELDS: Record<string, string> = {
   kind: "Kind",
   version: "Version",
   status: "Status",
-  recipientId: "Recipient (record number)",
+  recipientId: "Recipient",
+  method: "How it was sent",
+  ccGp: "Copy to the GP",
+  nscisbReference: "NSCISB reference number",
   freeText: "Clinician's paragraph",
   lastError: "Last error",
   id: "Record number",
@@ -209,8 +213,8 @@ const ENTITY_FIELDS: Record<string, Record<string, string>> = {
   letter: { kind: "Letter" },
 };
 
-/** Fields that are machinery, not part of the clinical record: not shown. */
-const HIDDEN_FIELDS = new Set(["key", "idempotencyKey"]);
+/** Fields not listed as changes: machinery, or said in the entry's sentence (what a regeneration took from the record). */
+const HIDDEN_FIELDS = new Set(["key", "idempotencyKey", "updatedFromTheRecord"]);
 
 /** Values shown in words for the fields that hold a code. */
 const VALUE_NAMES: Record<string, Record<string, string>> = {
@@ -223,6 +227,7 @@ const VALUE_NAMES: Record<string, Record<string, string>> = {
   sexual: { yes: "Issue found", no: "No issue", "not-assessed": "Not re-assessed" },
   action: TWOC_ACTION_NAMES,
   kind: LETTER_TITLES,
+  method: SEND_METHOD_NAMES,
   packFields: PACK_FIELD_LABELS,
   section: { bowel: "Bowel", pain: "Pain", sexual: "Sexual function", psychological: "Psychological support" },
   sex: { female: "Female", male: "Male", indeterminate: "Indeterminate", "not-known": "Not known" },
@@ -252,7 +257,7 @@ function isRealDate(value: string): boolean {
 }
 
 /** Names of the records a field points to by id (wardId -> the ward's name), read by the caller. */
-export type RecordNames = Partial<Record<"wardId" | "consultantUserId", Map<number, string>>>;
+export type RecordNames = Partial<Record<"wardId" | "consultantUserId" | "recipientId", Map<number, string>>>;
 
 /** A value as the pages show it: UK time, dates in words, yes or no, codes in words, nested fields named. */
 export function valueInWords(field: string, value: unknown, names: RecordNames = {}): string {

@@ -131,12 +131,13 @@ export async function regenerateDraft(db: Db, actor: Actor, letter: Letter, vers
     const draft = await draftContent(trx, context, letter, recipientId, freeText, ccGp);
     const rewritten = await rewriteDraft(trx, before.id, draft);
     if (!rewritten) throw new ConflictError(`Version ${version} was sent and cannot be changed: make a new version`);
+    const contentChanged = changesSince(storedOf(before).facts, (JSON.parse(draft.dataJson) as { facts: LetterFacts }).facts);
     await context.audit({
       entity: "letter",
       entityId: letter.id,
       action: "regenerate",
-      before: { version, recipientId: before.recipientId, freeText: before.freeText, ccGp: before.ccGp },
-      after: { version, recipientId, freeText, ccGp: draft.ccGp },
+      before: { version, kind: letter.kind, recipientId: before.recipientId, freeText: before.freeText, ccGp: before.ccGp },
+      after: { version, kind: letter.kind, recipientId, freeText, ccGp: draft.ccGp, ...(contentChanged.length ? { updatedFromTheRecord: contentChanged } : {}) },
     });
   });
 }
@@ -169,7 +170,7 @@ export async function markSent(db: Db, actor: Actor, letter: Letter, version: nu
     if (changed.length) throw new StaleLetterError(version, changed);
     const sent = await markVersionSent(trx, before.id, { sentAt: now, sentById: actor.id, sentBy: actor.name, method });
     if (!sent) throw new ConflictError(`Version ${version} was already sent; a sent letter cannot be changed`);
-    await audit({ entity: "letter", entityId: letter.id, action: "send", before: { version, status: "draft" }, after: { version, status: "sent", kind: letter.kind, method, ccGp: before.ccGp } });
+    await audit({ entity: "letter", entityId: letter.id, action: "send", before: { version, kind: letter.kind, status: "draft", ccGp: before.ccGp }, after: { version, kind: letter.kind, status: "sent", method, ccGp: before.ccGp } });
   });
 }
 
@@ -191,7 +192,7 @@ export async function recordNscisbReference(db: Db, actor: Actor, letter: Letter
     if (letter.kind !== "sci-referral") throw new NotFoundError("Letter version");
     if (before.status !== "sent") throw new ConflictError("Record the reference once the referral has been sent", "nscisbReference");
     await setNscisbReference(trx, before.id, { reference, at: now, by: actor.name });
-    await audit({ entity: "letter", entityId: letter.id, action: "nscisb-reference", before: { version, nscisbReference: before.nscisbReference }, after: { version, nscisbReference: reference } });
+    await audit({ entity: "letter", entityId: letter.id, action: "nscisb-reference", before: { version, kind: letter.kind, nscisbReference: before.nscisbReference }, after: { version, kind: letter.kind, nscisbReference: reference } });
   });
 }
 

@@ -60,6 +60,12 @@ describe("a stale draft cannot be sent", () => {
     assert.match(page, /Sent Tue, 24 Nov 2026, 10:10 GMT by Dr Cara Clinician \(clinician\) \(National Spinal Cord Injury Database web form\)\. This version is frozen\./);
     const audit = await ctx.db("audit_events").where({ entity: "letter", action: "send" }).orderBy("id", "desc").first();
     assert.equal(JSON.parse(audit.after).method, "nscisb-web-form");
+
+    const trail = pageText((await clinician.agent.get(`/patients/${(await ctx.db("episodes").where({ id: episodeId }).first()).patient_id}/audit`)).text);
+    assert.match(trail, /regenerated draft version 1 of referral to the spinal cord injury centre, updated from the record: bowel, the reasons for referral \(letters\)/, "the regeneration says what the record changed");
+    assert.match(trail, /generated a draft: referral to the spinal cord injury centre \(letters\) Letter : Referral to the spinal cord injury centre Version : 1 Recipient : Yorkshire Regional Spinal Injuries Centre/, "the recipient by name");
+    assert.match(trail, /marked version 1 of referral to the spinal cord injury centre as sent \(letters\) Status : draft → sent How it was sent : not recorded → National Spinal Cord Injury Database web form/);
+    assert.doesNotMatch(trail, /Cc gp|nscisb-web-form|record number/);
   });
 
   test("the NSCISB reference is added to the sent referral later, audited; bad input is refused and a draft cannot take one", async () => {
@@ -74,7 +80,7 @@ describe("a stale draft cannot be sent", () => {
     const list = pageText((await clinician.agent.get(`/episodes/${episodeId}/letters`)).text);
     assert.match(list, /Sent Tue, 24 Nov 2026, 10:10 GMT \(National Spinal Cord Injury Database web form\); NSCISB reference NSCISB-2026\/0417/);
     const audit = await ctx.db("audit_events").where({ entity: "letter", action: "nscisb-reference" }).first();
-    assert.deepEqual(JSON.parse(audit.after), { version: 1, nscisbReference: "NSCISB-2026/0417" });
+    assert.deepEqual(JSON.parse(audit.after), { version: 1, kind: "sci-referral", nscisbReference: "NSCISB-2026/0417" });
 
     const gp = await clinician.submit(`/episodes/${episodeId}/letters`, { kind: "failed-twoc", recipientId: String((await ctx.db("letter_recipients").where({ kind: "urology" }).first()).id) });
     assert.equal((await clinician.submit(`${gp.headers.location}/nscisb-reference`, { nscisbReference: "X1" })).status, 404, "only an SCI referral has one");

@@ -17,6 +17,7 @@ describe("audit trail in words: the tables", () => {
     ["bladder-event", "record", { type: "scan", volumeMl: 420 }, `${WHO} recorded: bladder scan`, "bladder record"],
     ["twoc-action", "tick", { action: "isc-taught", done: true }, `${WHO} ticked "ISC teaching done"`, "failed-TWOC checklist"],
     ["letter", "send", { version: 2, status: "sent", kind: "gp" }, `${WHO} marked version 2 of letter to the GP as sent`, "letters"],
+    ["letter", "nscisb-reference", { version: 1, kind: "sci-referral", nscisbReference: "NSC-1" }, `${WHO} recorded the National Spinal Cord Injury Database reference for version 1 of referral to the spinal cord injury centre`, "letters"],
     ["episode", "correct-discharge", {}, `${WHO} corrected the discharge`, "CES surgery episode"],
     ["outpatient-appointment", "book", {}, `${WHO} booked the surgical outpatient appointment`, "outpatient appointment"],
     ["email", "in-doubt", { status: "in-doubt" }, `${WHO} marked an email in doubt: the connection to the mail server was lost after it was sent`, "emails"],
@@ -67,6 +68,17 @@ describe("audit trail in words: the tables", () => {
     assert.deepEqual(changesInWords({}, { name: "Ward 3" }, "ward"), [{ field: "Name", before: "", after: "Ward 3" }]);
     // a new record's empty fields changed nothing: not listed
     assert.deepEqual(changesInWords({}, { bed: null, delayReason: "", level: "L4/5" }, "episode"), [{ field: "Level", before: "", after: "L4/5" }]);
+  });
+
+  test("a letter sent: only how it was sent is new, in words; the letter, its kind and the copy to the GP did not change", () => {
+    const before = { version: 1, kind: "sci-referral", status: "draft", ccGp: false };
+    const after = { version: 1, kind: "sci-referral", status: "sent", method: "nscisb-web-form", ccGp: false };
+    assert.deepEqual(changesInWords(before, after, "letter"), [
+      { field: "Status", before: "draft", after: "sent" },
+      { field: "How it was sent", before: "not recorded", after: "National Spinal Cord Injury Database web form" },
+    ]);
+    const names = { recipientId: new Map([[1, "Yorkshire Regional Spinal Injuries Centre"]]) };
+    assert.deepEqual(changesInWords({}, { recipientId: 1 }, "letter", names), [{ field: "Recipient", before: "", after: "Yorkshire Regional Spinal Injuries Centre" }]);
   });
 
   test("a ward or consultant pointed to by id reads as its name; an id with no name known stays a number", () => {
