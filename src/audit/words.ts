@@ -108,7 +108,7 @@ const ENTITIES: Record<string, EntityWords> = {
       resend: () => "queued an email to be sent again",
       "confirm-delivered": () => "confirmed that an email in doubt was delivered",
       "in-doubt": () => "marked an email in doubt: the connection to the mail server was lost after it was sent",
-      expired: (v) => `closed an email unsent, no longer useful${text(v.reason) ? ` (${text(v.reason)})` : ""}`,
+      expired: (v) => `closed a message unsent${text(v.reason) ? ` (${text(v.reason)})` : ""}`,
     },
   },
   reminder: { place: "reminders", actions: { done: () => "marked a reminder as done" } },

@@ -26,7 +26,7 @@ import {
   claimBatch,
   enqueue,
   enqueueMany,
-  expireIfStale,
+  closeIfNotToSend,
   markAttemptFailed,
   markInDoubt,
   markSending,
@@ -219,8 +219,8 @@ export class Dispatcher {
           await releaseClaims(db, this.instanceId, this.now());
           return;
         }
-        // Past its useful-until (e.g. the next flip-flow opening already due): closed, never sent.
-        if (await expireIfStale(db, row, this.instanceId, this.now())) {
+        // Past its useful-until (e.g. the next flip-flow opening already due), or its patient stopped the channel: closed, never sent.
+        if (await closeIfNotToSend(db, row, this.instanceId, this.now())) {
           nextStarted = false;
           report.expired++;
           continue;

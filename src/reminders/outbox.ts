@@ -5,13 +5,15 @@
  *   claimed with an expired lease -> queued (never handed to the transport, safe to send)
  *   a failed attempt -> queued again after a backoff, or failed after the last attempt
  *   the connection lost after the message body was sent, before the server's answer -> in-doubt
- *   at or past its useful-until (e.g. the next flip-flow opening already due) -> expired, never sent
+ *   at or past its useful-until (e.g. the next flip-flow opening already due), or its patient
+ *   stopped its channel -> expired (closed unsent, with the reason), never sent
  */
 import type { Knex } from "knex";
 import type { Actor } from "../audit/audit.ts";
 import { writeAudit } from "../audit/audit.ts";
 import { type Db, isPostgres } from "../db/knex.ts";
-import { toInstant, toInstantOrNull } from "../db/values.ts";
+import { toBool, toInstant, toInstantOrNull } from "../db/values.ts";
+import { formatDateTime } from "../time.ts";
 import type { OutboxMessage } from "./emails.ts";
 import { describeNotifyError } from "./notify.ts";
 import { expiryReason, pastUseful } from "./expiry.ts";
@@ -264,34 +266,72 @@ export async function markInDoubt(db: Db, row: OutboxRow, instanceId: string, er
 
 type RawRow = Record<string, unknown> & { id: number; status: string; kind: string; patient_id: number | null };
 
-/** Closes one message as expired with its reason and an audit row. False if its status had changed. */
-async function expireRow(trx: Knex.Transaction, before: RawRow, actor: Actor, nowIso: string, claimedBy: string | null): Promise<boolean> {
-  const reason = expiryReason(before.kind, toInstant(before.useful_until));
+/**
+ * Why a patient's message must not be sent now, or null: the patient has stopped that channel
+ * (their link, a STOP reply) or their consent to it is no longer recorded. Read at the moment of
+ * sending, so a message queued or failed before the stop never goes out after it.
+ */
+async function patientStoppedChannel(trx: Knex.Transaction, before: RawRow): Promise<string | null> {
+  if (before.patient_id === null || before.patient_id === undefined) return null;
+  const p = await trx("patients").where({ id: before.patient_id }).first("email_consent", "email_opted_out_at", "sms_consent", "sms_opted_out_at");
+  if (!p) return null;
+  const texts = before.channel === "sms";
+  const stoppedAt = texts ? p.sms_opted_out_at : p.email_opted_out_at;
+  const what = texts ? "reminder texts" : "reminder emails";
+  if (stoppedAt) return `Not sent: the patient stopped ${what} on ${formatDateTime(toInstant(stoppedAt))}`;
+  if (!toBool(texts ? p.sms_consent : p.email_consent)) return `Not sent: the patient's consent to ${what} is no longer recorded`;
+  return null;
+}
+
+/** Why a message is not to be sent now (staff-only words), or null: past its useful-until, or its patient stopped its channel. */
+async function reasonNotToSend(trx: Knex.Transaction, before: RawRow, nowIso: string): Promise<string | null> {
+  const usefulUntil = toInstantOrNull(before.useful_until);
+  if (pastUseful(usefulUntil, nowIso)) return expiryReason(before.kind, usefulUntil!);
+  return patientStoppedChannel(trx, before);
+}
+
+/** Closes one message unsent ("expired") with its reason and an audit row. False if its status had changed. */
+async function closeUnsent(trx: Knex.Transaction, before: RawRow, reason: string, actor: Actor, nowIso: string, claimedBy: string | null): Promise<boolean> {
   const q = trx("outbox").where({ id: before.id, status: before.status });
   if (claimedBy) q.andWhere({ claimed_by: claimedBy });
   const n = await q.update({ status: "expired", expired_reason: reason, claimed_by: null, claimed_until: null, updated_at: nowIso });
   if (n !== 1) return false;
-  await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: before.id, action: "expired", before: { status: before.status, usefulUntil: toInstant(before.useful_until) }, after: { status: "expired", reason } });
+  await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: before.id, action: "expired", before: { status: before.status, usefulUntil: toInstantOrNull(before.useful_until) }, after: { status: "expired", reason } });
   return true;
 }
 
 /**
  * Just before a send attempt: a message claimed by this dispatcher that is at or past its
- * useful-until is closed as expired (audited) and not sent. True when it was expired.
+ * useful-until, or whose patient has stopped its channel, is closed unsent (audited). True when closed.
  */
-export async function expireIfStale(db: Db, row: OutboxRow, instanceId: string, nowIso: string): Promise<boolean> {
-  if (!pastUseful(row.usefulUntil, nowIso)) return false;
+export async function closeIfNotToSend(db: Db, row: OutboxRow, instanceId: string, nowIso: string): Promise<boolean> {
+  if (row.patientId === null && !pastUseful(row.usefulUntil, nowIso)) return false;
   return db.transaction(async (trx) => {
     const before = await trx("outbox").where({ id: row.id, claimed_by: instanceId }).whereIn("status", ["claimed", "sending"]).first();
-    return before ? expireRow(trx, before, DISPATCHER_ACTOR, nowIso, instanceId) : false;
+    const reason = before ? await reasonNotToSend(trx, before, nowIso) : null;
+    return reason ? closeUnsent(trx, before, reason, DISPATCHER_ACTOR, nowIso, instanceId) : false;
   });
+}
+
+/**
+ * The patient stopped a channel: their messages on it not yet sent (queued, claimed, failed, in
+ * doubt) are closed unsent, in the stop's transaction, so no retry or resend can send them later.
+ */
+export async function closeStoppedChannel(trx: Knex.Transaction, patientId: number, channel: "email" | "sms", actor: Actor, nowIso: string): Promise<number> {
+  let closed = 0;
+  for (const before of await trx("outbox").where({ patient_id: patientId, channel }).whereIn("status", ["queued", "claimed", "failed", "in-doubt"]).orderBy("id")) {
+    const reason = await patientStoppedChannel(trx, before);
+    if (reason && (await closeUnsent(trx, before, reason, actor, nowIso, null))) closed++;
+  }
+  return closed;
 }
 
 export type ResendOutcome = "queued" | "expired";
 
-/** One failed or in-doubt message: expired if past its useful-until, else queued again (audited either way). */
+/** One failed or in-doubt message: closed unsent if no longer to be sent (past its useful-until, its patient stopped), else queued again (audited either way). */
 async function resendRow(trx: Knex.Transaction, before: RawRow, actor: Actor, nowIso: string): Promise<ResendOutcome | null> {
-  if (pastUseful(toInstantOrNull(before.useful_until), nowIso)) return (await expireRow(trx, before, actor, nowIso, null)) ? "expired" : null;
+  const reason = await reasonNotToSend(trx, before, nowIso);
+  if (reason) return (await closeUnsent(trx, before, reason, actor, nowIso, null)) ? "expired" : null;
   const n = await trx("outbox").where({ id: before.id, status: before.status }).update({ status: "queued", attempts: 0, next_attempt_at: nowIso, last_error: null, updated_at: nowIso });
   if (n !== 1) return null;
   await writeAudit(trx, { at: nowIso, actor, patientId: before.patient_id ?? null, entity: "email", entityId: before.id, action: "resend", before: { status: before.status, lastError: before.last_error }, after: { status: "queued" } });
@@ -299,8 +339,8 @@ async function resendRow(trx: Knex.Transaction, before: RawRow, actor: Actor, no
 }
 
 /**
- * Staff: send a failed or in-doubt message again (audited). One past its useful-until is closed
- * as expired with the reason instead, and never sent. Null when there is no such message.
+ * Staff: send a failed or in-doubt message again (audited). One past its useful-until, or whose
+ * patient has stopped its channel, is closed unsent with the reason instead. Null when there is no such message.
  */
 export async function resend(db: Db, id: number, actor: Actor, nowIso: string): Promise<ResendOutcome | null> {
   return db.transaction(async (trx) => {
@@ -310,9 +350,9 @@ export async function resend(db: Db, id: number, actor: Actor, nowIso: string): 
 }
 
 /**
- * Staff: send every failed message again in one go; those past their useful-until are closed as
- * expired instead. One audit row per message. In-doubt messages are left alone: each may already
- * have arrived, so staff check them one by one.
+ * Staff: send every failed message again in one go; those no longer to be sent are closed unsent
+ * instead. One audit row per message. In-doubt messages are left alone: each may already have
+ * arrived, so staff check them one by one.
  */
 export async function resendAllFailed(db: Db, actor: Actor, nowIso: string): Promise<{ resent: number; expired: number }> {
   return db.transaction(async (trx) => {

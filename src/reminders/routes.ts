@@ -76,7 +76,7 @@ export function reminderRoutes(pages: RoleRouter, api: RoleRouter, deps: AppDeps
     const id = idParam(req.params.outboxId);
     const outcome = id ? await resend(db, id, actor, now()) : null;
     if (!outcome) throw new NotFoundError("Message that could not be sent");
-    backToProblems(req, res, outcome === "queued" ? "The message is queued to be sent again" : "Not sent: the message is no longer useful (see Expired below)");
+    backToProblems(req, res, outcome === "queued" ? "The message is queued to be sent again" : "Not sent: the message is no longer to be sent (see Expired below for why)");
   });
   pages.post("/outbox/:outboxId/delivered", STAFF, async (req, res, actor) => {
     const id = idParam(req.params.outboxId);

@@ -3,6 +3,7 @@ import type { Db } from "../db/knex.ts";
 import { rederiveEpisodes } from "../patients/change.ts";
 import { episodeIdsOfPatient } from "../patients/repository.ts";
 import { MARKABLE_KINDS } from "./queries.ts";
+import { closeStoppedChannel } from "./outbox.ts";
 
 const PATIENT_LINK: Actor = { type: "system", id: null, name: "patient (unsubscribe link)" };
 const PATIENT_TEXT_LINK: Actor = { type: "system", id: null, name: "patient (link in a text message)" };
@@ -42,6 +43,7 @@ async function optOut(db: Db, patientId: number, channel: "email" | "sms", now: 
     if (n === 0) return "already";
     await writeAudit(trx, { at: now, actor, patientId, entity: "patient", entityId: patientId, action: `${channel}-opt-out`, before: { [field]: null }, after: { [field]: now } });
     await rederiveEpisodes(db, await episodeIdsOfPatient(trx, patientId), now, trx);
+    await closeStoppedChannel(trx, patientId, channel, actor, now);
     return "stopped";
   });
 }

@@ -21,7 +21,7 @@ describe("audit trail in words: the tables", () => {
     ["episode", "correct-discharge", {}, `${WHO} corrected the discharge`, "CES surgery episode"],
     ["outpatient-appointment", "book", {}, `${WHO} booked the surgical outpatient appointment`, "outpatient appointment"],
     ["email", "in-doubt", { status: "in-doubt" }, `${WHO} marked an email in doubt: the connection to the mail server was lost after it was sent`, "emails"],
-    ["email", "expired", { status: "expired", reason: "Not sent: the appointment time had already passed" }, `${WHO} closed an email unsent, no longer useful (Not sent: the appointment time had already passed)`, "emails"],
+    ["email", "expired", { status: "expired", reason: "Not sent: the appointment time had already passed" }, `${WHO} closed a message unsent (Not sent: the appointment time had already passed)`, "emails"],
     // unknown names are still readable
     ["episode", "transfer-ward", {}, `${WHO} transfer ward: episode 7`, "CES surgery episode"],
     ["spinal-clinic-slot", "reserve", {}, `${WHO} reserve: spinal clinic slot 7`, "spinal clinic slot"],

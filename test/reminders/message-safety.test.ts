@@ -3,6 +3,7 @@ import { after, before, beforeEach, describe, it } from "node:test";
 import { opaqueKey } from "../../src/reminders/dispatcher.ts";
 import { smtpTransport } from "../../src/reminders/mailer.ts";
 import { DEFAULT_RETRY, backoffMs, enqueue, retrySpanMs } from "../../src/reminders/outbox.ts";
+import { optOutOfEmails } from "../../src/reminders/service.ts";
 import { createTestApp, pageText, signIn, type TestContext } from "../helpers/app.ts";
 import { dispatcher, makeEpisode, memoryMail, reminder, schedule } from "./fixtures.ts";
 import { ScriptedSmtpServer, TestSmtpServer } from "./smtp.ts";
@@ -246,7 +247,7 @@ describe("message safety: a send that may have arrived is never repeated, a stal
       );
       assert.match((await outbox(stale.id)).expired_reason, /^Not sent: the next flip-flow opening was already due at /);
       assert.match((await outbox(staleDigest.id)).expired_reason, /^Not sent: the next daily digest was already due at /);
-      assert.match(summary, /Expired: not sent because no longer useful.*Not sent: the next flip-flow opening was already due at/);
+      assert.match(summary, /Expired: closed unsent.*Not sent: the next flip-flow opening was already due at/);
       const audits = await ctx.db("audit_events").where({ entity: "email" }).whereIn("entity_id", [noEnd.id, useful.id, stale.id, staleDigest.id, doubt.id]).select("entity_id", "action", "actor_name");
       assert.deepEqual(
         audits.map((a) => [a.entity_id, a.action]).sort((a, b) => Number(a[0]) - Number(b[0])),
@@ -269,11 +270,58 @@ describe("message safety: a send that may have arrived is never repeated, a stal
       for (const m of [failed, doubt]) {
         const res = await nurse.submit(`/outbox/${m.id}/resend`, {});
         assert.equal(res.status, 303);
-        assert.match(pageText((await nurse.agent.get(res.headers.location)).text), /Not sent: the message is no longer useful/);
+        assert.match(pageText((await nurse.agent.get(res.headers.location)).text), /Not sent: the message is no longer to be sent \(see Expired below for why\)/);
         assert.equal((await outbox(m.id)).status, "expired");
       }
       assert.match((await outbox(failed.id)).expired_reason, /^Not sent: the appointment time had already passed/);
       assert.equal((await nurse.submit(`/outbox/${failed.id}/resend`, {})).status, 404, "an expired message cannot be resent");
+    });
+  });
+
+  describe("a patient who stops reminders gets no more of them, whatever was waiting", () => {
+    it("stopping emails closes the patient's queued, failed and in-doubt emails unsent with the reason; a retry, a resend or a bulk resend cannot send them", async () => {
+      const patient = await ctx.db("patients").insert({ nhs_number: "9990001112", family_name: "Stopper", given_name: "Sam", date_of_birth: "1980-01-01", sex: "not-known", email: "sam@example.com", email_consent: true, search_name: "stopper sam", created_at: "2026-11-24T10:00:00Z", updated_at: "2026-11-24T10:00:00Z" }).returning("id");
+      const patientId = Number((patient[0] as { id: number }).id ?? patient[0]);
+      const waiting = await queue({ patientId, kind: "outpatient-appointment-patient" });
+      const failed = await queue({ patientId, kind: "outpatient-appointment-patient", status: "failed" });
+      const doubt = await queue({ patientId, kind: "outpatient-appointment-patient", status: "in-doubt" });
+      const staff = await queue();
+
+      assert.equal(await optOutOfEmails(ctx.db, patientId, ctx.clock.now().toISOString()), "stopped");
+      for (const m of [waiting, failed, doubt]) {
+        const row = await outbox(m.id);
+        assert.equal(row.status, "expired", `message ${m.id} closed`);
+        assert.match(row.expired_reason, /^Not sent: the patient stopped reminder emails on Tue, 24 Nov 2026, \d\d:\d\d GMT$/);
+      }
+      assert.equal((await outbox(staff.id)).status, "queued", "a staff email is not the patient's to stop");
+
+      const nurse = await signIn(ctx.app, "nurse");
+      assert.equal((await nurse.submit(`/outbox/${failed.id}/resend`, {})).status, 404, "a closed message cannot be resent");
+      await nurse.submit("/outbox/resend-failed", {});
+      const transport = memoryMail();
+      const d = dispatcher(ctx.db, transport, ctx.clock.now);
+      await d.tick();
+      await d.stop();
+      assert.deepEqual(transport.sent.map((m) => m.to), [`r${n}@example.com`], "only the staff email went");
+      assert.ok(!transport.sent.some((m) => m.to === "sam@example.com"));
+    });
+
+    it("a patient message whose channel was stopped by another route (consent withdrawn on the patient's record) is closed at the moment of sending, and on resend", async () => {
+      const patient = await ctx.db("patients").insert({ nhs_number: "9990001113", family_name: "Withdrawn", given_name: "Wyn", date_of_birth: "1980-01-01", sex: "not-known", email: "wyn@example.com", email_consent: true, search_name: "withdrawn wyn", created_at: "2026-11-24T10:00:00Z", updated_at: "2026-11-24T10:00:00Z" }).returning("id");
+      const patientId = Number((patient[0] as { id: number }).id ?? patient[0]);
+      const waiting = await queue({ patientId, kind: "outpatient-appointment-patient" });
+      const failed = await queue({ patientId, kind: "outpatient-appointment-patient", status: "failed" });
+      await ctx.db("patients").where({ id: patientId }).update({ email_consent: false });
+      const transport = memoryMail();
+      const d = dispatcher(ctx.db, transport, ctx.clock.now);
+      await d.tick();
+      await d.stop();
+      assert.equal(transport.sent.length, 0);
+      assert.equal((await outbox(waiting.id)).status, "expired");
+      assert.match((await outbox(waiting.id)).expired_reason, /consent to reminder emails is no longer recorded/);
+      const nurse = await signIn(ctx.app, "nurse");
+      assert.equal((await nurse.submit(`/outbox/${failed.id}/resend`, {})).status, 303);
+      assert.equal((await outbox(failed.id)).status, "expired", "closed, not queued");
     });
   });
 });
