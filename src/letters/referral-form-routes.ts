@@ -77,14 +77,14 @@ export function referralFormRoutes(pages: RoleRouter, deps: AppDeps): void {
   postFromPage(`${PAGE}/sections/:sectionId/move`, async (req, actor) => {
     const section = await loadSection(req);
     const direction = readDirection(new InputReader(req.body, "form"));
-    await moveFormSection(db, actor, section.id, direction, now());
-    return `"${section.name}" moved ${direction}`;
+    const moved = await moveFormSection(db, actor, section.id, direction, now());
+    return `"${moved.name}" moved ${direction}`;
   });
 
   postFromPage(`${PAGE}/sections/:sectionId/remove`, async (req, actor) => {
     const section = await loadSection(req);
-    await removeFormSection(db, actor, section.id, now());
-    return `"${section.name}" removed${section.fields.length ? ": its fields are now under \"Not in a form section\"" : ""}`;
+    const removed = await removeFormSection(db, actor, section.id, now());
+    return `"${removed.name}" removed${removed.fields.length ? ": its fields are now under \"Not in a form section\"" : ""}`;
   });
 
   postFromPage(`${PAGE}/fields`, async (req, actor) => {
@@ -100,8 +100,8 @@ export function referralFormRoutes(pages: RoleRouter, deps: AppDeps): void {
       res.render("letters/referral-form-section", { title: `Rename "${section.name}"`, backLink: { href: PAGE, text: "Back to the referral form sections" }, section, values, errors }),
     save: async (req, section, actor) => {
       const name = readSectionName(new InputReader(req.body, "form"));
-      await renameFormSection(db, actor, section.id, name, now());
-      return { redirect: PAGE, flash: `"${section.name}" is now called "${name}"` };
+      const renamed = await renameFormSection(db, actor, section.id, name, now());
+      return { redirect: PAGE, flash: `"${renamed.name}" is now called "${name}"` };
     },
   });
 }

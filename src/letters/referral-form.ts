@@ -1,11 +1,13 @@
 /**
  * The National Spinal Cord Injury Database's online referral form as this service knows it: its
  * sections in order, each with the pack fields that go in it. Reference data an admin keeps; every
- * change and its audit row (the whole layout before and after) are one transaction.
+ * change and its audit row (the whole layout before and after) are one transaction, which takes
+ * the layout's lock before it reads, so changes posted at the same moment apply one on top of
+ * the other: none is lost, no name is taken twice, and each audit row starts where the last ended.
  */
 import type { Knex } from "knex";
 import { type Actor, writeAudit } from "../audit/audit.ts";
-import type { Db } from "../db/knex.ts";
+import { type Db, isPostgres } from "../db/knex.ts";
 import { ConflictError, NotFoundError } from "../errors.ts";
 import type { InputReader } from "../web/validation.ts";
 import { type FormSection, PACK_FIELD_KEYS, PACK_FIELD_LABELS, type PackFieldKey } from "./referral-pack.ts";
@@ -34,15 +36,30 @@ export async function listFormSections(db: Conn): Promise<FormSection[]> {
 const summary = (sections: FormSection[]) => sections.map((s) => ({ name: s.name, packFields: s.fields }));
 
 /**
- * Runs one change to the layout in a transaction: `change` gets the sections in order and returns
- * them as they should be (order, names and fields); positions are written 1, 2, 3 ... and the
- * whole layout goes into one audit row.
+ * Locks the layout for the rest of the transaction, before it is read. PostgreSQL: a table lock
+ * that only layout changes take (plain reads, such as the pack page, go on); a second change waits
+ * for the first to commit, then reads what it stored. Taken first and alone, it cannot deadlock.
+ * SQLite: transactions take the write lock when they begin (see db/knex.ts), so there is nothing
+ * more to take.
  */
-async function changeLayout(db: Db, actor: Actor, now: string, action: string, entityId: number | null, change: (sections: FormSection[], trx: Knex.Transaction) => Promise<(Omit<FormSection, "id"> & { id: number | null })[]>) {
-  await db.transaction(async (trx) => {
+async function lockLayout(db: Db, trx: Knex.Transaction): Promise<void> {
+  if (isPostgres(db)) await trx.raw("LOCK TABLE ?? IN SHARE ROW EXCLUSIVE MODE", [TABLE]);
+}
+
+type NewLayout = (Omit<FormSection, "id"> & { id: number | null })[];
+
+/**
+ * Runs one change to the layout in a transaction, under the layout's lock: `change` gets the
+ * sections in order as stored and returns them as they should be (order, names and fields);
+ * positions are written 1, 2, 3 ... and the whole layout, as read and as written, goes into one
+ * audit row. Returns the sections as they were under the lock, before the change.
+ */
+async function changeLayout(db: Db, actor: Actor, now: string, action: string, entityId: number | null, change: (sections: FormSection[]) => NewLayout): Promise<FormSection[]> {
+  return db.transaction(async (trx) => {
+    await lockLayout(db, trx);
     const before = await listFormSections(trx);
-    const after = await change(before, trx);
-    if (JSON.stringify(after) === JSON.stringify(before)) return; // nothing changed: nothing written
+    const after = change(before);
+    if (JSON.stringify(after) === JSON.stringify(before)) return before; // nothing changed: nothing written
     const keep = new Set(after.map((s) => s.id));
     for (const s of before) if (!keep.has(s.id)) await trx(TABLE).where({ id: s.id }).delete();
     let position = 1;
@@ -52,12 +69,16 @@ async function changeLayout(db: Db, actor: Actor, now: string, action: string, e
       else await trx(TABLE).where({ id: s.id }).update(row);
     }
     await writeAudit(trx, { at: now, actor, patientId: null, entity: "referral-form", entityId, action, before: { sections: summary(before) }, after: { sections: summary(after as FormSection[]) } });
+    return before;
   });
 }
 
+/** A name as compared for clashes: trimmed, inner spaces as one, any case. */
+const nameKey = (name: string) => name.trim().replace(/\s+/g, " ").toLowerCase();
+
 function refuseClash(sections: FormSection[], name: string, exceptId: number | null): void {
-  const key = name.toLowerCase();
-  const clash = sections.find((s) => s.id !== exceptId && s.name.toLowerCase() === key);
+  const key = nameKey(name);
+  const clash = sections.find((s) => s.id !== exceptId && nameKey(s.name) === key);
   if (clash) throw new ConflictError(`There is already a section called "${clash.name}": choose another name`, "name");
 }
 
@@ -68,23 +89,25 @@ function find(sections: FormSection[], id: number): FormSection {
 }
 
 export async function addFormSection(db: Db, actor: Actor, name: string, now: string): Promise<void> {
-  await changeLayout(db, actor, now, "add-section", null, async (sections) => {
+  await changeLayout(db, actor, now, "add-section", null, (sections) => {
     refuseClash(sections, name, null);
     return [...sections, { id: null, name, fields: [] }];
   });
 }
 
-export async function renameFormSection(db: Db, actor: Actor, id: number, name: string, now: string): Promise<void> {
-  await changeLayout(db, actor, now, "rename-section", id, async (sections) => {
+/** Renames a section; returns it as it was. */
+export async function renameFormSection(db: Db, actor: Actor, id: number, name: string, now: string): Promise<FormSection> {
+  const before = await changeLayout(db, actor, now, "rename-section", id, (sections) => {
     find(sections, id);
     refuseClash(sections, name, id);
     return sections.map((s) => (s.id === id ? { ...s, name } : s));
   });
+  return find(before, id);
 }
 
-/** Moves a section one place up or down; at the top (or bottom) it stays where it is. */
-export async function moveFormSection(db: Db, actor: Actor, id: number, direction: "up" | "down", now: string): Promise<void> {
-  await changeLayout(db, actor, now, `move-section-${direction}`, id, async (sections) => {
+/** Moves a section one place up or down; at the top (or bottom) it stays where it is. Returns the section. */
+export async function moveFormSection(db: Db, actor: Actor, id: number, direction: "up" | "down", now: string): Promise<FormSection> {
+  const before = await changeLayout(db, actor, now, `move-section-${direction}`, id, (sections) => {
     const from = sections.indexOf(find(sections, id));
     const to = direction === "up" ? from - 1 : from + 1;
     if (to < 0 || to >= sections.length) return sections;
@@ -92,14 +115,16 @@ export async function moveFormSection(db: Db, actor: Actor, id: number, directio
     [order[from], order[to]] = [order[to], order[from]];
     return order;
   });
+  return find(before, id);
 }
 
-/** Removes a section; its fields are then in no section, and the pack lists them at the end. */
-export async function removeFormSection(db: Db, actor: Actor, id: number, now: string): Promise<void> {
-  await changeLayout(db, actor, now, "remove-section", id, async (sections) => {
+/** Removes a section; its fields are then in no section, and the pack lists them at the end. Returns it as it was. */
+export async function removeFormSection(db: Db, actor: Actor, id: number, now: string): Promise<FormSection> {
+  const before = await changeLayout(db, actor, now, "remove-section", id, (sections) => {
     find(sections, id);
     return sections.filter((s) => s.id !== id);
   });
+  return find(before, id);
 }
 
 /**
@@ -107,8 +132,13 @@ export async function removeFormSection(db: Db, actor: Actor, id: number, now: s
  * section keeps its place there; a field moved into a section goes at the end of it.
  */
 export async function placeFields(db: Db, actor: Actor, placement: Map<PackFieldKey, number | null>, now: string): Promise<void> {
-  await changeLayout(db, actor, now, "place-fields", null, async (sections) => {
-    for (const target of placement.values()) if (target !== null && !sections.some((s) => s.id === target)) throw new NotFoundError("Form section");
+  await changeLayout(db, actor, now, "place-fields", null, (sections) => {
+    // The page offered the sections as they were when it was read; one may have gone since.
+    for (const [key, target] of placement) {
+      if (target !== null && !sections.some((s) => s.id === target)) {
+        throw new ConflictError(`The section chosen for "${PACK_FIELD_LABELS[key]}" has been removed since the page was shown: choose its form section again`, `field-${key}`);
+      }
+    }
     return sections.map((s) => {
       const staying = s.fields.filter((k) => placement.get(k) === s.id);
       const arriving = PACK_FIELD_KEYS.filter((k) => placement.get(k) === s.id && !staying.includes(k));
