@@ -35,7 +35,7 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
       await setTick(db, SYSTEM_ACTOR, review, item(domain, rule), true, at);
     }
     const appointment = londonLocalToInstant(addDays(today, 3), "10:30");
-    if (appointment.ok) await setAppointment(db, SYSTEM_ACTOR, review, appointment.instant, "Spinal surgery outpatients, Pinderfields", at);
+    if (appointment.ok) await setAppointment(db, SYSTEM_ACTOR, review, appointment.instant, "Spinal outpatients", at);
     for (const [name, dose] of [
       ["Co-codamol 30/500", "2 tablets four times a day"],
       ["Pregabalin 75 mg", "75 mg twice a day"],

@@ -122,6 +122,6 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
     // A clinic later today when the week has no day left, so the demo's appointment is still to come.
     const time = day === today ? (demo.consultant === "oshah" ? "17:30" : "17:00") : demo.consultant === "oshah" ? "14:00" : "09:30";
     const appointment = londonLocalToInstant(day, time);
-    if (appointment.ok) await setAppointment(db, SYSTEM_ACTOR, episode, appointment.instant, "Spinal surgery outpatients, Pinderfields", at);
+    if (appointment.ok) await setAppointment(db, SYSTEM_ACTOR, episode, appointment.instant, "Spinal outpatients", at);
   }
 }

@@ -84,7 +84,7 @@ export async function seed(db: Db, { now }: SeedContext): Promise<void> {
   const p4 = (await db("reminders").where({ episode_id: failed.id, kind: "gp-drug-review", status: "scheduled" }).first("id")) as { id: number } | undefined;
   if (p4) await markReminderDone(db, { type: "user", id: null, name: "Dr Cara Clinician (clinician)" }, p4.id, ago(s1 - 14 * 24));
   // The outpatient appointment has passed and no re-assessment is recorded: the B6/X4 report shows it outstanding.
-  await setAppointment(db, actor, failed, ago(s1 - 42 * 24), "Spinal surgery outpatients, Leeds", ago(s1 - 50));
+  await setAppointment(db, actor, failed, ago(s1 - 42 * 24), "Spinal outpatients, Leeds", ago(s1 - 50));
 
   // About 6 weeks ago, a day operation 5 hours after MRI; the TWOC passed the next morning.
   const s2 = 42 * 24;

@@ -300,6 +300,7 @@ export function toMail(row: OutboxRow, from: string): Mail.Options {
 type Joined = Record<string, unknown>;
 
 type Clinic = { name: string; address: string | null; phone: string | null };
+const NEUTRAL_PLACE = "the place named on your appointment letter";
 const yes = (v: unknown) => v === true || v === 1;
 
 /**
@@ -313,7 +314,9 @@ function patientContact(r: ReminderForEmail, row: Joined, clinics: Clinic[]): Pa
   if (r.kind !== "outpatient-appointment-patient") return { givenName, phone: wardPhone ?? "", place: null };
   const typed = (row.appointment_clinic as string | null) ?? null;
   const clinic = typed ? clinics.find((c) => wardNameKey(c.name) === wardNameKey(typed)) : undefined;
-  const place = clinic ? [clinic.name, clinic.address].filter(Boolean).join(", ") : typed ?? (row.episode_hospital as string | null) ?? "the hospital named on your appointment letter";
+  const named = clinic ? [clinic.name, clinic.address].filter(Boolean).join(", ") : typed ?? (row.episode_hospital as string | null);
+  // A place named with a clinical word ("Spinal surgery outpatients") would stop the message at the last check: say it neutrally instead.
+  const place = named && forbiddenWordsIn(named).length === 0 ? named : NEUTRAL_PLACE;
   return { givenName, phone: clinic?.phone || wardPhone || "", place };
 }
 

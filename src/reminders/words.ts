@@ -14,12 +14,37 @@ export const FORBIDDEN_PATIENT_WORDS = [
   "gabapentinoid", "steroid", "benzodiazepine", "diazepam", "senna", "docusate", "tadalafil", "sildenafil",
   "omeprazole", "lansoprazole", "medicine", "medication", "drug", "drugs", "prescription",
   "surgery", "laminectomy", "hemilaminectomy", "laminotomy", "MRI", "operation", "psychology", "psychological",
+  "uro", "neurology", "neurological",
 ];
 
-/** The forbidden words found in a text (whole words, any case). */
+/**
+ * Stems found anywhere inside a word: "neurosurgery", "neurosurgical", "spinal injuries",
+ * "urodynamics", "psychologist" name what the whole words above name.
+ */
+export const FORBIDDEN_PATIENT_STEMS = ["surg", "injur", "urolog", "urodynam", "psycholog", "catheter", "continen", "laminect", "laminot"];
+
+const escape = (word: string) => word.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
+const EDGE_BEFORE = "(^|[^A-Za-z0-9])";
+const EDGE_AFTER = "($|[^A-Za-z0-9])";
+
+/**
+ * How a word is matched: an abbreviation (capitals: CES, ISC, DRS, MRI) only as a whole word, as
+ * "science" must not match SCI; a short word as a whole word with a plain ending (scans, voided);
+ * a longer word at the start of a word with any ending (bladders, catheters, medicines).
+ */
+function patternFor(word: string): RegExp {
+  const w = escape(word);
+  if (/^[A-Z0-9-]+$/.test(word)) return new RegExp(`${EDGE_BEFORE}${w}${EDGE_AFTER}`, "i");
+  if (word.length <= 4) return new RegExp(`${EDGE_BEFORE}${w}(s|es|ed|ing)?${EDGE_AFTER}`, "i");
+  return new RegExp(`${EDGE_BEFORE}${w}[a-z]*${EDGE_AFTER}`, "i");
+}
+
+const PATTERNS = [
+  ...FORBIDDEN_PATIENT_WORDS.map((word) => ({ word, pattern: patternFor(word) })),
+  ...FORBIDDEN_PATIENT_STEMS.map((word) => ({ word, pattern: new RegExp(escape(word), "i") })),
+];
+
+/** The forbidden words and stems found in a text (any case; see patternFor). */
 export function forbiddenWordsIn(text: string): string[] {
-  return FORBIDDEN_PATIENT_WORDS.filter((word) => {
-    const escaped = word.replace(/[.*+?^${}()|[\]\\-]/g, "\\$&");
-    return new RegExp(`(^|[^A-Za-z0-9])${escaped}($|[^A-Za-z0-9])`, "i").test(text);
-  });
+  return [...new Set(PATTERNS.filter((p) => p.pattern.test(text)).map((p) => p.word))];
 }

@@ -156,6 +156,20 @@ describe("patient messages through GOV.UK Notify", () => {
     assert.equal((await db("audit_events").where({ patient_id: patient.id, action: "sms-opt-out" })).length, 1);
   });
 
+  it("an appointment whose typed clinic names something clinical (\"Spinal surgery outpatients\") is still sent, with the place said neutrally", async () => {
+    const now = clock.now().toISOString();
+    const { patient, episode } = await makeEpisode(db, { email: "sam.clinic@example.com", now });
+    await setAppointment(db, SYSTEM_ACTOR, episode, "2026-11-25T09:30:00Z", "Spinal surgery outpatients, Pinderfields", now);
+    await db("reminders").where({ episode_id: episode.id }).update({ status: "cancelled" });
+    await schedule(db, episode.id, patient.id, [patientReminder(episode.id, "outpatient-appointment-patient", "2026-11-24T09:30:00Z", "email")], now);
+    await notifyDispatcher(db).tick();
+    const row = await db("outbox").where({ patient_id: patient.id }).first();
+    assert.equal(row.status, "sent", row.last_error);
+    const email = notify.accepted.find((m) => m.reference === String(row.id))!;
+    assert.match(email.personalisation.body, /the place named on your appointment letter/);
+    assert.deepEqual(forbiddenWordsIn(Object.values(email.personalisation).join("\n")), []);
+  });
+
   it("Notify down, then up: each message retried with backoff and delivered exactly once; a 5xx is retried, a 400 fails and is listed", async () => {
     await notifyDispatcher(db).tick(); // today's ward digest (the first test's episode) goes first
     const port = notify.port;

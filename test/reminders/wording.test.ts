@@ -24,6 +24,25 @@ const reminderFor = (kind: "flipflow-opening-patient" | "outpatient-appointment-
 });
 
 describe("wording of patient messages and pages", () => {
+  const wordCases: [string, string[]][] = [
+    ["Spinal Injuries Unit", ["injur"]],
+    ["Neurosurgery clinic", ["surg"]],
+    ["Neurosurgical outpatients", ["surg"]],
+    ["Catheters clinic", ["catheter"]],
+    ["Bladders and bowels", ["bladder", "bowel"]],
+    ["Scans department", ["scan"]],
+    ["Urodynamics suite", ["urodynam"]],
+    ["Uro-gynaecology clinic", ["uro"]],
+    ["Medicines review", ["medicine"]],
+    ["Please avoid the car park", []],
+    ["Science block, Outpatients B", []],
+    ["Dress code: none", []],
+    ["Spinal outpatients, Pinderfields", []],
+  ];
+  for (const [text, found] of wordCases) {
+    it(`clinical words in "${text}": ${found.length ? found.join(", ") : "none"}`, () => assert.deepEqual(forbiddenWordsIn(text), found));
+  }
+
   it("every template in views/messages renders with no clinical word", () => {
     const files = fs.readdirSync(path.join(viewsDir, "messages")).filter((f) => f.endsWith(".hbs"));
     assert.ok(files.length >= 6, files.join(", "));
