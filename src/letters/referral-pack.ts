@@ -99,6 +99,11 @@ export function referralPack(f: LetterFacts, layout: readonly FormSection[]): Re
   };
 }
 
+/** The labels of the pack's fields with nothing recorded, in the form's order. */
+export function missingPackFields(pack: ReferralPack): string[] {
+  return [...pack.sections.flatMap((s) => s.fields), ...pack.unplaced].filter((f) => !f.value).map((f) => f.label);
+}
+
 /** The pack as the PDF prints it: the sections, then any unplaced fields; an empty value says so. */
 export function packForPrint(pack: ReferralPack): PackSection[] {
   const rows = (fields: PackField[]) => fields.map((x) => ({ label: x.label, value: x.value || NOT_RECORDED }));

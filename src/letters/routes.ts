@@ -13,7 +13,7 @@ import { formatCalendarDate } from "../time.ts";
 import { InputReader } from "../web/validation.ts";
 import { listFormSections } from "./referral-form.ts";
 import { referralFormRoutes } from "./referral-form-routes.ts";
-import { packForPrint, referralPack } from "./referral-pack.ts";
+import { missingPackFields, packForPrint, referralPack } from "./referral-pack.ts";
 import { formErrors } from "../web/forms.ts";
 import type { FieldError } from "../errors.ts";
 import type { Episode, Patient } from "../patients/model.ts";
@@ -110,6 +110,8 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
     // What changed in the record since the draft was generated, in words; a stale draft cannot be sent.
     const changed = version.status === "draft" ? changesSince(storedOf(version).facts, (await currentOf(db, letter, version, episode, patient, now())).facts) : [];
     const ccChecked = values.ccGp === undefined ? version.ccGp : values.ccGp === "yes";
+    // An SCI referral's draft: the pack fields still empty, named before it is sent (centres reject incomplete referrals).
+    const packMissing = letter.kind === "sci-referral" && version.status === "draft" ? missingPackFields(referralPack(storedOf(version).facts, await listFormSections(db))) : [];
     res.render("letters/version", {
       title: `${LETTER_KIND_INFO[letter.kind].title}, version ${version.version}`,
       backLink: { href: `/episodes/${episode.id}/letters`, text: "Back to letters" },
@@ -129,6 +131,7 @@ export function letterRoutes(pages: RoleRouter, _api: RoleRouter, deps: AppDeps)
       recipients: recipients.map((r) => ({ ...r, selected: String(r.id) === chosen })),
       versions,
       stale: changed.length > 0,
+      packMissing,
       changed,
       url: letterUrl(letter.id, version.version),
       values,

@@ -139,6 +139,13 @@ describe("the referral pack laid out as the online form's sections, which an adm
     assert.match(await packPdf(), new RegExp(`Bowel issues ${MISSING}`));
   });
 
+  test("the draft's send form names the pack's empty fields before it is marked as sent", async () => {
+    const letterUrl = packUrl.replace(/\/pack$/, "");
+    const text = pageText((await clinician.agent.get(letterUrl)).text);
+    assert.match(text, /The referral pack is incomplete Nothing is recorded for: [^.]*Bowel issues[^.]*\. The centre may reject an incomplete referral/);
+    assert.ok(text.indexOf("The referral pack is incomplete") < text.indexOf("How was it sent?"), "before the send form");
+  });
+
   test("renaming a section shows on the pack; adding and removing sections (removed fields are not lost)", async () => {
     const id = await sectionId("Psychological and social");
     assert.match((await admin.agent.get(`/admin/referral-form/sections/${id}`)).text, /value="Psychological and social"/);
