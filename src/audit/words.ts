@@ -479,10 +479,10 @@ export function layoutChanges(beforeValue: unknown, afterValue: unknown): Change
     changes.push({ field: "Section name", before: renamed.name, after: s.name });
   }
   for (const s of after.filter((a) => !was.has(a))) {
-    changes.push({ field: "Section added", before: "", after: s.packFields.length ? `${s.name} (${packFieldNames(s.packFields)})` : s.name });
+    changes.push({ field: "New section", before: "", after: s.packFields.length ? `${s.name} (${packFieldNames(s.packFields)})` : s.name });
   }
   for (const b of unmatched) {
-    changes.push({ field: "Section removed", before: b.packFields.length ? `${b.name} (${packFieldNames(b.packFields)})` : b.name, after: "" });
+    changes.push({ field: "Section", before: b.packFields.length ? `${b.name} (${packFieldNames(b.packFields)})` : b.name, after: "" });
   }
   // A move: the sections kept, in their order before and after; only those whose place changed are named.
   const keptAfter = after.filter((s) => was.has(s));

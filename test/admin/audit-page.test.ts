@@ -33,6 +33,7 @@ describe("the admin audit trail: changes that belong to no patient, in words", (
     );
     assert.match(res.text, /<del>Psychological and social<\/del> → Psychological and social needs/);
     assert.match(res.text, /<th class="nhsuk-table__header" scope="col">When \(UK time\)<\/th>/);
+    assert.match((await admin.agent.get("/admin/referral-form")).text, /Every change is in the <a href="\/admin\/audit\?kind=referral-form">audit trail<\/a>/, "the layout page links to its changes");
   });
 
   test("a clinic added and corrected: its name in the sentence, each changed field before → after", async () => {
@@ -192,8 +193,8 @@ describe("admin audit entries in words: the tables", () => {
       { field: 'Place of "Bladder"', before: "section 3", after: "section 2" },
       { field: 'Place of "Diagnosis"', before: "section 2", after: "section 3" },
     ]],
-    ["a section added at the end", layout(A, B), layout(A, B, ["Consent", []]), [{ field: "Section added", before: "", after: "Consent" }]],
-    ["a section removed (its fields named)", layout(A, B, C), layout(A, C), [{ field: "Section removed", before: "Diagnosis (Level)", after: "" }]],
+    ["a section added at the end", layout(A, B), layout(A, B, ["Consent", []]), [{ field: "New section", before: "", after: "Consent" }]],
+    ["a section removed (its fields named)", layout(A, B, C), layout(A, C), [{ field: "Section", before: "Diagnosis (Level)", after: "" }]],
     ["a field moved between sections", layout(A, B), layout(["Patient details", ["family-name", "given-name", "level"]], ["Diagnosis", []]), [
       { field: 'Pack fields in "Patient details"', before: "", after: "Level added" },
       { field: 'Pack fields in "Diagnosis"', before: "", after: "Level taken out" },
