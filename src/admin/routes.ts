@@ -4,6 +4,7 @@ import { MIN_PASSWORD_LENGTH } from "../auth/passwords.ts";
 import { findUser, listUsers, usernameTaken } from "../auth/users.ts";
 import type { AppDeps } from "../deps.ts";
 import { formPage } from "../web/forms.ts";
+import { adminAuditRoutes } from "./audit-page.ts";
 import { signInRoleRoutes } from "./sign-in-roles.ts";
 import { NotFoundError } from "../errors.ts";
 import { idParam } from "../web/form-values.ts";
@@ -29,6 +30,7 @@ const ROLE_ITEMS = ROLES.map((value) => ({ value, text: value[0].toUpperCase() +
 export function adminRoutes(pages: RoleRouter, deps: AppDeps): void {
   const { db, clock } = deps;
   signInRoleRoutes(pages, deps);
+  adminAuditRoutes(pages, deps);
   const now = () => clock().toISOString();
 
   pages.get("/admin/users", ADMINS, async (_req, res) => {

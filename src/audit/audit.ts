@@ -61,20 +61,78 @@ export interface AuditRecord {
 
 export async function auditForPatient(db: Db, patientId: number, limit = 500): Promise<AuditRecord[]> {
   const rows = await db("audit_events").where({ patient_id: patientId }).orderBy("id", "desc").limit(limit);
-  const names = await recordNames(db, rows.map((row) => ({ ...parse(row.before), ...parse(row.after) })));
-  return rows.map((row) => {
-    const before = parse(row.before);
-    const after = parse(row.after);
-    const entry = { actorName: row.actor_name, entity: row.entity, entityId: row.entity_id, action: row.action, before, after };
+  return inWords(db, rows);
+}
+
+/** Which changes to reference data and administration to list: all kinds, or one, in a period. */
+export interface AdminAuditFilter {
+  entity: string | null;
+  /** UTC instants: from (included) and until (excluded). */
+  fromUtc: string | null;
+  untilUtc: string | null;
+  /** Only entries older than this one (the next page). */
+  olderThanId: number | null;
+  limit: number;
+}
+
+/**
+ * The changes that belong to no patient (wards, users, letter recipients, the referral form's
+ * layout ...), newest first, a page at a time: `olderThanId` is where the next page starts, if any.
+ */
+export async function auditWithoutPatient(db: Db, filter: AdminAuditFilter): Promise<{ records: AuditRecord[]; olderThanId: number | null }> {
+  const query = db("audit_events").whereNull("patient_id");
+  if (filter.entity !== null) query.where({ entity: filter.entity });
+  if (filter.fromUtc !== null) query.where("at", ">=", filter.fromUtc);
+  if (filter.untilUtc !== null) query.where("at", "<", filter.untilUtc);
+  if (filter.olderThanId !== null) query.where("id", "<", filter.olderThanId);
+  const rows = await query.orderBy("id", "desc").limit(filter.limit + 1);
+  const shown = rows.slice(0, filter.limit);
+  return { records: await inWords(db, shown), olderThanId: rows.length > filter.limit ? shown[shown.length - 1].id : null };
+}
+
+async function inWords(db: Db, rows: Record<string, unknown>[]): Promise<AuditRecord[]> {
+  const values = rows.map((row) => ({ before: parse(row.before as string | null), after: parse(row.after as string | null) }));
+  const [names, recordNamesById] = await Promise.all([
+    recordNames(db, values.map((v) => ({ ...v.before, ...v.after }))),
+    namesOfRecords(db, rows.map((row) => ({ entity: String(row.entity), id: row.entity_id as number | null }))),
+  ]);
+  return rows.map((row, i) => {
+    const { before, after } = values[i];
+    const entity = String(row.entity);
+    const entityId = row.entity_id as number | null;
+    const entry = { actorName: String(row.actor_name), entity, entityId, action: String(row.action), before, after };
     return {
-      id: row.id,
+      id: row.id as number,
       at: toInstant(row.at),
-      actorType: row.actor_type,
+      actorType: String(row.actor_type),
       ...entry,
-      ...auditSentence(entry),
-      changes: changesInWords(before, after, row.entity, names),
+      ...auditSentence({ ...entry, recordName: entityId === null ? undefined : recordNamesById.get(`${entity}:${entityId}`) }),
+      changes: changesInWords(before, after, entity, names),
     };
   });
+}
+
+/** Where the name of a record of each kind is kept, so an entry that carries no name ("retired a ward") can say which. */
+const NAMED_RECORDS: Record<string, { table: string; column: string }> = {
+  ward: { table: "wards", column: "name" },
+  user: { table: "users", column: "display_name" },
+  "api-token": { table: "api_tokens", column: "name" },
+  clinic: { table: "clinics", column: "name" },
+  "letter-recipient": { table: "letter_recipients", column: "name" },
+  "ward-display": { table: "ward_displays", column: "name" },
+};
+
+/** The current names of the records the entries are about, by "entity:id". */
+async function namesOfRecords(db: Db, refs: { entity: string; id: number | null }[]): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  await Promise.all(
+    Object.entries(NAMED_RECORDS).map(async ([entity, { table, column }]) => {
+      const ids = [...new Set(refs.filter((r) => r.entity === entity && typeof r.id === "number").map((r) => r.id as number))];
+      if (!ids.length) return;
+      for (const row of await db(table).whereIn("id", ids).select("id", column)) found.set(`${entity}:${row.id}`, String(row[column]));
+    }),
+  );
+  return found;
 }
 
 /** The names of the wards, consultants and letter recipients the entries point to by id, so the trail shows names. */

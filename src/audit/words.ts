@@ -5,7 +5,7 @@
  * readably ("override-u6" reads "override u6", "volumeMl" reads "volume ml").
  */
 import { formatCalendarDate, formatDateTime } from "../time.ts";
-import { LETTER_KIND_INFO, SEND_METHOD_NAMES } from "../letters/model.ts";
+import { LETTER_KIND_INFO, RECIPIENT_KIND_NAMES, SEND_METHOD_NAMES } from "../letters/model.ts";
 import { PACK_FIELD_LABELS } from "../letters/referral-pack.ts";
 import { CATHETER_STATUS_NAMES, PROCEDURE_NAMES } from "../patients/model.ts";
 import { CATHETER_TYPE_NAMES, EVENT_TYPE_NAMES, TWOC_ACTION_TEXT } from "../ward/model.ts";
@@ -17,8 +17,11 @@ type Values = Record<string, unknown>;
 interface EntityWords {
   /** Which part of the record: shown in brackets after the sentence. */
   place: string;
-  /** What the actor did, from the values after the change (before, for a change that removes them). */
-  actions: Record<string, (v: Values) => string>;
+  /**
+   * What the actor did, from the values after the change (before, for a change that removes them),
+   * and the changed record's name where the caller knows it (a ward retired: its name is in neither).
+   */
+  actions: Record<string, (v: Values, name: string) => string>;
 }
 
 const text = (v: unknown): string => (typeof v === "string" || typeof v === "number" ? String(v) : "");
@@ -26,6 +29,8 @@ const named = <K extends string>(names: Record<K, string>, v: unknown): string =
 const LETTER_TITLES: Record<string, string> = Object.fromEntries(Object.entries(LETTER_KIND_INFO).map(([kind, info]) => [kind, info.title]));
 const TWOC_ACTION_NAMES: Record<string, string> = Object.fromEntries(Object.entries(TWOC_ACTION_TEXT).map(([action, a]) => [action, a.text]));
 const letterTitle = (v: Values): string => (v.kind ? inSentence(named(LETTER_TITLES, v.kind)) : "a letter");
+/** ` Ward 3`: a record's name after a noun, or nothing when it is not known. */
+const called = (name: string): string => (name ? ` ${name}` : "");
 
 const ENTITIES: Record<string, EntityWords> = {
   patient: {
@@ -122,8 +127,94 @@ const ENTITIES: Record<string, EntityWords> = {
       "remove-section": () => "removed a section from the referral form's layout",
       "place-fields": () => "moved referral pack fields between the form's sections",
     },
+  },  // ------------------------------------------------ reference data and administration (no patient)
+  ward: {
+    place: "wards",
+    actions: {
+      add: (v, name) => `added the ward${called(text(v.name) || name)}`,
+      correct: (v, name) => `corrected the details of the ward${called(text(v.name) || name)}`,
+      rename: (v, name) => `renamed a ward${called(text(v.name) || name) ? ` to${called(text(v.name) || name)}` : ""}`,
+      retire: (_v, name) => `retired the ward${called(name)}: no longer offered for new episodes`,
+      reinstate: (_v, name) => `offered the ward${called(name)} again`,
+    },
+  },
+  user: {
+    place: "users and sign-ins",
+    actions: {
+      create: (v, name) => `created the account${called(text(v.username) || name)}`,
+      "reset-password": (_v, name) => `reset the password of${called(name) || " an account"}; its sessions were signed out`,
+      disable: (_v, name) => `disabled the account${called(name)}`,
+      enable: (_v, name) => `enabled the account${called(name)} again`,
+      "sign-in": () => "signed in",
+      "link-identity": (_v, name) => `linked the account${called(name)} to its sign-in through the identity provider`,
+      "sign-in-refused": (v) => `refused a sign-in through the identity provider${text(v.reason) ? ` (${text(v.reason)})` : ""}`,
+      "create-from-identity-provider": (v, name) => `created an account for${called(text(v.name) || name) || " a new user"} at their first sign-in through the identity provider`,
+      "pre-create-for-identity-provider": (v, name) => `created an account for${called(text(v.displayName) || name)}, linked at their first sign-in through the identity provider`,
+      "role-change": (v, name) => `changed the role of${called(name) || " an account"}${text(v.role) ? ` to ${text(v.role)}` : ""}, from the identity provider's claims`,
+    },
+  },
+  "api-token": {
+    place: "API tokens",
+    actions: {
+      create: (v, name) => `issued the API token${called(text(v.name) || name)}`,
+      revoke: (_v, name) => `revoked the API token${called(name)}`,
+    },
+  },
+  clinic: {
+    place: "clinics",
+    actions: {
+      add: (v, name) => `added the clinic${called(text(v.name) || name)}`,
+      correct: (v, name) => `corrected the details of the clinic${called(text(v.name) || name)}`,
+    },
+  },
+  "sign-in-role-map": {
+    place: "sign-in roles",
+    actions: {
+      add: (v) => `mapped the claim value ${text(v.claimValue) || "(not named)"} to the ${text(v.role) || "a"} role`,
+      change: (v) => `changed what the claim value ${text(v.claimValue) || "(not named)"} gives${text(v.role) ? `: the ${text(v.role)} role` : ""}`,
+      retire: (v) => `stopped the claim value ${text(v.claimValue) || "(not named)"} giving a role`,
+    },
+  },
+  "letter-recipient": {
+    place: "letter recipients",
+    actions: {
+      create: (v, name) => `added the letter recipient${called(text(v.name) || name)}`,
+      correct: (v, name) => `corrected the letter recipient${called(text(v.name) || name)}`,
+    },
+  },
+  "service-details": {
+    place: "service details (letterhead)",
+    actions: {
+      create: () => "set the service details printed at the head of every letter",
+      correct: () => "corrected the service details printed at the head of every letter",
+    },
+  },
+  "ward-display": {
+    place: "wall screens",
+    actions: {
+      create: (v, name) => `issued a wall screen link${called(text(v.name) || name)}`,
+      revoke: (_v, name) => `revoked the wall screen link${called(name)}`,
+    },
+  },
+  "feed-ward-code": {
+    place: "hospital feed ward codes",
+    actions: {
+      add: (v) => `added the hospital feed's ward code ${text(v.code) || "(not named)"}`,
+      remap: (v) => `changed which ward the hospital feed's code ${text(v.code) || "(not named)"} means`,
+    },
   },
 };
+
+/**
+ * The kinds of record that belong to no patient (reference data and administration), in the
+ * order the admin audit page offers them as a filter.
+ */
+export const ADMIN_ENTITIES = ["referral-form", "service-details", "letter-recipient", "clinic", "ward", "feed-ward-code", "ward-display", "user", "sign-in-role-map", "api-token", "email"] as const;
+
+/** Which part of the records a kind of record is: "wards", "medicine list". */
+export function placeInWords(entity: string): string {
+  return Object.hasOwn(ENTITIES, entity) ? ENTITIES[entity].place : nameInWords(entity).toLowerCase();
+}
 
 /** Field names in words, as the forms ask them. */
 const FIELDS: Record<string, string> = {
@@ -205,12 +296,37 @@ const FIELDS: Record<string, string> = {
   lastError: "Last error",
   id: "Record number",
   retiredAt: "Retired",
+  username: "Username",
+  displayName: "Full name",
+  role: "Role",
+  claimValue: "Claim value",
+  claimValues: "Claim values given",
+  description: "Description",
+  retired: "Retired",
+  issuer: "Identity provider",
+  subject: "Identity provider's user id",
+  acr: "Authentication level (acr)",
+  linkEmail: "Linked by email address",
+  linkCis2Uid: "Linked by CIS2 user id",
+  department: "Department",
+  phone: "Phone",
+  regional: "Regional centre",
+  active: "In use",
+  initialsOnly: "Initials only",
+  theme: "Colours",
+  revokedAt: "Revoked",
+  code: "PAS ward code",
+  usefulUntil: "Useful until",
 };
 
 /** Where a field means something particular to one kind of record. */
 const ENTITY_FIELDS: Record<string, Record<string, string>> = {
   medication: { name: "Medicine" },
   letter: { kind: "Letter" },
+  "letter-recipient": { kind: "Kind of recipient" },
+  "feed-ward-code": { wardId: "Ward" },
+  "ward-display": { wardId: "Ward", name: "Screen name" },
+  user: { name: "Name given by the identity provider", email: "Email address" },
 };
 
 /** Fields not listed as changes: machinery, or said in the entry's sentence (what a regeneration took from the record). */
@@ -232,6 +348,13 @@ const VALUE_NAMES: Record<string, Record<string, string>> = {
   section: { bowel: "Bowel", pain: "Pain", sexual: "Sexual function", psychological: "Psychological support" },
   sex: { female: "Female", male: "Male", indeterminate: "Indeterminate", "not-known": "Not known" },
   phase: { "pre-void": "Pre-void", "post-void": "Post-void" },
+  role: { nurse: "Nurse", clinician: "Clinician", admin: "Admin" },
+  theme: { light: "Light", dark: "Dark (night)" },
+};
+
+/** Where a code means something particular to one kind of record (a recipient's kind is not a letter's). */
+const ENTITY_VALUE_NAMES: Record<string, Record<string, Record<string, string>>> = {
+  "letter-recipient": { kind: RECIPIENT_KIND_NAMES },
 };
 
 /** "volumeMl" -> "Volume ml", "override-u6" -> "override u6": a name not in the tables, still readable. */
@@ -260,19 +383,20 @@ function isRealDate(value: string): boolean {
 export type RecordNames = Partial<Record<"wardId" | "consultantUserId" | "recipientId", Map<number, string>>>;
 
 /** A value as the pages show it: UK time, dates in words, yes or no, codes in words, nested fields named. */
-export function valueInWords(field: string, value: unknown, names: RecordNames = {}): string {
+export function valueInWords(field: string, value: unknown, names: RecordNames = {}, entity = ""): string {
   if (value === undefined || value === null || value === "") return "";
   if (typeof value === "boolean") return value ? "Yes" : "No";
   if (typeof value === "number") return names[field as keyof RecordNames]?.get(value) ?? String(value);
   if (typeof value === "string") {
-    const names = VALUE_NAMES[field];
+    const particular = Object.hasOwn(ENTITY_VALUE_NAMES, entity) && Object.hasOwn(ENTITY_VALUE_NAMES[entity], field) ? ENTITY_VALUE_NAMES[entity][field] : null;
+    const names = particular ?? (Object.hasOwn(VALUE_NAMES, field) ? VALUE_NAMES[field] : null);
     if (names && Object.hasOwn(names, value)) return names[value];
     // Only a real instant or date is shown as one: free text shaped like one is shown as typed.
     if (isRealInstant(value)) return formatDateTime(value);
     if (isRealDate(value)) return formatCalendarDate(value);
     return value;
   }
-  if (Array.isArray(value)) return value.map((v) => valueInWords(field, v)).join(", ");
+  if (Array.isArray(value)) return value.map((v) => valueInWords(field, v, {}, entity)).join(", ");
   if (typeof value === "object") {
     return Object.entries(value as Values)
       .filter(([k]) => !HIDDEN_FIELDS.has(k))
@@ -301,11 +425,81 @@ export interface ChangeInWords {
  */
 export function changesInWords(before: Values, after: Values, entity = "", names: RecordNames = {}): ChangeInWords[] {
   const isChange = Object.keys(before).length > 0;
-  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !HIDDEN_FIELDS.has(f));
-  return fields
-    .map((f) => ({ field: fieldInWords(f, entity), before: valueInWords(f, before[f], names), after: valueInWords(f, after[f], names) }))
+  const layout = entity === "referral-form" ? layoutChanges(before.sections, after.sections) : null;
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => !HIDDEN_FIELDS.has(f) && !(layout && f === "sections"));
+  const changes = fields
+    .map((f) => ({ field: fieldInWords(f, entity), before: valueInWords(f, before[f], names, entity), after: valueInWords(f, after[f], names, entity) }))
     .filter((c) => c.before !== c.after)
     .map((c) => ({ ...c, before: c.before || (isChange ? "not recorded" : "") }));
+  return [...(layout ?? []), ...changes];
+}
+
+interface LayoutSection {
+  name: string;
+  packFields: string[];
+}
+
+function layoutOf(value: unknown): LayoutSection[] | null {
+  if (!Array.isArray(value)) return null;
+  const sections = value.filter(
+    (s): s is LayoutSection => !!s && typeof s === "object" && typeof (s as Values).name === "string" && Array.isArray((s as Values).packFields),
+  );
+  return sections.length === value.length ? sections : null;
+}
+
+const packFieldNames = (keys: string[]): string => keys.map((k) => valueInWords("packFields", k)).join(", ");
+
+/**
+ * What one change to the referral form's layout did, section by section: the audit row keeps the
+ * whole layout before and after (ten sections, forty fields), but the trail names only the
+ * sections added, removed, renamed or moved and the fields that moved in or out of each.
+ * Null when the values are not layouts, so they are shown as any other field.
+ */
+export function layoutChanges(beforeValue: unknown, afterValue: unknown): ChangeInWords[] | null {
+  const before = layoutOf(beforeValue ?? []);
+  const after = layoutOf(afterValue ?? []);
+  if (!before || !after) return null;
+  const changes: ChangeInWords[] = [];
+  // Each section after the change, matched to the one it was: by name, else (a rename) by its fields.
+  const was = new Map<LayoutSection, LayoutSection>();
+  const unmatched = new Set(before);
+  for (const s of after) {
+    const same = before.find((b) => unmatched.has(b) && b.name === s.name);
+    if (same) {
+      was.set(s, same);
+      unmatched.delete(same);
+    }
+  }
+  const sameFields = (a: LayoutSection, b: LayoutSection) => JSON.stringify(a.packFields) === JSON.stringify(b.packFields);
+  for (const s of after.filter((a) => !was.has(a))) {
+    const renamed = [...unmatched].find((b) => sameFields(b, s) && before.indexOf(b) === after.indexOf(s)) ?? [...unmatched].find((b) => sameFields(b, s));
+    if (!renamed) continue;
+    was.set(s, renamed);
+    unmatched.delete(renamed);
+    changes.push({ field: "Section name", before: renamed.name, after: s.name });
+  }
+  for (const s of after.filter((a) => !was.has(a))) {
+    changes.push({ field: "New section", before: "", after: s.packFields.length ? `${s.name} (${packFieldNames(s.packFields)})` : s.name });
+  }
+  for (const b of unmatched) {
+    changes.push({ field: "Section", before: b.packFields.length ? `${b.name} (${packFieldNames(b.packFields)})` : b.name, after: "" });
+  }
+  // A move: the sections kept, in their order before and after; only those whose place changed are named.
+  const keptAfter = after.filter((s) => was.has(s));
+  const keptBefore = before.filter((b) => !unmatched.has(b));
+  keptAfter.forEach((s, i) => {
+    const from = keptBefore.indexOf(was.get(s)!);
+    if (from !== i) changes.push({ field: `Place of "${s.name}"`, before: `section ${before.indexOf(was.get(s)!) + 1}`, after: `section ${after.indexOf(s) + 1}` });
+  });
+  for (const s of keptAfter) {
+    const old = was.get(s)!;
+    const added = s.packFields.filter((k) => !old.packFields.includes(k));
+    const removed = old.packFields.filter((k) => !s.packFields.includes(k));
+    const said = [added.length ? `${packFieldNames(added)} added` : "", removed.length ? `${packFieldNames(removed)} taken out` : ""].filter(Boolean);
+    if (!said.length && !sameFields(old, s)) said.push("fields put in a new order");
+    if (said.length) changes.push({ field: `Pack fields in "${s.name}"`, before: "", after: said.join("; ") });
+  }
+  return changes;
 }
 
 export interface AuditInWords {
@@ -316,10 +510,10 @@ export interface AuditInWords {
 }
 
 /** Who did what to which record, in one sentence, and which part of the record it was. */
-export function auditSentence(entry: { actorName: string; entity: string; entityId: number | null; action: string; before: Values; after: Values }): AuditInWords {
+export function auditSentence(entry: { actorName: string; entity: string; entityId: number | null; action: string; before: Values; after: Values; recordName?: string }): AuditInWords {
   const known = Object.hasOwn(ENTITIES, entry.entity) ? ENTITIES[entry.entity] : null;
   const values = { ...entry.before, ...entry.after };
   const say = known && Object.hasOwn(known.actions, entry.action) ? known.actions[entry.action] : null;
-  const what = say ? say(values) : `${nameInWords(entry.action).toLowerCase()}: ${nameInWords(entry.entity).toLowerCase()}${entry.entityId === null ? "" : ` ${entry.entityId}`}`;
+  const what = say ? say(values, entry.recordName ?? "") : `${nameInWords(entry.action).toLowerCase()}: ${nameInWords(entry.entity).toLowerCase()}${entry.entityId === null ? "" : ` ${entry.entityId}`}`;
   return { sentence: `${entry.actorName} ${what}`, place: known?.place ?? nameInWords(entry.entity).toLowerCase() };
 }
