@@ -117,14 +117,18 @@ export interface Tallies {
 
 const keysOf = <T extends object>(o: T) => Object.keys(o) as (keyof T)[];
 
-/** The period's assessed kept rows with their episode and ward. */
-function assessedRows(db: Db, period: Period) {
+/** The period's episodes joined with their kept answers (f) and ward (w). */
+function periodFacts(db: Db, period: Period) {
   return db("episodes as e")
     .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
     .leftJoin("wards as w", "w.id", "e.ward_id")
     .where("e.anaesthesia_start_at", ">=", period.startUtc)
-    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
-    .whereNull("f.problem");
+    .andWhere("e.anaesthesia_start_at", "<", period.endUtc);
+}
+
+/** The period's assessed kept rows with their episode and ward. */
+function assessedRows(db: Db, period: Period) {
+  return periodFacts(db, period).whereNull("f.problem");
 }
 
 /** One row per hospital and ward as recorded: how many episodes, each count and each sum. */
@@ -147,10 +151,7 @@ function distributionRows(db: Db, period: Period, kind: DistributionKey): Promis
 
 /** The period's episodes the rule engine could not read. */
 function unassessedRows(db: Db, period: Period): Promise<Row[]> {
-  return db("episodes as e")
-    .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
-    .where("e.anaesthesia_start_at", ">=", period.startUtc)
-    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
+  return periodFacts(db, period)
     .whereNotNull("f.problem")
     .orderBy("f.episode_id")
     .select("f.episode_id", "e.patient_id", "f.problem");
@@ -171,12 +172,7 @@ export async function reportRecords(db: Db, period: Period, now: string): Promis
 
 /** The period's kept rows joined with their episode (and its ward): the answers and the episode's presentation. */
 function keptRows(db: Db, period: Period) {
-  return db("episodes as e")
-    .join(`${FACTS_TABLE} as f`, "f.episode_id", "e.id")
-    .leftJoin("wards as w", "w.id", "e.ward_id")
-    .where("e.anaesthesia_start_at", ">=", period.startUtc)
-    .andWhere("e.anaesthesia_start_at", "<", period.endUtc)
-    .select(...FACT_COLUMNS, "e.presentation", "e.patient_id");
+  return periodFacts(db, period).select(...FACT_COLUMNS, "e.presentation", "e.patient_id");
 }
 
 async function toReport<E extends CountedEpisode>(rows: Row[], episodeOf: (row: Row, facts: NonNullable<ReturnType<typeof factsOf>>) => E): Promise<Report<E>> {
