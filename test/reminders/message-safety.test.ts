@@ -296,6 +296,9 @@ describe("message safety: a send that may have arrived is never repeated, a stal
       assert.equal((await outbox(staff.id)).status, "queued", "a staff email is not the patient's to stop");
 
       const nurse = await signIn(ctx.app, "nurse");
+      const list = pageText((await nurse.agent.get(`/patients/${patientId}/emails`)).text);
+      assert.match(list, /Never: closed unsent/, "the patient's message list does not say 'not yet' of a message that will never go");
+      assert.doesNotMatch(list, /Not yet/);
       assert.equal((await nurse.submit(`/outbox/${failed.id}/resend`, {})).status, 404, "a closed message cannot be resent");
       await nurse.submit("/outbox/resend-failed", {});
       const transport = memoryMail();
