@@ -118,6 +118,10 @@ export async function recordDischarge(db: Db, actor: Actor, id: number, discharg
 export async function dischargeBeforeLastBladderRecord(trx: Trx, episodeId: number, dischargedAt: string): Promise<string | null> {
   const last = await lastBladderRecordAt(trx, episodeId);
   if (last === null || Date.parse(dischargedAt) >= Date.parse(last)) return null;
+  if (formatDateTime(dischargedAt) === formatDateTime(last)) {
+    // A typed time has no seconds: the record was taken later in the same minute.
+    return `The discharge time (${formatDateTime(dischargedAt)}) is in the same minute as the last bladder record, which was taken ${Math.round((Date.parse(last) - Date.parse(dischargedAt)) / 1000)} seconds later: enter the next minute or later`;
+  }
   return `The discharge time (${formatDateTime(dischargedAt)}) is before the last bladder record (${formatDateTime(last)}): enter the time the patient left, or correct that record first`;
 }
 

@@ -60,6 +60,14 @@ describe("the discharge form's checklist and the patient's discharge sheet", () 
     assert.equal((await ctx.db("episodes").where({ id: failed.id }).first()).discharged_at, null, "nothing stored");
   });
 
+  test("a discharge typed in the same minute as the last bladder record, which was taken seconds later, says so instead of naming two equal times", async () => {
+    const other = await newEpisode(ctx.db, { now: NOW, ward: "Discharge ward" });
+    await recordBladderEvent(ctx.db, SYSTEM_ACTOR, other, ev({ type: "catheter-removed", at: "2026-11-24T09:40:30Z" }), "d:same-minute", "system", NOW);
+    const res = await nurse.submit(`/episodes/${other.id}/discharge`, { "dischargedAt-day": "24", "dischargedAt-month": "11", "dischargedAt-year": "2026", "dischargedAt-time": "09:40", destination: "Home", catheterStatus: "none" });
+    assert.equal(res.status, 400);
+    assert.match(pageText(res.text), /The discharge time \(Tue, 24 Nov 2026, 09:40 GMT\) is in the same minute as the last bladder record, which was taken 30 seconds later: enter the next minute or later/);
+  });
+
   test("a discharge dated before the last bladder record is refused with a clear message; a later one is saved despite the warnings", async () => {
     const early = await nurse.submit(`/episodes/${failed.id}/discharge`, { "dischargedAt-day": "24", "dischargedAt-month": "11", "dischargedAt-year": "2026", "dischargedAt-time": "09:00", destination: "Home", catheterStatus: "flip-flow" });
     assert.equal(early.status, 400);
