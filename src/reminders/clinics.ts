@@ -14,7 +14,7 @@ import { formPage } from "../web/forms.ts";
 import { ADMINS, type RoleRouter } from "../web/routing.ts";
 import { InputReader } from "../web/validation.ts";
 import type { Db } from "../db/knex.ts";
-import { forbiddenWordsIn } from "./words.ts";
+import { clinicalWordsAsTyped } from "./words.ts";
 
 export interface ClinicInput {
   name: string;
@@ -36,7 +36,7 @@ export function readClinic(input: InputReader): ClinicInput {
   if (phone && !PHONE_PATTERN.test(phone)) input.fail("phone", "Enter the clinic phone number as digits, for example 0113 000 0100");
   // The name and address go into patients' reminders, which must name nothing clinical.
   for (const [field, value, label] of [["name", name, "The clinic name"], ["address", address, "The address"]] as const) {
-    const found = value ? forbiddenWordsIn(value) : [];
+    const found = value ? clinicalWordsAsTyped(value) : [];
     if (found.length) input.fail(field, `${label} is given to patients in their reminders, which must not name anything clinical: leave out ${found.map((w) => `"${w}"`).join(", ")}`);
   }
   return input.result({ name: name === null ? "" : name.replace(/\s+/g, " "), address, phone });

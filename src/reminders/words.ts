@@ -48,3 +48,11 @@ const PATTERNS = [
 export function forbiddenWordsIn(text: string): string[] {
   return [...new Set(PATTERNS.filter((p) => p.pattern.test(text)).map((p) => p.word))];
 }
+
+/** The words of a text that hold a forbidden word or stem, as typed ("Neurosurgery", not "surg"), for messages to staff. */
+export function clinicalWordsAsTyped(text: string): string[] {
+  const words = text.match(/[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*/g) ?? [];
+  const typed = words.filter((w) => forbiddenWordsIn(w).length > 0);
+  // A phrase such as "trial without" or "spinal cord" is found only across words.
+  return typed.length ? [...new Set(typed)] : forbiddenWordsIn(text);
+}

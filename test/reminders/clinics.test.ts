@@ -17,7 +17,7 @@ describe("clinics (admins): where appointments happen, with the address and numb
     assert.equal(await ctx.db("clinics").where({ name: "Spine clinic 2" }).first(), undefined);
     const clinical = await admin.submit("/admin/clinics", { name: "Neurosurgery outpatients", address: "Spinal Injuries Unit", phone: "" });
     assert.equal(clinical.status, 400);
-    assert.match(pageText(clinical.text), /The clinic name is given to patients in their reminders, which must not name anything clinical: leave out "surg".*The address is given to patients .*leave out "injur"/);
+    assert.match(pageText(clinical.text), /The clinic name is given to patients in their reminders, which must not name anything clinical: leave out "Neurosurgery".*The address is given to patients .*leave out "Injuries"/);
     assert.equal(await ctx.db("clinics").where({ name: "Neurosurgery outpatients" }).first(), undefined);
     const clash = await admin.submit("/admin/clinics", { name: "  spinal   OUTPATIENTS ", address: "", phone: "" });
     assert.equal(clash.status, 400, "the demo clinic has this name");
