@@ -26,11 +26,12 @@ import {
   claimBatch,
   enqueue,
   enqueueMany,
-  closeIfNotToSend,
+  closeClaimedUnsent,
   markAttemptFailed,
   markInDoubt,
   markSending,
   markSent,
+  sendChecks,
   unmarkSending,
   recoverExpiredLeases,
   releaseClaims,
@@ -209,6 +210,7 @@ export class Dispatcher {
     while (!this.stopping) {
       const batch = await claimBatch(db, { instanceId: this.instanceId, nowIso: this.now(), leaseMs: this.leaseMs, limit: this.batchSize });
       if (batch.length === 0) return;
+      const reasonNotToSend = await sendChecks(db, batch);
       // A message is marked "sending" just before it goes to the transport; recording one as sent
       // marks the next as sending in the same transaction (nextStarted), so at most one is ever
       // in doubt after a crash.
@@ -220,9 +222,10 @@ export class Dispatcher {
           return;
         }
         // Past its useful-until (e.g. the next flip-flow opening already due), or its patient stopped the channel: closed, never sent.
-        if (await closeIfNotToSend(db, row, this.instanceId, this.now())) {
+        const notToSend = reasonNotToSend(row, this.now());
+        if (notToSend) {
+          if (await closeClaimedUnsent(db, row, notToSend, this.instanceId, this.now())) report.expired++;
           nextStarted = false;
-          report.expired++;
           continue;
         }
         const started = nextStarted || (await markSending(db, row.id, this.instanceId, this.now(), this.leaseMs));

@@ -264,18 +264,20 @@ export async function markInDoubt(db: Db, row: OutboxRow, instanceId: string, er
   });
 }
 
-type RawRow = Record<string, unknown> & { id: number; status: string; kind: string; patient_id: number | null };
+type RawRow = Record<string, unknown> & { id: number; status: string; kind: string; patient_id: number | null; channel: unknown; useful_until: unknown };
 
-/**
- * Why a patient's message must not be sent now, or null: the patient has stopped that channel
- * (their link, a STOP reply) or their consent to it is no longer recorded. Read at the moment of
- * sending, so a message queued or failed before the stop never goes out after it.
- */
-async function patientStoppedChannel(trx: Knex.Transaction, before: RawRow): Promise<string | null> {
-  if (before.patient_id === null || before.patient_id === undefined) return null;
-  const p = await trx("patients").where({ id: before.patient_id }).first("email_consent", "email_opted_out_at", "sms_consent", "sms_opted_out_at");
-  if (!p) return null;
-  const texts = before.channel === "sms";
+/** A patient's reminder channels as the patients table holds them now. */
+interface PatientChannels {
+  email_consent: unknown;
+  email_opted_out_at: unknown;
+  sms_consent: unknown;
+  sms_opted_out_at: unknown;
+}
+const CHANNEL_COLUMNS = ["email_consent", "email_opted_out_at", "sms_consent", "sms_opted_out_at"] as const;
+
+/** Why a message on `channel` must not go to a patient with these channels: stopped, or consent no longer recorded; null when it may. */
+function stoppedReason(p: PatientChannels, channel: unknown): string | null {
+  const texts = channel === "sms";
   const stoppedAt = texts ? p.sms_opted_out_at : p.email_opted_out_at;
   const what = texts ? "reminder texts" : "reminder emails";
   if (stoppedAt) return `Not sent: the patient stopped ${what} on ${formatDateTime(toInstant(stoppedAt))}`;
@@ -283,11 +285,21 @@ async function patientStoppedChannel(trx: Knex.Transaction, before: RawRow): Pro
   return null;
 }
 
+/**
+ * Why a patient's message must not be sent now, or null: the patient has stopped that channel
+ * (their link, a STOP reply) or their consent to it is no longer recorded.
+ */
+async function patientStoppedChannel(conn: Conn, before: Pick<RawRow, "patient_id" | "channel">): Promise<string | null> {
+  if (before.patient_id === null || before.patient_id === undefined) return null;
+  const p: PatientChannels | undefined = await conn("patients").where({ id: before.patient_id }).first(...CHANNEL_COLUMNS);
+  return p ? stoppedReason(p, before.channel) : null;
+}
+
 /** Why a message is not to be sent now (staff-only words), or null: past its useful-until, or its patient stopped its channel. */
-async function reasonNotToSend(trx: Knex.Transaction, before: RawRow, nowIso: string): Promise<string | null> {
+async function reasonNotToSend(conn: Conn, before: RawRow, nowIso: string): Promise<string | null> {
   const usefulUntil = toInstantOrNull(before.useful_until);
   if (pastUseful(usefulUntil, nowIso)) return expiryReason(before.kind, usefulUntil!);
-  return patientStoppedChannel(trx, before);
+  return patientStoppedChannel(conn, before);
 }
 
 /** Closes one message unsent ("expired") with its reason and an audit row. False if its status had changed. */
@@ -301,15 +313,28 @@ async function closeUnsent(trx: Knex.Transaction, before: RawRow, reason: string
 }
 
 /**
- * Just before a send attempt: a message claimed by this dispatcher that is at or past its
- * useful-until, or whose patient has stopped its channel, is closed unsent (audited). True when closed.
+ * What the dispatcher checks before each send of a claimed batch: the patients' channels are read
+ * once for the batch (a read per message would cost as much as the send), and each message is
+ * checked at its moment of sending against its useful-until and its patient's channel. A stop
+ * committed after the read closes the claimed rows itself (closeStoppedChannel), so markSending
+ * then finds them gone.
  */
-export async function closeIfNotToSend(db: Db, row: OutboxRow, instanceId: string, nowIso: string): Promise<boolean> {
-  if (row.patientId === null && !pastUseful(row.usefulUntil, nowIso)) return false;
+export async function sendChecks(db: Db, batch: OutboxRow[]): Promise<(row: OutboxRow, nowIso: string) => string | null> {
+  const ids = [...new Set(batch.map((r) => r.patientId).filter((id): id is number => id !== null))];
+  const rows: (PatientChannels & { id: number })[] = ids.length ? await db("patients").whereIn("id", ids).select("id", ...CHANNEL_COLUMNS) : [];
+  const channels = new Map(rows.map((p) => [p.id, p]));
+  return (row, nowIso) => {
+    if (pastUseful(row.usefulUntil, nowIso)) return expiryReason(row.kind, row.usefulUntil!);
+    const p = row.patientId === null ? undefined : channels.get(row.patientId);
+    return p ? stoppedReason(p, row.channel) : null;
+  };
+}
+
+/** Closes a message this dispatcher has claimed (or is about to send) unsent, with the reason sendChecks gave (audited). True when closed. */
+export async function closeClaimedUnsent(db: Db, row: OutboxRow, reason: string, instanceId: string, nowIso: string): Promise<boolean> {
   return db.transaction(async (trx) => {
     const before = await trx("outbox").where({ id: row.id, claimed_by: instanceId }).whereIn("status", ["claimed", "sending"]).first();
-    const reason = before ? await reasonNotToSend(trx, before, nowIso) : null;
-    return reason ? closeUnsent(trx, before, reason, DISPATCHER_ACTOR, nowIso, instanceId) : false;
+    return before ? closeUnsent(trx, before, reason, DISPATCHER_ACTOR, nowIso, instanceId) : false;
   });
 }
 
