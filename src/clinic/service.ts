@@ -5,12 +5,13 @@
  * getFollowupState (the rule engine's answers for the episode), never worked out here.
  */
 import type { Db } from "../db/knex.ts";
-import { toInstant } from "../db/values.ts";
+import { toInstant, toInstantOrNull } from "../db/values.ts";
 import { addDays } from "../followup/state.ts";
 import { type FollowupState, getFollowupState } from "../followup/index.ts";
 import { toEpisode, toPatient } from "../patients/repository.ts";
 import type { Episode, Patient } from "../patients/model.ts";
 import { londonLocalToInstant } from "../time.ts";
+import { dueState, type DueState } from "../reminders/queries.ts";
 
 export interface ClinicWeek {
   /** London dates, Monday and Sunday. */
@@ -46,7 +47,7 @@ export interface ClinicRow {
   gpReviewCheck: GpReviewCheck | null;
 }
 
-export type GpReviewCheck = { state: "done"; at: string } | { state: "overdue" | "due" | "upcoming" };
+export type GpReviewCheck = { state: "done"; at: string } | { state: DueState };
 
 export interface ConsultantGroup {
   consultantUserId: number | null;
@@ -101,9 +102,7 @@ async function gpReviewChecks(db: Db, episodeIds: number[], nowIso: string): Pro
       checks.set(row.episode_id as number, { state: "done", at: toInstant(row.done_at) });
       continue;
     }
-    const dueAt = Date.parse(toInstant(row.due_at));
-    const overdueAt = row.overdue_at ? Date.parse(toInstant(row.overdue_at)) : dueAt;
-    checks.set(row.episode_id as number, { state: now >= overdueAt ? "overdue" : now >= dueAt ? "due" : "upcoming" });
+    checks.set(row.episode_id as number, { state: dueState(toInstant(row.due_at), toInstantOrNull(row.overdue_at), now) });
   }
   return checks;
 }

@@ -14,6 +14,13 @@ export const DUE_HORIZON_MS = 24 * 3600_000;
  */
 export const MARKABLE_KINDS: readonly ReminderKind[] = ["gp-drug-review", "pain-chronic-review"];
 
+export type DueState = "overdue" | "due" | "upcoming";
+
+/** Where a reminder stands at `nowMs`: overdue from its overdue time (its due time when it has none), due from its due time. */
+export function dueState(dueAt: string, overdueAt: string | null, nowMs: number): DueState {
+  return nowMs >= Date.parse(overdueAt ?? dueAt) ? "overdue" : nowMs >= Date.parse(dueAt) ? "due" : "upcoming";
+}
+
 export interface DueItem {
   id: number;
   episodeId: number;
@@ -33,7 +40,7 @@ export interface DueItem {
   channel: string;
   dueAt: string;
   overdueAt: string | null;
-  state: "overdue" | "due" | "upcoming";
+  state: DueState;
   markable: boolean;
   rules: string[];
   reason: string;
@@ -69,7 +76,7 @@ export async function dueItems(db: Db, nowIso: string, filter: DueFilter = {}): 
   const items = (await q).map((row): DueItem => {
     const dueAt = toInstant(row.due_at);
     const overdueAt = toInstantOrNull(row.overdue_at);
-    const state = now >= Date.parse(overdueAt ?? dueAt) ? "overdue" : now >= Date.parse(dueAt) ? "due" : "upcoming";
+    const state = dueState(dueAt, overdueAt, now);
     return {
       id: row.id, episodeId: row.episode_id, patientId: row.patient_id,
       patientName: patientDisplayName({ familyName: String(row.family_name), givenName: String(row.given_name) }),
