@@ -47,13 +47,24 @@ describe("message safety: a send that may have arrived is never repeated, a stal
     ctx.clock.set(new Date(until).toISOString());
   }
 
+  /** A scripted SMTP server (what it does with each message in turn), and a dispatcher sending through it; both closed after. */
+  async function withScriptedSmtp(script: ScriptedSmtpServer["script"], run: (smtp: ScriptedSmtpServer, d: ReturnType<typeof dispatcher>) => Promise<void>): Promise<void> {
+    const smtp = await new ScriptedSmtpServer().start();
+    smtp.script = script;
+    const transport = smtpTransport(smtp.url);
+    const d = dispatcher(ctx.db, transport, ctx.clock.now);
+    try {
+      await run(smtp, d);
+    } finally {
+      await d.stop();
+      transport.close();
+      await smtp.stop();
+    }
+  }
+
   describe("a connection lost during a send (issue 15, 5)", () => {
     it("the connection drops at RCPT, before the message body: the message stays queued and is delivered once on the retry", async () => {
-      const smtp = await new ScriptedSmtpServer().start();
-      smtp.script = ["drop-at-rcpt"];
-      const transport = smtpTransport(smtp.url);
-      const d = dispatcher(ctx.db, transport, ctx.clock.now);
-      try {
+      await withScriptedSmtp(["drop-at-rcpt"], async (smtp, d) => {
         const { id, key } = await queue();
         const first = await d.tick();
         assert.deepEqual([first.retrying, first.inDoubt, first.sent], [1, 0, 0]);
@@ -65,19 +76,11 @@ describe("message safety: a send that may have arrived is never repeated, a stal
         assert.equal((await d.tick()).sent, 1);
         assert.equal((await outbox(id)).status, "sent");
         assert.equal(smtp.received(opaqueKey(key)), 1, "delivered once");
-      } finally {
-        await d.stop();
-        transport.close();
-        await smtp.stop();
-      }
+      });
     });
 
     it("the connection drops after the message body, before the server's answer: in doubt for staff, never resent automatically", async () => {
-      const smtp = await new ScriptedSmtpServer().start();
-      smtp.script = ["drop-after-body"];
-      const transport = smtpTransport(smtp.url);
-      const d = dispatcher(ctx.db, transport, ctx.clock.now);
-      try {
+      await withScriptedSmtp(["drop-after-body"], async (smtp, d) => {
         const patient = await ctx.db("patients").orderBy("id").first("id");
         const { id, key } = await queue({ patientId: patient.id });
         const report = await d.tick();
@@ -100,31 +103,19 @@ describe("message safety: a send that may have arrived is never repeated, a stal
         const nurse = await signIn(ctx.app, "nurse");
         const page = pageText((await nurse.agent.get("/outbox/problems")).text);
         assert.match(page, /In doubt: check before sending again.*r\d+@example\.com Message \d+ .*connection to the mail server was lost after the message was sent/);
-      } finally {
-        await d.stop();
-        transport.close();
-        await smtp.stop();
-      }
+      });
     });
 
     it("a batch over one reused connection: a drop at RCPT is tried once over a new connection, then queued; every message delivered once", async () => {
-      const smtp = await new ScriptedSmtpServer().start();
       // The second message: dropped on the reused connection, and again on a new one.
-      smtp.script = ["deliver", "drop-at-rcpt", "drop-at-rcpt", "deliver"];
-      const transport = smtpTransport(smtp.url);
-      const d = dispatcher(ctx.db, transport, ctx.clock.now);
-      try {
+      await withScriptedSmtp(["deliver", "drop-at-rcpt", "drop-at-rcpt", "deliver"], async (smtp, d) => {
         const rows = [await queue(), await queue(), await queue(), await queue()];
         const report = await d.tick();
         assert.deepEqual([report.sent, report.retrying, report.inDoubt], [3, 1, 0]);
         ctx.clock.advance(MINUTE);
         assert.equal((await d.tick()).sent, 1);
         assert.deepEqual(rows.map((r) => smtp.received(opaqueKey(r.key))), [1, 1, 1, 1]);
-      } finally {
-        await d.stop();
-        transport.close();
-        await smtp.stop();
-      }
+      });
     });
   });
 
