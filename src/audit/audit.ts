@@ -92,10 +92,12 @@ export async function auditWithoutPatient(db: Db, filter: AdminAuditFilter): Pro
 
 async function inWords(db: Db, rows: Record<string, unknown>[]): Promise<AuditRecord[]> {
   const values = rows.map((row) => ({ before: parse(row.before as string | null), after: parse(row.after as string | null) }));
-  const [names, recordNamesById] = await Promise.all([
-    recordNames(db, values.map((v) => ({ ...v.before, ...v.after }))),
-    namesOfRecords(db, rows.map((row) => ({ entity: String(row.entity), id: row.entity_id as number | null }))),
+  // One lookup for both: the records the entries are about, and those their fields point to by id.
+  const recordNamesById = await namesOfRecords(db, [
+    ...rows.map((row) => ({ entity: String(row.entity), id: row.entity_id as number | null })),
+    ...values.flatMap((v) => idFieldRefs({ ...v.before, ...v.after })),
   ]);
+  const names = fieldNames(recordNamesById);
   return rows.map((row, i) => {
     const { before, after } = values[i];
     const entity = String(row.entity);
@@ -113,14 +115,14 @@ async function inWords(db: Db, rows: Record<string, unknown>[]): Promise<AuditRe
 }
 
 /** Where the name of a record of each kind is kept, so an entry that carries no name ("retired a ward") can say which. */
-const NAMED_RECORDS: Record<string, { table: string; column: string }> = {
+const NAMED_RECORDS = {
   ward: { table: "wards", column: "name" },
   user: { table: "users", column: "display_name" },
   "api-token": { table: "api_tokens", column: "name" },
   clinic: { table: "clinics", column: "name" },
   "letter-recipient": { table: "letter_recipients", column: "name" },
   "ward-display": { table: "ward_displays", column: "name" },
-};
+} as const satisfies Record<string, { table: string; column: string }>;
 
 /** The current names of the records the entries are about, by "entity:id". */
 async function namesOfRecords(db: Db, refs: { entity: string; id: number | null }[]): Promise<Map<string, string>> {
@@ -135,19 +137,17 @@ async function namesOfRecords(db: Db, refs: { entity: string; id: number | null 
   return found;
 }
 
-/** The names of the wards, consultants and letter recipients the entries point to by id, so the trail shows names. */
-async function recordNames(db: Db, values: Record<string, unknown>[]): Promise<RecordNames> {
-  const ids = (field: string) => [...new Set(values.map((v) => v[field]).filter((id): id is number => typeof id === "number"))];
-  const [wards, users, recipients] = await Promise.all([
-    ids("wardId").length ? db("wards").whereIn("id", ids("wardId")).select("id", "name") : [],
-    ids("consultantUserId").length ? db("users").whereIn("id", ids("consultantUserId")).select("id", "display_name") : [],
-    ids("recipientId").length ? db("letter_recipients").whereIn("id", ids("recipientId")).select("id", "name") : [],
-  ]);
-  return {
-    wardId: new Map(wards.map((w: { id: number; name: string }) => [w.id, w.name])),
-    consultantUserId: new Map(users.map((u: { id: number; display_name: string }) => [u.id, u.display_name])),
-    recipientId: new Map(recipients.map((r: { id: number; name: string }) => [r.id, r.name])),
-  };
+/** The fields that point to a named record by id (wardId -> a ward), so the trail shows its name. */
+const ID_FIELDS: Record<keyof RecordNames, keyof typeof NAMED_RECORDS> = { wardId: "ward", consultantUserId: "user", recipientId: "letter-recipient" };
+
+function idFieldRefs(values: Record<string, unknown>): { entity: string; id: number }[] {
+  return Object.entries(ID_FIELDS).flatMap(([field, entity]) => (typeof values[field] === "number" ? [{ entity, id: values[field] as number }] : []));
+}
+
+/** The names found, per id field, as changesInWords reads them. */
+function fieldNames(found: Map<string, string>): RecordNames {
+  const byField = (entity: string) => new Map([...found].filter(([key]) => key.startsWith(`${entity}:`)).map(([key, name]) => [Number(key.slice(entity.length + 1)), name]));
+  return Object.fromEntries(Object.entries(ID_FIELDS).map(([field, entity]) => [field, byField(entity)])) as RecordNames;
 }
 
 function parse(text: string | null): Record<string, unknown> {
